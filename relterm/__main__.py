@@ -1,0 +1,3 @@
+from relterm.cli import main
+
+main()

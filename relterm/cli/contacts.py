@@ -1,0 +1,329 @@
+"""Commands over contacts, levels and the timeline."""
+
+from __future__ import annotations
+
+import sys
+
+import click
+
+from ..dates import today
+from . import fail
+from .context import AppContext
+from .output import echo_json, table
+
+pass_app = click.make_pass_decorator(AppContext)
+
+
+def _person(app: AppContext, query: str, *, archived: bool = False) -> int:
+    return app.core.resolve(query, archived=archived)
+
+
+def _days_ago(date) -> str:
+    if date is None:
+        return "never"
+    days = (today() - date).days
+    if days == 0:
+        return f"{date.isoformat()} (today)"
+    if days < 0:
+        return f"{date.isoformat()} (in {-days}d)"
+    return f"{date.isoformat()} ({days}d ago)"
+
+
+def _cadence(value: str | None) -> int | None | str:
+    """--cadence: N days, "none" (never due) or "default" (the level's cadence)."""
+    if value is None:
+        return "unchanged"
+    text = value.strip().lower()
+    if text in ("none", "never", "off", "0"):
+        return 0
+    if text in ("default", "level"):
+        return None
+    if text.isdigit():
+        return int(text)
+    raise click.BadParameter(f'{value!r}: give a number of days, "none" or "default"', param_hint="--cadence")
+
+
+@click.command()
+@click.argument("name")
+@click.option("--level", "-l", help="Rank or level name (default: the ladder's starting rung).")
+@click.option("--ladder", help="Place the contact on this ladder (default: the default ladder).")
+@click.option("--sphere", "-s", help="family, business, friends, acquaintance or servicer (see levels.yaml).")
+@click.option("--company", "-c", default="", help="Company or organisation.")
+@click.option("--title", default="", help="Job title.")
+@click.option("--email", "-e", default="", help="Email address.")
+@click.option("--phone", default="", help="Phone number.")
+@click.option("--tag", "-t", "tags", multiple=True, help="A tag; repeat for several.")
+@click.option("--introduced-by", "-i", metavar="PERSON", help="Who introduced you.")
+@click.option("--birthday", metavar="DATE", help="YYYY-MM-DD, or --MM-DD without a year.")
+@click.option("--notes", default="", help="Free-form notes.")
+@click.option("--cadence", metavar="DAYS", help='Keep-in-touch override: days, "none" or "default".')
+@pass_app
+def add(app: AppContext, name, level, ladder, sphere, company, title, email, phone, tags, introduced_by, birthday,
+        notes, cadence):
+    """Add a contact called NAME."""
+    core = app.core
+    introducer = _person(app, introduced_by) if introduced_by else None
+    cadence_value = _cadence(cadence)
+    cid = core.add_contact(
+        name, level=level, ladder=ladder, sphere=sphere, company=company, title=title, email=email, phone=phone,
+        tags=tags, introduced_by=introducer, birthday=_birthday(birthday), notes=notes,
+        cadence_days=None if cadence_value == "unchanged" else cadence_value,
+    )
+    card = core.card(cid)
+    key, lad = core.ladder(ladder)
+    click.echo(f"Added {card.name} (id {cid}) at {lad.label(card.ranks.get(key))} on the {key} ladder.")
+
+
+def _birthday(value: str | None) -> str | None:
+    if not value:
+        return None
+    import re
+
+    text = value.strip()
+    if re.fullmatch(r"--\d\d-?\d\d", text):
+        return f"--{text[2:4]}-{text[-2:]}"
+    from ..dates import parse_date
+
+    return parse_date(text).isoformat()
+
+
+@click.command()
+@click.argument("person")
+@click.argument("note", nargs=-1)
+@click.option("--kind", "-k", default="note", show_default=True, help="Interaction kind (see `relterm config path`).")
+@click.option("--date", "-d", default="today", show_default=True,
+              help='When: 2026-11-01, "yesterday", "3 days ago", "last friday".')
+@pass_app
+def log(app: AppContext, person, note, kind, date):
+    """Log an interaction with PERSON; the rest of the line is the note."""
+    core = app.core
+    cid = _person(app, person)
+    event_id = core.log(cid, kind, " ".join(note), date=date)
+    event = next(e for e in core.timeline(cid, limit=50) if e.id == event_id)
+    click.echo(f"Logged {event.kind} with {core.card(cid).name} on {event.date.isoformat()}.")
+
+
+def _move(app: AppContext, person: str, step: int, to: str | None, ladder: str | None, reason: str, date: str):
+    core = app.core
+    cid = _person(app, person)
+    before, after = core.change_level(cid, ladder=ladder, to=to, step=step, reason=reason, date=date)
+    key, lad = core.ladder(ladder)
+    name = core.card(cid).name
+    verb = "Promoted" if before is None or after > before else "Demoted"
+    click.echo(f"{verb} {name} on the {key} ladder: {lad.label(before)} -> {lad.label(after)}.")
+    level = lad.level(after)
+    if level and level.description:
+        click.echo(f"  {level.name}: {level.description}")
+
+
+_reason = click.option("--reason", "-r", default="", help="Why; kept on the timeline.")
+_ladder = click.option("--ladder", help="Which ladder (default: the default ladder).")
+_date = click.option("--date", "-d", default="today", help="When the change happened.")
+
+
+@click.command()
+@click.argument("person")
+@click.option("--to", "to", metavar="LEVEL", help="Jump to this rank or level name instead of one rung up.")
+@_reason
+@_ladder
+@_date
+@pass_app
+def promote(app, person, to, reason, ladder, date):
+    """Move PERSON one rung up (or --to any rung)."""
+    _move(app, person, +1, to, ladder, reason, date)
+
+
+@click.command()
+@click.argument("person")
+@click.option("--to", "to", metavar="LEVEL", help="Jump to this rank or level name instead of one rung down.")
+@_reason
+@_ladder
+@_date
+@pass_app
+def demote(app, person, to, reason, ladder, date):
+    """Move PERSON one rung down (or --to any rung)."""
+    _move(app, person, -1, to, ladder, reason, date)
+
+
+@click.command("list")
+@click.option("--level", "-l", help="Only this rank or level name.")
+@click.option("--ladder", help="Show ranks on this ladder (default: the default ladder).")
+@click.option("--sphere", "-s", help="Only this sphere.")
+@click.option("--tag", "-t", help="Only contacts with this tag.")
+@click.option("--archived", is_flag=True, help="List archived (deleted) contacts instead.")
+@click.option("--json", "as_json", is_flag=True, help="Print a JSON array.")
+@pass_app
+def list_(app: AppContext, level, ladder, sphere, tag, archived, as_json):
+    """List contacts, with their level and last interaction."""
+    core = app.core
+    key, lad = core.ladder(ladder)
+    rank = core.parse_level(level, key) if level is not None else None
+    rows = core.rows(ladder=key, rank=rank, sphere=sphere, tag=tag, archived=archived)
+    if as_json:
+        ranks = core.all_ranks(None if len(rows) > 500 else [r.id for r in rows])
+        echo_json([core.row_json(row, ranks.get(row.id, {})) for row in rows])
+        return
+    if not rows:
+        what = "archived contacts" if archived else "contacts"
+        click.echo(f"No {what} match." if (level or sphere or tag) else f"No {what} yet. Add one with `relterm add NAME`.")
+        return
+    cells = [
+        (str(r.id), r.name, lad.label(r.rank), r.sphere, r.company, _days_ago(r.last_interaction)) for r in rows
+    ]
+    click.echo(table(("ID", "NAME", "LEVEL", "SPHERE", "COMPANY", "LAST INTERACTION"), cells, flexible=1))
+    click.echo(f"{len(rows)} contact{'s' if len(rows) != 1 else ''}")
+
+
+@click.command()
+@click.argument("person")
+@click.option("--json", "as_json", is_flag=True, help="Print a JSON object with the timeline.")
+@click.option("--archived", is_flag=True, help="Look among archived contacts.")
+@pass_app
+def show(app: AppContext, person, as_json, archived):
+    """Show PERSON's card and whole timeline, newest first."""
+    core = app.core
+    cid = _person(app, person, archived=archived)
+    card = core.card(cid)
+    timeline = core.timeline(cid)
+    if as_json:
+        echo_json(core.card_json(card, timeline))
+        return
+    key, lad = core.ladder()
+    rank = card.ranks.get(key)
+    level = lad.level(rank) if rank is not None else None
+    lines = [f"{card.name}  (id {card.id}){'  [archived]' if card.archived_at else ''}"]
+    lines.append(f"  Level:        {lad.label(rank)}" + (f" — {level.description}" if level else ""))
+    for other, other_rank in card.ranks.items():
+        if other != key and other in core.config.ladders:
+            lines.append(f"  {core.config.ladders[other].name + ':':<13} {core.config.ladders[other].label(other_rank)}")
+    fields = [
+        ("Sphere", card.sphere), ("Company", card.company), ("Title", card.title), ("Email", card.email),
+        ("Phone", card.phone), ("Birthday", card.birthday or ""), ("Tags", ", ".join(card.tags)),
+        ("Introduced by", card.introduced_by or ""),
+        ("Cadence", "" if card.cadence_days is None else ("none" if card.cadence_days == 0 else f"{card.cadence_days} days")),
+        ("Last contact", _days_ago(card.last_interaction)),
+    ]
+    for label, value in fields:
+        if value:
+            lines.append(f"  {label + ':':<13} {value}")
+    for detail in card.details:
+        lines.append(f"  {(detail.kind + (' ' + detail.label if detail.label else '')) + ':':<13} {detail.value}")
+    if card.notes:
+        lines.append("  Notes:")
+        lines += [f"    {line}" for line in card.notes.splitlines()]
+    lines.append("")
+    lines.append(f"Timeline ({len(timeline)}):" if timeline else "Timeline: nothing yet.")
+    for event in timeline:
+        text = core.event_text(event)
+        lines.append(f"  {event.date.isoformat()}  {event.kind:<17} {text}".rstrip())
+        if event.warning:
+            lines.append(f"  {'':10}  {'':17} warning: {event.warning}")
+    click.echo("\n".join(lines))
+
+
+@click.command()
+@click.option("--ladder", help="Which ladder (default: the default ladder).")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@pass_app
+def levels(app: AppContext, ladder, as_json):
+    """Show the ladder, top rung first, with how many contacts stand on each rung."""
+    core = app.core
+    key, lad = core.ladder(ladder)
+    counts = core.level_counts(key)
+    items = [
+        {"rank": lv.rank, "name": lv.name, "count": counts.get(lv.rank, 0), "cadence_days": lv.cadence_days,
+         "description": lv.description, "in_ladder": True}
+        for lv in lad.ordered
+    ]
+    items += [
+        {"rank": r, "name": None, "count": n, "cadence_days": None, "description": "", "in_ladder": False}
+        for r, n in counts.items() if r not in lad.by_rank
+    ]
+    items.sort(key=lambda item: item["rank"], reverse=True)
+    if as_json:
+        echo_json({"ladder": key, "name": lad.name, "levels": items})
+        return
+    click.echo(f"{lad.name} ({key})")
+    widest = max((item["count"] for item in items), default=0)
+    rows = []
+    for item in items:
+        bar = "█" * (round(20 * item["count"] / widest) if widest else 0)
+        cadence = f"every {item['cadence_days']}d" if item["cadence_days"] else ""
+        name = item["name"] or "(not in ladder)"
+        rows.append((str(item["rank"]), name, str(item["count"]), cadence, bar))
+    click.echo(table(("RANK", "LEVEL", "CONTACTS", "KEEP IN TOUCH", ""), rows, flexible=4))
+
+
+@click.command()
+@click.argument("person")
+@click.option("--name", help="New name.")
+@click.option("--sphere", "-s", help="New sphere.")
+@click.option("--company", "-c", help="Company.")
+@click.option("--title", help="Job title.")
+@click.option("--email", "-e", help="Email.")
+@click.option("--phone", help="Phone.")
+@click.option("--tag", "-t", "tags", multiple=True, help="Add a tag; repeat for several.")
+@click.option("--untag", multiple=True, help="Remove a tag.")
+@click.option("--introduced-by", "-i", metavar="PERSON", help='Who introduced them ("none" to clear).')
+@click.option("--birthday", metavar="DATE", help="YYYY-MM-DD or --MM-DD.")
+@click.option("--notes", help="Replace the notes.")
+@click.option("--cadence", metavar="DAYS", help='Keep-in-touch override: days, "none" or "default".')
+@pass_app
+def edit(app: AppContext, person, name, sphere, company, title, email, phone, tags, untag, introduced_by, birthday,
+         notes, cadence):
+    """Change PERSON's details."""
+    core = app.core
+    cid = _person(app, person)
+    fields = {k: v for k, v in dict(name=name, sphere=sphere, company=company, title=title, email=email, phone=phone,
+                                    notes=notes).items() if v is not None}
+    if birthday is not None:
+        fields["birthday"] = _birthday(birthday) if birthday.strip() else None
+    cadence_value = _cadence(cadence)
+    if cadence_value != "unchanged":
+        fields["cadence_days"] = cadence_value
+    kwargs = {}
+    if introduced_by is not None:
+        kwargs["introduced_by"] = None if introduced_by.strip().lower() in ("", "none") else _person(app, introduced_by)
+    if not fields and not tags and not untag and not kwargs:
+        fail("nothing to change; see `relterm edit --help`")
+    core.edit_contact(cid, add_tags=tags, remove_tags=untag, **fields, **kwargs)
+    click.echo(f"Updated {core.card(cid).name}.")
+
+
+@click.command()
+@click.argument("person")
+@click.option("--yes", "-y", is_flag=True, help="Do not ask for confirmation.")
+@pass_app
+def delete(app: AppContext, person, yes):
+    """Archive PERSON (with their timeline); `relterm restore` brings them back."""
+    core = app.core
+    cid = _person(app, person)
+    name = core.card(cid).name
+    if not yes:
+        if not sys.stdin.isatty():
+            fail(f"not deleting {name} without confirmation; pass --yes")
+        if not click.confirm(f"Archive {name} (id {cid}) and their timeline?", default=False):
+            click.echo("Nothing changed.")
+            return
+    core.archive(cid)
+    click.echo(f"Archived {name}. `relterm restore {cid}` brings them back; `relterm list --archived` lists the archive.")
+
+
+@click.command()
+@click.argument("person")
+@pass_app
+def restore(app: AppContext, person):
+    """Bring an archived PERSON back, with their whole timeline."""
+    core = app.core
+    cid = _person(app, person, archived=True)
+    core.restore(cid)
+    click.echo(f"Restored {core.card(cid).name}.")
+
+
+@click.command()
+@click.argument("path", type=click.Path(dir_okay=True, writable=True))
+@pass_app
+def backup(app: AppContext, path):
+    """Copy the database to PATH (safe while the app is open)."""
+    dest = app.core.backup(path)
+    click.echo(f"Backed up {app.database} to {dest}.")

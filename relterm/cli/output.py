@@ -1,0 +1,38 @@
+"""Plain-text output for the CLI: tables that fit the terminal, JSON."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import sys
+from typing import Sequence
+
+import click
+
+
+def echo_json(data) -> None:
+    click.echo(json.dumps(data, indent=2, ensure_ascii=False))
+
+
+def table(headers: Sequence[str], rows: Sequence[Sequence[str]], *, flexible: int = 0) -> str:
+    """Columns padded to their widest cell; column ``flexible`` shrinks to fit the terminal."""
+    widths = [len(h) for h in headers]
+    for row in rows:
+        for i, cell in enumerate(row):
+            if len(cell) > widths[i]:
+                widths[i] = len(cell)
+    if sys.stdout.isatty():
+        total = shutil.get_terminal_size((100, 24)).columns
+        excess = sum(widths) + 2 * (len(widths) - 1) - total
+        if excess > 0:
+            widths[flexible] = max(len(headers[flexible]), widths[flexible] - excess, 8)
+    lines = ["  ".join(h.ljust(w) for h, w in zip(headers, widths)).rstrip()]
+    lines.append("  ".join("-" * w for w in widths))
+    for row in rows:
+        cells = [_fit(cell, w).ljust(w) for cell, w in zip(row, widths)]
+        lines.append("  ".join(cells).rstrip())
+    return "\n".join(lines)
+
+
+def _fit(text: str, width: int) -> str:
+    return text if len(text) <= width else text[: max(width - 1, 0)] + "…"

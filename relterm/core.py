@@ -1,0 +1,591 @@
+"""The relationship core: every read and write the CLI and the TUI make.
+
+``Core`` binds a database file to a ladder config. It knows nothing about the
+screen; its methods take and return plain values (``relterm.domain``) and
+raise ``RelTermError`` subclasses for bad input, with nothing written.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import uuid
+from pathlib import Path
+from typing import Iterable, Optional, Sequence
+
+from peewee import JOIN, fn
+
+from . import store
+from .config import Config, Ladder
+from .dates import parse_date, today
+from .domain import LEVEL_CHANGE, Card, ContactRow, Detail, TimelineEvent, join_tags, split_tags
+from .errors import AmbiguousError, InputError, NotFoundError
+from .sanitize import clean_line, clean_text
+from .store import Contact, ContactDetail, ContactLevel, Event
+
+_UNSET = object()
+
+# Fields ``edit`` may set directly, with the cleaner each goes through.
+_LINE_FIELDS = ("name", "company", "title", "email", "phone")
+
+
+def _now() -> dt.datetime:
+    return dt.datetime.now().replace(microsecond=0)
+
+
+def clean_tag(tag: str) -> str:
+    return clean_line(tag).replace(",", " ").strip().lower()
+
+
+class Core:
+    """The store and the ladder config together."""
+
+    def __init__(self, db_path: Path, config: Config):
+        self.db_path = Path(db_path)
+        self.config = config
+        self.db = store.open_database(self.db_path)
+
+    def close(self) -> None:
+        store.close_database()
+
+    # Ladders ---------------------------------------------------------------------
+
+    def ladder(self, key: Optional[str] = None) -> tuple[str, Ladder]:
+        return self.config.get_ladder(key)
+
+    def parse_level(self, text: str | int, ladder: Optional[str] = None) -> int:
+        key, lad = self.ladder(ladder)
+        try:
+            return lad.parse_rank(text)
+        except KeyError:
+            names = ", ".join(f"{lv.rank} {lv.name}" for lv in lad.ordered)
+            raise InputError(f"no level {text!r} on the {key} ladder; levels: {names}") from None
+
+    # Finding people ------------------------------------------------------------------
+
+    def resolve(self, query: str | int, *, archived: bool = False) -> int:
+        """The id of the one contact ``query`` names: an id, a full name or part of one."""
+        text = clean_line(query) if not isinstance(query, int) else str(query)
+        if not text:
+            raise InputError("say which contact: a name, part of a name, or an id")
+        active = Contact.archived_at.is_null(not archived)
+        if text.isdigit():
+            row = Contact.select(Contact.id).where((Contact.id == int(text)) & active).tuples().first()
+            if row:
+                return row[0]
+        exact = list(
+            Contact.select(Contact.id, Contact.name)
+            .where(active & (fn.LOWER(Contact.name) == text.lower()))
+            .tuples()
+        )
+        if len(exact) == 1:
+            return exact[0][0]
+        if len(exact) > 1:
+            raise AmbiguousError(text, exact)
+        like = list(
+            Contact.select(Contact.id, Contact.name)
+            .where(active & fn.LOWER(Contact.name).contains(text.lower()))
+            .order_by(Contact.name)
+            .limit(51)
+            .tuples()
+        )
+        if len(like) == 1:
+            return like[0][0]
+        if len(like) > 1:
+            raise AmbiguousError(text, like)
+        where = "among archived contacts" if archived else ""
+        hint = "" if archived else self._archived_hint(text)
+        raise NotFoundError(f'no contact matches "{text}" {where}'.rstrip() + hint)
+
+    def _archived_hint(self, text: str) -> str:
+        found = (
+            Contact.select(Contact.name)
+            .where(Contact.archived_at.is_null(False) & fn.LOWER(Contact.name).contains(text.lower()))
+            .limit(1)
+            .tuples()
+            .first()
+        )
+        if found:
+            return f' (an archived contact "{found[0]}" matches: `relterm restore` brings it back)'
+        return ""
+
+    def _contact(self, cid: int) -> Contact:
+        contact = Contact.get_or_none(Contact.id == cid)
+        if contact is None:
+            raise NotFoundError(f"no contact with id {cid}")
+        return contact
+
+    # Adding and editing ---------------------------------------------------------------
+
+    def add_contact(
+        self,
+        name: str,
+        *,
+        level: str | int | None = None,
+        ladder: Optional[str] = None,
+        sphere: Optional[str] = None,
+        company: str = "",
+        title: str = "",
+        email: str = "",
+        phone: str = "",
+        tags: Iterable[str] = (),
+        notes: str = "",
+        birthday: Optional[str] = None,
+        introduced_by: Optional[int] = None,
+        cadence_days: Optional[int] = None,
+        to_contact: bool = False,
+        date: dt.date | str | None = None,
+        reason: str = "added",
+        details: Sequence[tuple[str, str, str]] = (),
+        uid: Optional[str] = None,
+    ) -> int:
+        """Create a contact on the default ladder (and on ``ladder`` when another); return its id."""
+        name = clean_line(name)
+        if not name:
+            raise InputError("a contact needs a name")
+        sphere = self.config.check_sphere(sphere) if sphere else self.config.sphere_default
+        default_key, default_ladder = self.ladder()
+        ranks: dict[str, int] = {}
+        if ladder and ladder != default_key:
+            key, other = self.ladder(ladder)
+            ranks[key] = self.parse_level(level, key) if level is not None else other.default_rank
+            ranks[default_key] = default_ladder.default_rank
+        else:
+            ranks[default_key] = self.parse_level(level) if level is not None else default_ladder.default_rank
+        if introduced_by is not None:
+            self._contact(introduced_by)
+        when = parse_date(date) if date is not None else today()
+        now = _now()
+        with store.write():
+            contact = Contact.create(
+                name=name,
+                sphere=sphere,
+                company=clean_line(company),
+                title=clean_line(title),
+                email=clean_line(email),
+                phone=clean_line(phone),
+                tags=join_tags(clean_tag(t) for t in tags),
+                notes=clean_text(notes),
+                birthday=clean_line(birthday) or None if birthday else None,
+                introduced_by=introduced_by,
+                cadence_days=cadence_days,
+                to_contact=to_contact,
+                uid=uid or str(uuid.uuid4()),
+                created_at=now,
+                updated_at=now,
+            )
+            for key, rank in ranks.items():
+                ContactLevel.create(contact=contact.id, ladder=key, rank=rank)
+                Event.create(
+                    contact=contact.id, date=when, kind=LEVEL_CHANGE, ladder=key, from_rank=None,
+                    to_rank=rank, reason=clean_text(reason), summary="", created_at=now,
+                )
+            for position, (kind, label, value) in enumerate(details):
+                ContactDetail.create(
+                    contact=contact.id, kind=kind, label=clean_line(label), value=clean_text(value), position=position
+                )
+        return contact.id
+
+    def edit_contact(
+        self,
+        cid: int,
+        *,
+        add_tags: Iterable[str] = (),
+        remove_tags: Iterable[str] = (),
+        introduced_by: object = _UNSET,
+        **fields,
+    ) -> None:
+        """Change fields of a contact. ``introduced_by`` takes an id or None."""
+        contact = self._contact(cid)
+        changes: dict = {}
+        for key, value in fields.items():
+            if key in _LINE_FIELDS:
+                value = clean_line(value)
+                if key == "name" and not value:
+                    raise InputError("a contact needs a name")
+                changes[key] = value
+            elif key == "sphere":
+                changes[key] = self.config.check_sphere(value)
+            elif key == "notes":
+                changes[key] = clean_text(value)
+            elif key == "birthday":
+                changes[key] = clean_line(value) or None if value else None
+            elif key == "tags":
+                changes[key] = join_tags(clean_tag(t) for t in value)
+            elif key in ("cadence_days", "review_every_days"):
+                if value is not None and (not isinstance(value, int) or value < 0):
+                    raise InputError(f"{key.replace('_', ' ')} must be a whole number of days")
+                changes[key] = value
+            elif key in ("to_contact",):
+                changes[key] = bool(value)
+            elif key in ("review_due", "snoozed_until"):
+                changes[key] = parse_date(value) if value is not None else None
+            else:
+                raise InputError(f"cannot edit {key!r}")
+        if introduced_by is not _UNSET:
+            if introduced_by is not None:
+                self._check_introducer(cid, introduced_by)
+            changes["introduced_by"] = introduced_by
+        if add_tags or remove_tags:
+            current = list(split_tags(changes.get("tags", contact.tags)))
+            current += [clean_tag(t) for t in add_tags]
+            drop = {clean_tag(t) for t in remove_tags}
+            changes["tags"] = join_tags(t for t in current if t not in drop)
+        if not changes:
+            return
+        changes["updated_at"] = _now()
+        with store.write():
+            Contact.update(changes).where(Contact.id == cid).execute()
+
+    def _check_introducer(self, cid: int, introducer: int) -> None:
+        if introducer == cid:
+            raise InputError("a contact cannot have introduced themselves")
+        self._contact(introducer)
+        # Walk up from the introducer: reaching ``cid`` would close a cycle.
+        seen = {introducer}
+        current = introducer
+        while True:
+            row = Contact.select(Contact.introduced_by).where(Contact.id == current).tuples().first()
+            parent = row[0] if row else None
+            if parent is None:
+                return
+            if parent == cid:
+                raise InputError("that introduction would make a cycle: they were introduced through this contact")
+            if parent in seen:
+                return
+            seen.add(parent)
+            current = parent
+
+    # The timeline ------------------------------------------------------------------
+
+    def log(
+        self,
+        cid: int,
+        kind: str,
+        summary: str = "",
+        *,
+        date: dt.date | str | None = None,
+        direction: Optional[str] = None,
+        other: Optional[int] = None,
+        warning: Optional[str] = None,
+        data: Optional[dict] = None,
+    ) -> int:
+        """Record an interaction; return the event id."""
+        kind = self.config.check_kind(kind)
+        when = parse_date(date)
+        contact = self._contact(cid)
+        if direction is None:
+            direction = self.config.kind(kind).direction
+        now = _now()
+        with store.write():
+            event = Event.create(
+                contact=cid, date=when, kind=kind, summary=clean_text(summary), direction=direction,
+                other=other, warning=clean_text(warning) if warning else None,
+                data=json.dumps(data) if data is not None else None, created_at=now,
+            )
+            updates: dict = {"updated_at": now}
+            if contact.last_interaction is None or when > _as_date(contact.last_interaction):
+                updates["last_interaction"] = when
+            if contact.to_contact:
+                updates["to_contact"] = False
+            Contact.update(updates).where(Contact.id == cid).execute()
+        return event.id
+
+    def delete_event(self, event_id: int) -> None:
+        """Remove one timeline entry (an undo); keeps last_interaction right."""
+        event = Event.get_or_none(Event.id == event_id)
+        if event is None:
+            raise NotFoundError(f"no timeline entry with id {event_id}")
+        with store.write():
+            cid = event.contact_id
+            event.delete_instance()
+            self._refresh_last_interaction(cid)
+
+    def _refresh_last_interaction(self, cid: int) -> None:
+        latest = (
+            Event.select(fn.MAX(Event.date)).where((Event.contact == cid) & (Event.kind != LEVEL_CHANGE)).scalar()
+        )
+        Contact.update(last_interaction=latest).where(Contact.id == cid).execute()
+
+    def change_level(
+        self,
+        cid: int,
+        *,
+        ladder: Optional[str] = None,
+        to: str | int | None = None,
+        step: int = 0,
+        reason: str = "",
+        date: dt.date | str | None = None,
+    ) -> tuple[Optional[int], int]:
+        """Move a contact on a ladder by ``step`` rungs or ``to`` a rank; return (from, to)."""
+        key, lad = self.ladder(ladder)
+        contact = self._contact(cid)
+        row = ContactLevel.get_or_none((ContactLevel.contact == cid) & (ContactLevel.ladder == key))
+        current = row.rank if row else None
+        if to is not None:
+            target = self.parse_level(to, key)
+        elif current is None:
+            if step <= 0:
+                raise InputError(f"{contact.name} is not on the {key} ladder; give a level to place them")
+            target = lad.default_rank
+        else:
+            target = lad.next_rank(current, step)
+            if target is None:
+                edge = "top" if step > 0 else "bottom"
+                raise InputError(
+                    f"{contact.name} is at {lad.label(current)}, the {edge} rung of the {key} ladder; "
+                    f"cannot {'promote' if step > 0 else 'demote'} further"
+                )
+        if target == current:
+            raise InputError(f"{contact.name} is already at {lad.label(current)}")
+        when = parse_date(date)
+        now = _now()
+        with store.write():
+            if row is None:
+                ContactLevel.create(contact=cid, ladder=key, rank=target)
+            else:
+                ContactLevel.update(rank=target).where(ContactLevel.id == row.id).execute()
+            Event.create(
+                contact=cid, date=when, kind=LEVEL_CHANGE, ladder=key, from_rank=current, to_rank=target,
+                reason=clean_text(reason), summary="", created_at=now,
+            )
+            Contact.update(updated_at=now).where(Contact.id == cid).execute()
+        return current, target
+
+    # Archive ---------------------------------------------------------------------------
+
+    def archive(self, cid: int) -> None:
+        self._contact(cid)
+        with store.write():
+            Contact.update(archived_at=_now()).where(Contact.id == cid).execute()
+
+    def restore(self, cid: int) -> None:
+        self._contact(cid)
+        with store.write():
+            Contact.update(archived_at=None, updated_at=_now()).where(Contact.id == cid).execute()
+
+    # Reading -----------------------------------------------------------------------------
+
+    def rows(
+        self,
+        *,
+        ladder: Optional[str] = None,
+        rank: Optional[int] = None,
+        sphere: Optional[str] = None,
+        tag: Optional[str] = None,
+        archived: bool = False,
+        ids: Optional[Iterable[int]] = None,
+    ) -> list[ContactRow]:
+        """The contact list, sorted by name, as plain rows."""
+        key, _ = self.ladder(ladder)
+        Introducer = Contact.alias("introducer")
+        level = ContactLevel.alias("lvl")
+        query = (
+            Contact.select(
+                Contact.id, Contact.name, level.rank, Contact.sphere, Contact.company, Contact.email,
+                Contact.tags, Contact.last_interaction, Introducer.name, Contact.archived_at,
+                Contact.to_contact, Contact.cadence_days,
+            )
+            .join(level, JOIN.LEFT_OUTER, on=((level.contact == Contact.id) & (level.ladder == key)))
+            .switch(Contact)
+            .join(Introducer, JOIN.LEFT_OUTER, on=(Contact.introduced_by == Introducer.id))
+            .where(Contact.archived_at.is_null(not archived))
+            .order_by(fn.LOWER(Contact.name), Contact.id)
+        )
+        if rank is not None:
+            query = query.where(level.rank == rank)
+        if sphere:
+            query = query.where(Contact.sphere == self.config.check_sphere(sphere))
+        if tag:
+            wanted = clean_tag(tag)
+            query = query.where(("," + Contact.tags + ",").contains("," + wanted + ","))
+        if ids is not None:
+            query = query.where(Contact.id.in_(list(ids)))
+        fromiso = dt.date.fromisoformat
+        return [
+            ContactRow(
+                cid, name, rnk, sph, comp, mail, tuple(tags.split(",")) if tags else (),
+                (fromiso(last) if isinstance(last, str) else last) if last else None,
+                intro, archived_at is not None, bool(to_contact), cadence,
+            )
+            for cid, name, rnk, sph, comp, mail, tags, last, intro, archived_at, to_contact, cadence
+            in query.tuples().execute()
+        ]
+
+    def all_ranks(self, ids: Optional[Iterable[int]] = None) -> dict[int, dict[str, int]]:
+        """contact id -> {ladder key: rank} for every ladder the contacts stand on."""
+        query = ContactLevel.select(ContactLevel.contact, ContactLevel.ladder, ContactLevel.rank)
+        if ids is not None:
+            query = query.where(ContactLevel.contact.in_(list(ids)))
+        result: dict[int, dict[str, int]] = {}
+        for cid, key, rank in query.tuples().execute():
+            result.setdefault(cid, {})[key] = rank
+        return result
+
+    def card(self, cid: int) -> Card:
+        contact = self._contact(cid)
+        introducer = None
+        if contact.introduced_by_id is not None:
+            row = Contact.select(Contact.name).where(Contact.id == contact.introduced_by_id).tuples().first()
+            introducer = row[0] if row else None
+        ranks = {
+            key: rank
+            for key, rank in ContactLevel.select(ContactLevel.ladder, ContactLevel.rank)
+            .where(ContactLevel.contact == cid)
+            .tuples()
+        }
+        details = tuple(
+            Detail(kind, label, value)
+            for kind, label, value in ContactDetail.select(ContactDetail.kind, ContactDetail.label, ContactDetail.value)
+            .where(ContactDetail.contact == cid)
+            .order_by(ContactDetail.position, ContactDetail.id)
+            .tuples()
+        )
+        return Card(
+            id=contact.id, name=contact.name, sphere=contact.sphere, company=contact.company, title=contact.title,
+            email=contact.email, phone=contact.phone, birthday=contact.birthday, notes=contact.notes,
+            tags=split_tags(contact.tags), introduced_by_id=contact.introduced_by_id, introduced_by=introducer,
+            ranks=ranks, cadence_days=contact.cadence_days, to_contact=contact.to_contact,
+            review_every_days=contact.review_every_days, review_due=_as_date(contact.review_due),
+            snoozed_until=_as_date(contact.snoozed_until), last_interaction=_as_date(contact.last_interaction),
+            uid=contact.uid, created_at=contact.created_at, updated_at=contact.updated_at,
+            archived_at=contact.archived_at, details=details,
+        )
+
+    def timeline(self, cid: int, *, limit: Optional[int] = None) -> list[TimelineEvent]:
+        """The contact's events, newest first."""
+        Other = Contact.alias("other")
+        query = (
+            Event.select(
+                Event.id, Event.contact, Event.date, Event.kind, Event.summary, Event.ladder, Event.from_rank,
+                Event.to_rank, Event.reason, Event.direction, Event.other, Other.name, Event.warning, Event.data,
+                Event.created_at,
+            )
+            .join(Other, JOIN.LEFT_OUTER, on=(Event.other == Other.id))
+            .where(Event.contact == cid)
+            .order_by(Event.date.desc(), Event.id.desc())
+        )
+        if limit:
+            query = query.limit(limit)
+        return [
+            TimelineEvent(
+                eid, contact, _as_date(date), kind, summary, ladder, fr, to, reason, direction, other, other_name,
+                warning, data, created,
+            )
+            for eid, contact, date, kind, summary, ladder, fr, to, reason, direction, other, other_name, warning,
+            data, created in query.tuples().execute()
+        ]
+
+    def level_counts(self, ladder: Optional[str] = None) -> dict[int, int]:
+        """rank -> number of active contacts on it (ranks missing from the config included)."""
+        key, _ = self.ladder(ladder)
+        query = (
+            ContactLevel.select(ContactLevel.rank, fn.COUNT(ContactLevel.id))
+            .join(Contact, on=(ContactLevel.contact == Contact.id))
+            .where((ContactLevel.ladder == key) & Contact.archived_at.is_null())
+            .group_by(ContactLevel.rank)
+        )
+        return {rank: count for rank, count in query.tuples()}
+
+    def names(self, *, archived: bool = False) -> list[tuple[int, str]]:
+        return list(
+            Contact.select(Contact.id, Contact.name)
+            .where(Contact.archived_at.is_null(not archived))
+            .order_by(fn.LOWER(Contact.name))
+            .tuples()
+        )
+
+    def count(self, *, archived: bool = False) -> int:
+        return Contact.select().where(Contact.archived_at.is_null(not archived)).count()
+
+    def backup(self, dest: Path) -> Path:
+        return store.backup_to(self.db, dest)
+
+    # JSON ----------------------------------------------------------------------------------
+
+    def row_json(self, row: ContactRow, ranks: dict[str, int]) -> dict:
+        _, lad = self.ladder()
+        return {
+            "id": row.id,
+            "name": row.name,
+            "level": row.rank,
+            "level_name": lad.level_name(row.rank),
+            "ladders": ranks,
+            "sphere": row.sphere,
+            "company": row.company,
+            "email": row.email,
+            "tags": list(row.tags),
+            "introduced_by": row.introduced_by,
+            "last_interaction": row.last_interaction.isoformat() if row.last_interaction else None,
+            "archived": row.archived,
+            "to_contact": row.to_contact,
+        }
+
+    def card_json(self, card: Card, timeline: Sequence[TimelineEvent]) -> dict:
+        default_key, lad = self.ladder()
+        rank = card.ranks.get(default_key)
+        return {
+            "id": card.id,
+            "name": card.name,
+            "level": rank,
+            "level_name": lad.level_name(rank),
+            "ladders": card.ranks,
+            "sphere": card.sphere,
+            "company": card.company,
+            "title": card.title,
+            "email": card.email,
+            "phone": card.phone,
+            "birthday": card.birthday,
+            "notes": card.notes,
+            "tags": list(card.tags),
+            "introduced_by": card.introduced_by,
+            "cadence_days": card.cadence_days,
+            "last_interaction": card.last_interaction.isoformat() if card.last_interaction else None,
+            "archived": card.archived_at is not None,
+            "to_contact": card.to_contact,
+            "details": [{"kind": d.kind, "label": d.label, "value": d.value} for d in card.details],
+            "timeline": [self.event_json(e) for e in timeline],
+        }
+
+    def event_json(self, event: TimelineEvent) -> dict:
+        item = {"id": event.id, "date": event.date.isoformat(), "kind": event.kind, "summary": self.event_text(event)}
+        if event.kind == LEVEL_CHANGE:
+            item.update({"ladder": event.ladder, "from": event.from_rank, "to": event.to_rank, "reason": event.reason})
+        if event.direction:
+            item["direction"] = event.direction
+        if event.other_name:
+            item["other"] = event.other_name
+        if event.warning:
+            item["warning"] = event.warning
+        if event.data:
+            try:
+                item["data"] = json.loads(event.data)
+            except ValueError:
+                item["data"] = event.data
+        return item
+
+    def event_text(self, event: TimelineEvent) -> str:
+        """One line for a timeline entry, e.g. "promoted 2 Introduced -> 3 Conversant: met at the meetup"."""
+        if event.kind != LEVEL_CHANGE:
+            return event.summary
+        _, lad = self.ladder(event.ladder) if event.ladder in self.config.ladders else (None, None)
+        label = lad.label if lad else (lambda r: str(r))
+        ladder_note = "" if event.ladder == self.config.default_ladder else f" on {event.ladder}"
+        if event.from_rank is None:
+            text = f"added at {label(event.to_rank)}{ladder_note}"
+        else:
+            verb = "promoted" if (event.to_rank or 0) > event.from_rank else "demoted"
+            text = f"{verb} {label(event.from_rank)} -> {label(event.to_rank)}{ladder_note}"
+        if event.reason and not (event.from_rank is None and event.reason == "added"):
+            text += f": {event.reason}"
+        return text
+
+
+def _as_date(value) -> Optional[dt.date]:
+    if value is None:
+        return None
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    return dt.date.fromisoformat(str(value)[:10])

@@ -1,0 +1,39 @@
+"""Errors the core raises for bad input. Every client shows ``str(error)``.
+
+The CLI turns each into one line on stderr and exit status 2; the TUI into a
+notification. None of them should ever surface as a traceback.
+"""
+
+from __future__ import annotations
+
+
+class RelTermError(Exception):
+    """Base class: a problem the user can fix. Exit status 2."""
+
+    exit_code = 2
+
+
+class ConfigError(RelTermError):
+    """The ladder config (or a theme file) is broken."""
+
+
+class InputError(RelTermError):
+    """A value given on the command line or in a form is not acceptable."""
+
+
+class NotFoundError(RelTermError):
+    """No contact matches what the user typed."""
+
+
+class AmbiguousError(RelTermError):
+    """Several contacts match what the user typed."""
+
+    def __init__(self, query: str, candidates: list[tuple[int, str]]):
+        self.query = query
+        self.candidates = candidates
+        lines = [f'"{query}" matches {len(candidates)} contacts; say which one:']
+        lines += [f"  {name} (id {cid})" for cid, name in candidates[:20]]
+        if len(candidates) > 20:
+            lines.append(f"  ... and {len(candidates) - 20} more")
+        lines.append("Use the id or more of the name.")
+        super().__init__("\n".join(lines))

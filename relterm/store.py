@@ -1,0 +1,265 @@
+"""The SQLite store: Peewee models, opening, migrations and backups.
+
+One module-level ``Database`` is initialised by :func:`open_database`; every
+connection (one per thread, Peewee's default) gets the same pragmas: WAL
+journal, foreign keys, a busy timeout. Writes go through :func:`write`, an
+``IMMEDIATE`` transaction, so two processes writing at once wait for each
+other instead of failing with "database is locked".
+
+The schema is versioned by numbered scripts in ``relterm/migrations``
+(Peewee's ``playhouse.migrations`` runner, history in ``schema_migration``);
+before any migration runs on an existing database a copy is taken with
+SQLite's backup API.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import sqlite3
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Iterator
+
+from peewee import (
+    AutoField,
+    BooleanField,
+    DatabaseProxy,
+    DateField,
+    DateTimeField,
+    ForeignKeyField,
+    IntegerField,
+    Model,
+    SqliteDatabase,
+    TextField,
+)
+
+from .errors import RelTermError
+from .paths import make_private_dir
+
+MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
+PRAGMAS = {
+    "journal_mode": "wal",
+    "foreign_keys": 1,
+    "busy_timeout": 15000,
+    "synchronous": "normal",
+    "cache_size": -16000,
+}
+
+database_proxy = DatabaseProxy()
+
+
+class StoreError(RelTermError):
+    """The database cannot be opened or migrated."""
+
+
+class BaseModel(Model):
+    class Meta:
+        database = database_proxy
+        legacy_table_names = False
+
+
+class Contact(BaseModel):
+    id = AutoField()
+    name = TextField()
+    sphere = TextField(default="business")
+    company = TextField(default="")
+    title = TextField(default="")
+    email = TextField(default="")
+    phone = TextField(default="")
+    birthday = TextField(null=True)  # "YYYY-MM-DD", or "--MM-DD" when the year is unknown
+    notes = TextField(default="")
+    tags = TextField(default="")  # tags joined by "," (tags themselves never hold commas)
+    introduced_by = ForeignKeyField("self", null=True, on_delete="SET NULL", backref="introduced")
+    cadence_days = IntegerField(null=True)  # None: the level's cadence; 0: no cadence
+    to_contact = BooleanField(default=False)  # a name given to you, not contacted yet
+    review_every_days = IntegerField(null=True)
+    review_due = DateField(null=True)
+    snoozed_until = DateField(null=True)
+    last_interaction = DateField(null=True)  # kept in step with the timeline by the core
+    uid = TextField(unique=True)
+    created_at = DateTimeField()
+    updated_at = DateTimeField()
+    archived_at = DateTimeField(null=True, index=True)
+
+
+class ContactLevel(BaseModel):
+    """The rank of a contact on one ladder."""
+
+    id = AutoField()
+    contact = ForeignKeyField(Contact, on_delete="CASCADE", backref="levels")
+    ladder = TextField()
+    rank = IntegerField()
+
+    class Meta:
+        indexes = ((("contact", "ladder"), True), (("ladder", "rank"), False))
+
+
+class ContactDetail(BaseModel):
+    """Further emails, phones, addresses, URLs and other vCard fields."""
+
+    id = AutoField()
+    contact = ForeignKeyField(Contact, on_delete="CASCADE", backref="details")
+    kind = TextField()  # email | phone | address | url | related | other
+    label = TextField(default="")
+    value = TextField()
+    position = IntegerField(default=0)
+
+
+class Event(BaseModel):
+    """One entry on a contact's timeline: an interaction, a level change, a review..."""
+
+    id = AutoField()
+    contact = ForeignKeyField(Contact, on_delete="CASCADE", backref="events")
+    date = DateField()
+    kind = TextField()  # an interaction kind, or "level-change"
+    summary = TextField(default="")
+    ladder = TextField(null=True)
+    from_rank = IntegerField(null=True)
+    to_rank = IntegerField(null=True)
+    reason = TextField(null=True)
+    direction = TextField(null=True)  # given | received | ask
+    other = ForeignKeyField(Contact, null=True, on_delete="SET NULL", backref="mentions")
+    warning = TextField(null=True)
+    data = TextField(null=True)  # JSON for structured events (reviews)
+    created_at = DateTimeField()
+
+    class Meta:
+        indexes = ((("contact", "date"), False),)
+
+
+MODELS = [Contact, ContactLevel, ContactDetail, Event]
+
+
+# Opening ------------------------------------------------------------------------------
+
+
+def _make_database(path: Path) -> SqliteDatabase:
+    return SqliteDatabase(str(path), pragmas=PRAGMAS, timeout=15, check_same_thread=False)
+
+
+def open_database(path: Path, *, migrate: bool = True) -> SqliteDatabase:
+    """Open (creating if needed) the database at ``path`` and bring its schema up to date."""
+    path = Path(path)
+    try:
+        make_private_dir(path.parent)
+        if not path.exists():
+            fd = os.open(path, os.O_CREAT | os.O_WRONLY, 0o600)
+            os.close(fd)
+        os.chmod(path, 0o600)
+    except OSError as exc:
+        raise StoreError(f"{path}: cannot create the database: {exc.strerror or exc}") from None
+    db = _make_database(path)
+    database_proxy.initialize(db)
+    try:
+        db.connect(reuse_if_open=True)
+        if migrate:
+            run_migrations(db, path)
+    except sqlite3.DatabaseError as exc:  # not a database, or corrupt
+        raise StoreError(f"{path}: cannot open the database: {exc}") from None
+    except Exception as exc:
+        import peewee
+
+        if isinstance(exc, peewee.DatabaseError):
+            raise StoreError(f"{path}: cannot open the database: {exc}") from None
+        raise
+    for suffix in ("-wal", "-shm"):
+        extra = Path(str(path) + suffix)
+        if extra.exists():
+            try:
+                os.chmod(extra, 0o600)
+            except OSError:
+                pass
+    return db
+
+
+def close_database() -> None:
+    db = database_proxy.obj
+    if db is not None and not db.is_closed():
+        db.close()
+
+
+def current_database() -> SqliteDatabase:
+    db = database_proxy.obj
+    if db is None:
+        raise StoreError("no database is open")
+    return db
+
+
+@contextmanager
+def write() -> Iterator[None]:
+    """One write transaction, taken IMMEDIATE so concurrent writers queue up."""
+    db = current_database()
+    if db.in_transaction():
+        with db.atomic():
+            yield
+        return
+    with db.atomic(lock_type="IMMEDIATE"):
+        yield
+
+
+# Migrations ---------------------------------------------------------------------------
+
+
+def _runner(db: SqliteDatabase):
+    from playhouse.migrations import Runner
+
+    return Runner(db, str(MIGRATIONS_DIR), table_name="schema_migration")
+
+
+def schema_version(db: SqliteDatabase | None = None) -> int:
+    """Number of the newest applied migration (0 for an empty database)."""
+    db = db or current_database()
+    if not db.table_exists("schema_migration"):
+        return 0
+    names = [row[0] for row in db.execute_sql("SELECT name FROM schema_migration").fetchall()]
+    return max((int(name.split("_", 1)[0]) for name in names), default=0)
+
+
+def latest_version() -> int:
+    return max(int(p.name.split("_", 1)[0]) for p in MIGRATIONS_DIR.glob("[0-9]*.py"))
+
+
+def run_migrations(db: SqliteDatabase, path: Path | None = None) -> list[str]:
+    """Apply pending migrations; back the database up first if it already held data."""
+    current = schema_version(db)
+    latest = latest_version()
+    if current > latest:
+        raise StoreError(
+            f"{path}: the database was written by a newer relterm (schema {current}, this one knows {latest}); "
+            "upgrade relterm"
+        )
+    if current == latest:
+        return []
+    has_tables = bool(db.get_tables())
+    if has_tables and path is not None:
+        stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
+        backup_to(db, path.with_name(f"{path.name}.before-v{latest}-{stamp}.bak"))
+    return _runner(db).up()
+
+
+# Backups ------------------------------------------------------------------------------
+
+
+def backup_to(db: SqliteDatabase, dest: Path) -> Path:
+    """Copy the whole database to ``dest`` with SQLite's online backup API.
+
+    Safe while other connections (the TUI, a script) are reading or writing.
+    """
+    dest = Path(dest).expanduser()
+    if dest.is_dir():
+        dest = dest / f"relterm-{dt.datetime.now().strftime('%Y%m%d-%H%M%S')}.db"
+    make_private_dir(dest.parent) if not dest.parent.exists() else None
+    tmp = dest.with_name(dest.name + ".partial")
+    fd = os.open(tmp, os.O_CREAT | os.O_WRONLY | os.O_TRUNC, 0o600)
+    os.close(fd)
+    target = sqlite3.connect(str(tmp))
+    try:
+        source = db.connection()
+        source.backup(target)
+        target.execute("PRAGMA journal_mode=delete")
+    finally:
+        target.close()
+    os.chmod(tmp, 0o600)
+    os.replace(tmp, dest)
+    return dest
