@@ -207,34 +207,47 @@ def _runner(db: SqliteDatabase):
     return Runner(db, str(MIGRATIONS_DIR), table_name="schema_migration")
 
 
+def _applied(db: SqliteDatabase) -> set[str]:
+    if not db.table_exists("schema_migration"):
+        return set()
+    return {row[0] for row in db.execute_sql("SELECT name FROM schema_migration").fetchall()}
+
+
+def _migration_names() -> list[str]:
+    return sorted(p.stem for p in MIGRATIONS_DIR.glob("[0-9]*.py"))
+
+
 def schema_version(db: SqliteDatabase | None = None) -> int:
     """Number of the newest applied migration (0 for an empty database)."""
     db = db or current_database()
-    if not db.table_exists("schema_migration"):
-        return 0
-    names = [row[0] for row in db.execute_sql("SELECT name FROM schema_migration").fetchall()]
-    return max((int(name.split("_", 1)[0]) for name in names), default=0)
+    return max((int(name.split("_", 1)[0]) for name in _applied(db)), default=0)
 
 
 def latest_version() -> int:
-    return max(int(p.name.split("_", 1)[0]) for p in MIGRATIONS_DIR.glob("[0-9]*.py"))
+    return max(int(name.split("_", 1)[0]) for name in _migration_names())
+
+
+def pending_migrations(db: SqliteDatabase) -> list[str]:
+    applied = _applied(db)
+    return [name for name in _migration_names() if name not in applied]
 
 
 def run_migrations(db: SqliteDatabase, path: Path | None = None) -> list[str]:
     """Apply pending migrations; back the database up first if it already held data."""
-    current = schema_version(db)
-    latest = latest_version()
-    if current > latest:
+    applied = _applied(db)
+    known = set(_migration_names())
+    unknown = applied - known
+    if unknown:
         raise StoreError(
-            f"{path}: the database was written by a newer relterm (schema {current}, this one knows {latest}); "
-            "upgrade relterm"
+            f"{path}: the database was written by a newer relterm (it has schema changes "
+            f"{', '.join(sorted(unknown))} this version does not know); upgrade relterm"
         )
-    if current == latest:
+    pending = [name for name in sorted(known) if name not in applied]
+    if not pending:
         return []
-    has_tables = bool(db.get_tables())
-    if has_tables and path is not None:
+    if db.get_tables() and path is not None:
         stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
-        backup_to(db, path.with_name(f"{path.name}.before-v{latest}-{stamp}.bak"))
+        backup_to(db, path.with_name(f"{path.name}.before-{pending[-1]}-{stamp}.bak"))
     return _runner(db).up()
 
 
