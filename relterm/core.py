@@ -197,6 +197,25 @@ class Core:
     ) -> None:
         """Change fields of a contact. ``introduced_by`` takes an id or None."""
         contact = self._contact(cid)
+        changes = self.clean_fields(fields)
+        if introduced_by is not _UNSET:
+            if introduced_by is not None:
+                self._check_introducer(cid, introduced_by)
+            changes["introduced_by"] = introduced_by
+        if add_tags or remove_tags:
+            current = list(split_tags(changes.get("tags", contact.tags)))
+            current += [clean_tag(t) for t in add_tags]
+            drop = {clean_tag(t) for t in remove_tags}
+            changes["tags"] = join_tags(t for t in current if t not in drop)
+        if not changes:
+            return
+        changes["updated_at"] = _now()
+        with store.write():
+            Contact.update(changes).where(Contact.id == cid).execute()
+
+    def clean_fields(self, fields: dict) -> dict:
+        """Check and clean contact fields as ``edit_contact`` stores them; the one place they are
+        validated, shared by edits and imports. Raises InputError naming the bad field."""
         changes: dict = {}
         for key, value in fields.items():
             if key in _LINE_FIELDS:
@@ -222,20 +241,7 @@ class Core:
                 changes[key] = parse_date(value) if value is not None else None
             else:
                 raise InputError(f"cannot edit {key!r}")
-        if introduced_by is not _UNSET:
-            if introduced_by is not None:
-                self._check_introducer(cid, introduced_by)
-            changes["introduced_by"] = introduced_by
-        if add_tags or remove_tags:
-            current = list(split_tags(changes.get("tags", contact.tags)))
-            current += [clean_tag(t) for t in add_tags]
-            drop = {clean_tag(t) for t in remove_tags}
-            changes["tags"] = join_tags(t for t in current if t not in drop)
-        if not changes:
-            return
-        changes["updated_at"] = _now()
-        with store.write():
-            Contact.update(changes).where(Contact.id == cid).execute()
+        return changes
 
     def _check_introducer(self, cid: int, introducer: int) -> None:
         if introducer == cid:
