@@ -11,6 +11,14 @@ import click
 
 
 def echo_json(data) -> None:
+    """Print ``data`` as JSON. A long list prints one compact object per line:
+    still valid JSON, and several times faster than indenting (the indenting
+    encoder is pure Python; the compact one is C)."""
+    if isinstance(data, list) and len(data) > 50:
+        encode = json.JSONEncoder(ensure_ascii=False).encode
+        body = ",\n  ".join(map(encode, data))
+        click.echo(f"[\n  {body}\n]")
+        return
     click.echo(json.dumps(data, indent=2, ensure_ascii=False))
 
 
