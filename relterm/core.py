@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import uuid
+from functools import cached_property
 from pathlib import Path
 from typing import Iterable, Optional, Sequence
 
@@ -19,6 +20,7 @@ from . import store
 from .config import Config, Ladder
 from .dates import parse_date, today
 from .domain import LEVEL_CHANGE, Card, ContactRow, Detail, TimelineEvent, join_tags, split_tags
+from .intel.model import INTRODUCED_BY
 from .errors import AmbiguousError, InputError, NotFoundError
 from .sanitize import clean_line, clean_text
 from .store import Contact, ContactDetail, ContactLevel, Event
@@ -275,13 +277,27 @@ class Core:
         other: Optional[int] = None,
         warning: Optional[str] = None,
         data: Optional[dict] = None,
+        force: bool = False,
     ) -> int:
-        """Record an interaction; return the event id."""
+        """Record an interaction; return the event id.
+
+        An ask (a kind with direction ``ask``) against a contact whose level has
+        ``ask_ok: false`` raises ``relterm.intel.AskTooEarly`` unless ``force``;
+        with ``force`` the warning is kept on the event. ``ask_warning()`` gives
+        the text to confirm first.
+        """
         kind = self.config.check_kind(kind)
         when = parse_date(date)
         contact = self._contact(cid)
         if direction is None:
             direction = self.config.kind(kind).direction
+        too_early = self.ask_warning(cid, kind) if direction == "ask" else None
+        if too_early:
+            if not force:
+                from .intel import AskTooEarly
+
+                raise AskTooEarly(too_early)
+            warning = f"{warning}; {too_early}" if warning else too_early
         now = _now()
         with store.write():
             event = Event.create(
@@ -297,6 +313,19 @@ class Core:
             Contact.update(updates).where(Contact.id == cid).execute()
         return event.id
 
+    def ask_warning(self, cid: int, kind: str = "ask") -> Optional[str]:
+        """The warning to confirm before logging ``kind`` with ``cid`` (an ask too early), or None."""
+        from .intel.ledger import ask_warning
+
+        return ask_warning(self, cid, kind)
+
+    @cached_property
+    def intel(self):
+        """Relationship intelligence over this core: agenda, circles, ledger, reviews, suggestions."""
+        from .intel import Intel
+
+        return Intel(self)
+
     def delete_event(self, event_id: int) -> None:
         """Remove one timeline entry (an undo); keeps last_interaction right."""
         event = Event.get_or_none(Event.id == event_id)
@@ -309,7 +338,9 @@ class Core:
 
     def _refresh_last_interaction(self, cid: int) -> None:
         latest = (
-            Event.select(fn.MAX(Event.date)).where((Event.contact == cid) & (Event.kind != LEVEL_CHANGE)).scalar()
+            Event.select(fn.MAX(Event.date))
+            .where((Event.contact == cid) & Event.kind.not_in((LEVEL_CHANGE, INTRODUCED_BY)))
+            .scalar()
         )
         Contact.update(last_interaction=latest).where(Contact.id == cid).execute()
 
@@ -509,8 +540,11 @@ class Core:
 
     # JSON ----------------------------------------------------------------------------------
 
-    def row_json(self, row: ContactRow, ranks: dict[str, int]) -> dict:
+    def row_json(self, row: ContactRow, ranks: dict[str, int], health=None) -> dict:
+        """One list row as JSON; ``health`` (an intel Health) is computed when not given."""
         _, lad = self.ladder()
+        if health is None:
+            health = self.intel.health([row])[row.id]
         return {
             "id": row.id,
             "name": row.name,
@@ -525,6 +559,9 @@ class Core:
             "last_interaction": row.last_interaction.isoformat() if row.last_interaction else None,
             "archived": row.archived,
             "to_contact": row.to_contact,
+            "health": health.state,
+            "due_on": health.due_on.isoformat() if health.due_on else None,
+            "days_over": health.days_over,
         }
 
     def card_json(self, card: Card, timeline: Sequence[TimelineEvent]) -> dict:
@@ -547,10 +584,28 @@ class Core:
             "introduced_by": card.introduced_by,
             "cadence_days": card.cadence_days,
             "last_interaction": card.last_interaction.isoformat() if card.last_interaction else None,
+            **self._intel_json(card),
             "archived": card.archived_at is not None,
             "to_contact": card.to_contact,
             "details": [{"kind": d.kind, "label": d.label, "value": d.value} for d in card.details],
             "timeline": [self.event_json(e) for e in timeline],
+        }
+
+    def _intel_json(self, card: Card) -> dict:
+        health = self.intel.health_of(card.id)
+        bal = self.intel.balance(card.id)
+        return {
+            "health": health.state,
+            "due_on": health.due_on.isoformat() if health.due_on else None,
+            "days_over": health.days_over,
+            "review_every_days": card.review_every_days,
+            "review_due": card.review_due.isoformat() if card.review_due else None,
+            "snoozed_until": card.snoozed_until.isoformat() if card.snoozed_until else None,
+            "balance": {
+                "referrals_given": bal.referrals_given, "referrals_received": bal.referrals_received,
+                "introductions_given": bal.intros_given, "introductions_received": bal.intros_received,
+                "given": bal.given, "received": bal.received, "asks": bal.asks, "net": bal.net,
+            },
         }
 
     def event_json(self, event: TimelineEvent) -> dict:

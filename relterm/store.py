@@ -128,7 +128,20 @@ class Event(BaseModel):
         indexes = ((("contact", "date"), False),)
 
 
-MODELS = [Contact, ContactLevel, ContactDetail, Event]
+class AgendaSnooze(BaseModel):
+    """One agenda item of one contact hidden until a date (keep-in-touch, review, to-contact, birthday)."""
+
+    id = AutoField()
+    contact = ForeignKeyField(Contact, on_delete="CASCADE", backref="snoozes")
+    item = TextField()
+    until = DateField()
+
+    class Meta:
+        table_name = "agenda_snooze"
+        indexes = ((("contact", "item"), True),)
+
+
+MODELS = [Contact, ContactLevel, ContactDetail, Event, AgendaSnooze]
 
 
 # Opening ------------------------------------------------------------------------------

@@ -30,6 +30,17 @@ COMMANDS: dict[str, str] = {
     "restore": "contacts:restore",
     "backup": "contacts:backup",
     "config": "config_cmd:config",
+    "due": "intel:due",
+    "snooze": "intel:snooze",
+    "intro": "intel:intro",
+    "names": "intel:names",
+    "path": "intel:path",
+    "reach": "intel:reach",
+    "balance": "intel:balance",
+    "stats": "intel:stats",
+    "review": "intel:review",
+    "suggest": "intel:suggest",
+    "matrix": "intel:matrix",
 }
 
 

@@ -93,14 +93,17 @@ def _birthday(value: str | None) -> str | None:
 @click.option("--kind", "-k", default="note", show_default=True, help="Interaction kind (see `relterm config path`).")
 @click.option("--date", "-d", default="today", show_default=True,
               help='When: 2026-11-01, "yesterday", "3 days ago", "last friday".')
+@click.option("--force", is_flag=True, help="Log an ask even when their level says it is too early.")
 @pass_app
-def log(app: AppContext, person, note, kind, date):
+def log(app: AppContext, person, note, kind, date, force):
     """Log an interaction with PERSON; the rest of the line is the note."""
     core = app.core
     cid = _person(app, person)
-    event_id = core.log(cid, kind, " ".join(note), date=date)
+    event_id = core.log(cid, kind, " ".join(note), date=date, force=force)
     event = next(e for e in core.timeline(cid, limit=50) if e.id == event_id)
     click.echo(f"Logged {event.kind} with {core.card(cid).name} on {event.date.isoformat()}.")
+    if event.warning:
+        click.echo(f"Warning kept with it: {event.warning}", err=True)
 
 
 def _move(app: AppContext, person: str, step: int, to: str | None, ladder: str | None, reason: str, date: str):
@@ -151,27 +154,44 @@ def demote(app, person, to, reason, ladder, date):
 @click.option("--sphere", "-s", help="Only this sphere.")
 @click.option("--tag", "-t", help="Only contacts with this tag.")
 @click.option("--archived", is_flag=True, help="List archived (deleted) contacts instead.")
+@click.option("--sort", type=click.Choice(["name", "urgency"]), default="name", show_default=True,
+              help="urgency: most overdue first, then soonest due (keep-in-touch cadence).")
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON array.")
 @pass_app
-def list_(app: AppContext, level, ladder, sphere, tag, archived, as_json):
-    """List contacts, with their level and last interaction."""
+def list_(app: AppContext, level, ladder, sphere, tag, archived, sort, as_json):
+    """List contacts, with their level, keep-in-touch health and last interaction."""
     core = app.core
     key, lad = core.ladder(ladder)
     rank = core.parse_level(level, key) if level is not None else None
     rows = core.rows(ladder=key, rank=rank, sphere=sphere, tag=tag, archived=archived)
+    health = core.intel.health(rows, ladder=key)
+    if sort == "urgency":
+        rows = core.intel.sort_by_urgency(rows, health)
     if as_json:
         ranks = core.all_ranks(None if len(rows) > 500 else [r.id for r in rows])
-        echo_json([core.row_json(row, ranks.get(row.id, {})) for row in rows])
+        echo_json([core.row_json(row, ranks.get(row.id, {}), health[row.id]) for row in rows])
         return
     if not rows:
         what = "archived contacts" if archived else "contacts"
         click.echo(f"No {what} match." if (level or sphere or tag) else f"No {what} yet. Add one with `relterm add NAME`.")
         return
     cells = [
-        (str(r.id), r.name, lad.label(r.rank), r.sphere, r.company, _days_ago(r.last_interaction)) for r in rows
+        (str(r.id), r.name, lad.label(r.rank), _health_cell(health[r.id]), r.sphere, r.company,
+         _days_ago(r.last_interaction))
+        for r in rows
     ]
-    click.echo(table(("ID", "NAME", "LEVEL", "SPHERE", "COMPANY", "LAST INTERACTION"), cells, flexible=1))
+    click.echo(table(("ID", "NAME", "LEVEL", "HEALTH", "SPHERE", "COMPANY", "LAST INTERACTION"), cells, flexible=1))
     click.echo(f"{len(rows)} contact{'s' if len(rows) != 1 else ''}")
+
+
+def _health_cell(health) -> str:
+    if health.state == "overdue":
+        return f"overdue {health.days_over}d"
+    if health.state == "due":
+        return "due today"
+    if health.state == "ok":
+        return f"ok ({-health.days_over}d left)"
+    return ""
 
 
 @click.command()
@@ -202,6 +222,10 @@ def show(app: AppContext, person, as_json, archived):
         ("Introduced by", card.introduced_by or ""),
         ("Cadence", "" if card.cadence_days is None else ("none" if card.cadence_days == 0 else f"{card.cadence_days} days")),
         ("Last contact", _days_ago(card.last_interaction)),
+        ("Keep in touch", _health_cell(core.intel.health_of(card.id))),
+        ("Review", f"every {card.review_every_days} days" if card.review_every_days else ""),
+        ("Review due", card.review_due.isoformat() if card.review_due else ""),
+        ("Give/ask", _balance_line(core.intel.balance(card.id))),
     ]
     for label, value in fields:
         if value:
@@ -221,14 +245,28 @@ def show(app: AppContext, person, as_json, archived):
     click.echo("\n".join(lines))
 
 
+def _balance_line(bal) -> str:
+    if not (bal.given or bal.received or bal.asks):
+        return ""
+    return (f"given {bal.given}, received {bal.received}, asks {bal.asks} (net {bal.net:+d}; "
+            f"referrals {bal.referrals_given}/{bal.referrals_received}, "
+            f"introductions {bal.intros_given}/{bal.intros_received} given/received)")
+
+
 @click.command()
 @click.option("--ladder", help="Which ladder (default: the default ladder).")
+@click.option("--history", is_flag=True, help="Contacts on each rung at the end of each of the last 12 months.")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 @pass_app
-def levels(app: AppContext, ladder, as_json):
+def levels(app: AppContext, ladder, history, as_json):
     """Show the ladder, top rung first, with how many contacts stand on each rung."""
     core = app.core
     key, lad = core.ladder(ladder)
+    if history:
+        from .intel import level_history
+
+        level_history(core, key, lad, as_json)
+        return
     counts = core.level_counts(key)
     items = [
         {"rank": lv.rank, "name": lv.name, "count": counts.get(lv.rank, 0), "cadence_days": lv.cadence_days,

@@ -1,0 +1,153 @@
+"""Relationship intelligence: what to do next, computed from the store.
+
+The agenda (keep-in-touch cadences, reviews, names to contact, birthdays),
+the circles of influence (who introduced whom), the give/ask ledger,
+relationship reviews, promotion suggestions, the pyramid over time and the
+sphere matrix. No screen code: the CLI and the TUI both call ``Intel``
+(``core.intel``), one method per view, and get plain frozen dataclasses
+from ``relterm.intel.model``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Iterable, Optional, Sequence
+
+from ..domain import ContactRow
+from . import agenda as _agenda
+from . import circles as _circles
+from . import ledger as _ledger
+from . import pyramid as _pyramid
+from . import reviews as _reviews
+from . import suggest as _suggest
+from .ledger import AskTooEarly
+from .model import (
+    ITEM_KINDS,
+    AgendaItem,
+    Balance,
+    Concentration,
+    Criterion,
+    Evidence,
+    GivenName,
+    Health,
+    IntroNode,
+    IntroResult,
+    LevelHistory,
+    Matrix,
+    PathStep,
+    Reach,
+    Suggestion,
+)
+from .reviews import QUESTIONS
+
+__all__ = [
+    "Intel", "AskTooEarly", "QUESTIONS", "ITEM_KINDS", "AgendaItem", "Balance", "Concentration", "Criterion",
+    "Evidence", "GivenName", "Health", "IntroNode", "IntroResult", "LevelHistory", "Matrix", "PathStep", "Reach",
+    "Suggestion",
+]
+
+
+class Intel:
+    """Relationship intelligence over one ``Core``. ``today`` defaults to ``relterm.dates.today()``."""
+
+    def __init__(self, core):
+        self.core = core
+
+    # The agenda ------------------------------------------------------------------------
+
+    def agenda(self, *, within: int = 0, include_snoozed: bool = False,
+               items: Iterable[str] = ITEM_KINDS, today: Optional[dt.date] = None) -> list[AgendaItem]:
+        """Keep-in-touch, reviews, names to contact, birthdays: most urgent first within each part."""
+        return _agenda.agenda(self.core, within=within, include_snoozed=include_snoozed, items=items, today=today)
+
+    def snooze(self, cid: int, days: int, *, item: Optional[str] = None,
+               today: Optional[dt.date] = None) -> Optional[dt.date]:
+        """Hide one agenda item (or all of a person's, item=None) for ``days`` days; 0 clears."""
+        return _agenda.snooze(self.core, cid, days, item=item, today=today)
+
+    def health(self, rows: Sequence[ContactRow], *, ladder: Optional[str] = None,
+               today: Optional[dt.date] = None) -> dict[int, Health]:
+        """contact id -> Health for list rows (the marker: ok / due / overdue / none)."""
+        return _agenda.health_for_rows(self.core, rows, ladder=ladder, today=today)
+
+    def health_of(self, cid: int, *, today: Optional[dt.date] = None) -> Health:
+        return _agenda.health_of_contact(self.core, cid, today=today)
+
+    def sort_by_urgency(self, rows: Sequence[ContactRow], health: Optional[dict[int, Health]] = None,
+                        *, today: Optional[dt.date] = None) -> list[ContactRow]:
+        """Rows most urgent first: most days overdue, then soonest due; no cadence last."""
+        if health is None:
+            health = self.health(rows, today=today)
+        return _agenda.sort_by_urgency(rows, health)
+
+    # Circles of influence ----------------------------------------------------------------
+
+    def introduce(self, introducer: int, name: str, *, note: str = "",
+                  date: dt.date | str | None = None) -> IntroResult:
+        return _circles.introduce(self.core, introducer, name, note=note, date=date)
+
+    def introduce_many(self, introducer: int, names, *, date: dt.date | str | None = None) -> list[IntroResult]:
+        """Several names from one person, one per line ("Name: note"), all or nothing."""
+        return _circles.introduce_many(self.core, introducer, names, date=date)
+
+    def names_given(self, cid: int) -> list[GivenName]:
+        return _circles.names_given(self.core, cid)
+
+    def path(self, cid: int) -> list[PathStep]:
+        """The chain of introductions that led to ``cid``: first person first, ``cid`` last."""
+        return _circles.path_to(self.core, cid)
+
+    def forest(self) -> _circles.IntroForest:
+        """The introduction trees: ``.roots()``, ``.children(id)``, ``.reach()``."""
+        return _circles.IntroForest(self.core)
+
+    def reach(self, limit: Optional[int] = None) -> list[Reach]:
+        return self.forest().reach(limit)
+
+    # Give before you ask --------------------------------------------------------------------
+
+    def ask_warning(self, cid: int, kind: str = "ask") -> Optional[str]:
+        """The text to confirm before logging ``kind`` with ``cid``, or None when fine."""
+        return _ledger.ask_warning(self.core, cid, kind)
+
+    def balance(self, cid: int) -> Balance:
+        return _ledger.balance(self.core, cid)
+
+    def balances(self, *, sort: str = "net") -> list[Balance]:
+        return _ledger.balances(self.core, sort=sort)
+
+    def concentration(self, *, within_days: Optional[int] = None,
+                      today: Optional[dt.date] = None) -> Concentration:
+        return _ledger.concentration(self.core, within_days=within_days, today=today)
+
+    # Reviews ----------------------------------------------------------------------------------
+
+    def schedule_review(self, cid: int, every_days: Optional[int], *,
+                        first: dt.date | str | None = None) -> Optional[dt.date]:
+        return _reviews.schedule_review(self.core, cid, every_days, first=first)
+
+    def record_review(self, cid: int, *, keep: str = "", stop: str = "", start: str = "",
+                      date: dt.date | str | None = None) -> tuple[int, Optional[dt.date]]:
+        return _reviews.record_review(self.core, cid, keep=keep, stop=stop, start=start, date=date)
+
+    # Suggestions ------------------------------------------------------------------------------
+
+    def suggestions(self, *, ladder: Optional[str] = None, demotions: bool = True,
+                    today: Optional[dt.date] = None) -> list[Suggestion]:
+        return _suggest.suggestions(self.core, ladder=ladder, demotions=demotions, today=today)
+
+    def suggested(self, *, ladder: Optional[str] = None) -> dict[int, Suggestion]:
+        """contact id -> suggestion, for marking rows in the list."""
+        return {s.contact_id: s for s in self.suggestions(ladder=ladder)}
+
+    def evidence(self, cid: int, *, ladder: Optional[str] = None, today: Optional[dt.date] = None) -> Evidence:
+        return _suggest.evidence(self.core, cid, ladder=ladder, today=today)
+
+    # The pyramid and the matrix ----------------------------------------------------------------
+
+    def level_history(self, *, ladder: Optional[str] = None, months: int = 12,
+                      today: Optional[dt.date] = None) -> LevelHistory:
+        return _pyramid.level_history(self.core, ladder=ladder, months=months, today=today)
+
+    def matrix(self, *, ladder: Optional[str] = None) -> Matrix:
+        return _pyramid.matrix(self.core, ladder=ladder)

@@ -1,0 +1,383 @@
+"""The agenda: whom to reach out to now.
+
+A contact's keep-in-touch cadence is their own ``cadence_days`` when set
+(0: none), else the cadence of their level on the default ladder (none when
+the level has no cadence, or the rank is missing from an edited ladder). The
+clock starts at the last interaction; for a contact with no interaction at
+all it starts on the day they were added. A contact is *due* on the day the
+days since reach the cadence and *overdue* after it.
+
+The agenda lists, in this order and most urgent first within each part:
+keep-in-touch items (overdue, due, and with ``within`` those falling due in
+the next days), reviews due, names waiting to be contacted, and birthdays in
+the next 14 days (or ``within`` days when more). Snoozed items are left out:
+``Contact.snoozed_until`` snoozes everything about a person, an
+``agenda_snooze`` row one item.
+
+Everything here is one SQL query per part over plain tuples, so the agenda
+of 100,000 contacts takes a fraction of a second.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+from typing import Iterable, Optional, Sequence
+
+from .. import store
+from ..config import Ladder
+from ..dates import today as _today
+from ..domain import ContactRow
+from ..errors import InputError
+from ..sanitize import clean_line
+from .model import (
+    BIRTHDAY,
+    DUE,
+    ITEM_KINDS,
+    KEEP_IN_TOUCH,
+    NO_CADENCE,
+    ON_TRACK,
+    OVERDUE,
+    REVIEW,
+    TO_CONTACT,
+    AgendaItem,
+    Health,
+)
+
+BIRTHDAY_WINDOW = 14
+
+
+def as_date(value) -> Optional[dt.date]:
+    if value is None or value == "":
+        return None
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    return dt.date.fromisoformat(str(value)[:10])
+
+
+# Cadence and health ----------------------------------------------------------------------
+
+
+def effective_cadence(ladder: Ladder, rank: Optional[int], override: Optional[int]) -> Optional[int]:
+    """Days between contacts for this rank and override; None for no cadence."""
+    if override is not None:
+        return override if override > 0 else None
+    if rank is None:
+        return None
+    level = ladder.by_rank.get(rank)
+    return level.cadence_days if level is not None else None
+
+
+def health_of(
+    last_interaction: Optional[dt.date], added: Optional[dt.date], cadence: Optional[int], today: dt.date
+) -> Health:
+    """Where one contact stands against their cadence (see the module text)."""
+    start = last_interaction or added
+    days_since = (today - start).days if start is not None else None
+    if not cadence or start is None:
+        return Health(NO_CADENCE, cadence, days_since, None, None)
+    due_on = start + dt.timedelta(days=cadence)
+    over = (today - due_on).days
+    state = OVERDUE if over > 0 else DUE if over == 0 else ON_TRACK
+    return Health(state, cadence, days_since, due_on, over)
+
+
+def health_for_rows(
+    core, rows: Sequence[ContactRow], *, ladder: Optional[str] = None, today: Optional[dt.date] = None
+) -> dict[int, Health]:
+    """contact id -> Health for the given rows (their rank must be on ``ladder``, the default)."""
+    key, lad = core.ladder(ladder)
+    if key != core.config.default_ladder:
+        # Cadences follow the default ladder: look the ranks up there.
+        ranks = {cid: r.get(core.config.default_ladder) for cid, r in core.all_ranks([row.id for row in rows]).items()}
+        lad = core.config.ladder
+    else:
+        ranks = None
+    day = today or _today()
+    never = [row.id for row in rows if row.last_interaction is None]
+    added = _added_dates(never) if never else {}
+    result: dict[int, Health] = {}
+    cadence_of = {}
+    for row in rows:
+        rank = ranks.get(row.id) if ranks is not None else row.rank
+        cache_key = (rank, row.cadence_days)
+        cadence = cadence_of.get(cache_key, -1)
+        if cadence == -1:
+            cadence = cadence_of[cache_key] = effective_cadence(lad, rank, row.cadence_days)
+        result[row.id] = health_of(row.last_interaction, added.get(row.id), cadence, day)
+    return result
+
+
+def _added_dates(ids: list[int]) -> dict[int, dt.date]:
+    db = store.current_database()
+    result: dict[int, dt.date] = {}
+    for start in range(0, len(ids), 900):
+        chunk = ids[start:start + 900]
+        marks = ",".join("?" * len(chunk))
+        for cid, created in db.execute_sql(
+            f"SELECT id, substr(created_at, 1, 10) FROM contact WHERE id IN ({marks})", chunk
+        ):
+            result[cid] = dt.date.fromisoformat(created)
+    return result
+
+
+def health_of_contact(core, cid: int, *, today: Optional[dt.date] = None) -> Health:
+    """Health of one contact."""
+    lad = core.config.ladder
+    row = store.current_database().execute_sql(
+        "SELECT c.last_interaction, substr(c.created_at, 1, 10), c.cadence_days, l.rank FROM contact c "
+        "LEFT JOIN contact_level l ON l.contact_id = c.id AND l.ladder = ? WHERE c.id = ?",
+        (core.config.default_ladder, cid),
+    ).fetchone()
+    if row is None:
+        return Health(NO_CADENCE, None, None, None, None)
+    last, added, override, rank = row
+    return health_of(as_date(last), as_date(added), effective_cadence(lad, rank, override), today or _today())
+
+
+def urgency_key(health: Optional[Health]) -> tuple:
+    """Sort key, most urgent first: most days over, then soonest due; no cadence last."""
+    if health is None or health.days_over is None:
+        return (1, 0)
+    return (0, -health.days_over)
+
+
+def sort_by_urgency(rows: Sequence[ContactRow], health: dict[int, Health]) -> list[ContactRow]:
+    """Rows most urgent first (stable: equally urgent rows keep their order)."""
+    return sorted(rows, key=lambda row: urgency_key(health.get(row.id)))
+
+
+# Birthdays ---------------------------------------------------------------------------------
+
+
+def parse_birthday(text: Optional[str]) -> Optional[tuple[Optional[int], int, int]]:
+    """(year or None, month, day) from "YYYY-MM-DD" or "--MM-DD"; None when unreadable."""
+    if not text:
+        return None
+    value = text.strip()
+    try:
+        if value.startswith("--"):
+            month, day = int(value[2:4]), int(value[-2:])
+            year = None
+            dt.date(2000, month, day)  # 2000 is a leap year: 29 Feb passes
+        else:
+            parsed = dt.date.fromisoformat(value[:10])
+            year, month, day = parsed.year, parsed.month, parsed.day
+    except ValueError:
+        return None
+    return year, month, day
+
+
+def birthday_in(year: int, month: int, day: int) -> dt.date:
+    """The birthday in ``year``; 29 February is kept on 28 February in years without it."""
+    if month == 2 and day == 29 and not calendar.isleap(year):
+        return dt.date(year, 2, 28)
+    return dt.date(year, month, day)
+
+
+def next_birthday(text: Optional[str], today: dt.date) -> Optional[tuple[dt.date, Optional[int]]]:
+    """(the next birthday on or after today, the age turned then or None)."""
+    parsed = parse_birthday(text)
+    if parsed is None:
+        return None
+    born, month, day = parsed
+    when = birthday_in(today.year, month, day)
+    if when < today:
+        when = birthday_in(today.year + 1, month, day)
+    age = when.year - born if born is not None else None
+    if age is not None and age < 0:
+        age = None
+    return when, age
+
+
+# The agenda --------------------------------------------------------------------------------
+
+
+def _cadence_case(ladder: Ladder) -> tuple[str, list]:
+    """SQL for a contact's effective cadence (NULL for none), and its parameters."""
+    whens = []
+    params: list = []
+    for level in ladder.ordered:
+        if level.cadence_days:
+            whens.append("WHEN ? THEN ?")
+            params += [level.rank, level.cadence_days]
+    level_case = f"(CASE l.rank {' '.join(whens)} ELSE NULL END)" if whens else "NULL"
+    sql = f"(CASE WHEN c.cadence_days IS NULL THEN {level_case} WHEN c.cadence_days > 0 THEN c.cadence_days ELSE NULL END)"
+    return sql, params
+
+
+def _snoozes(day: dt.date) -> dict[tuple[int, str], dt.date]:
+    rows = store.current_database().execute_sql(
+        "SELECT contact_id, item, until FROM agenda_snooze WHERE until > ?", (day.isoformat(),)
+    )
+    return {(cid, item): as_date(until) for cid, item, until in rows}
+
+
+def agenda(
+    core,
+    *,
+    within: int = 0,
+    include_snoozed: bool = False,
+    items: Iterable[str] = ITEM_KINDS,
+    today: Optional[dt.date] = None,
+) -> list[AgendaItem]:
+    """Everything to do now (and in the next ``within`` days), most urgent first within each part."""
+    if within < 0:
+        raise InputError("the agenda window must be zero or more days")
+    day = today or _today()
+    horizon = day + dt.timedelta(days=within)
+    key = core.config.default_ladder
+    lad = core.config.ladder
+    db = store.current_database()
+    wanted = set(items)
+    snoozes = _snoozes(day)
+    result: list[AgendaItem] = []
+
+    def snoozed(cid: int, item: str, person_until) -> Optional[dt.date]:
+        until = snoozes.get((cid, item))
+        person = as_date(person_until)
+        if person is not None and person > day and (until is None or person > until):
+            until = person
+        return until
+
+    base = (
+        "FROM contact c LEFT JOIN contact_level l ON l.contact_id = c.id AND l.ladder = ? "
+        "LEFT JOIN contact i ON i.id = c.introduced_by_id WHERE c.archived_at IS NULL"
+    )
+    columns = "c.id, c.name, l.rank, c.last_interaction, substr(c.created_at, 1, 10), c.snoozed_until, i.name"
+
+    if KEEP_IN_TOUCH in wanted:
+        cadence_sql, params = _cadence_case(lad)
+        start = "COALESCE(c.last_interaction, substr(c.created_at, 1, 10))"
+        sql = (
+            f"SELECT {columns}, {cadence_sql} AS cad {base} AND cad IS NOT NULL "
+            f"AND julianday({start}) + cad <= julianday(?)"
+        )
+        part = []
+        for cid, name, rank, last, added, person_snooze, intro, cadence in db.execute_sql(
+            sql, params + [key, horizon.isoformat()]
+        ):
+            last_d = as_date(last)
+            h = health_of(last_d, as_date(added), cadence, day)
+            until = snoozed(cid, KEEP_IN_TOUCH, person_snooze)
+            if until and not include_snoozed:
+                continue
+            since = f"last contact {h.days_since} days ago" if last_d else f"never contacted; added {h.days_since} days ago"
+            status = h.state if h.state != ON_TRACK else "upcoming"
+            when = (
+                f"{h.days_over} days overdue" if h.days_over > 0 else "due today" if h.days_over == 0
+                else f"due in {-h.days_over} days"
+            )
+            part.append(AgendaItem(
+                KEEP_IN_TOUCH, cid, name, rank, lad.level_name(rank), h.due_on, h.days_over, status,
+                f"{when}; {since}; every {cadence} days", last_d, cadence, intro, None, until,
+            ))
+        part.sort(key=lambda it: (-it.days_over, -(it.rank if it.rank is not None else -1), it.name.lower()))
+        result += part
+
+    if REVIEW in wanted:
+        part = []
+        for cid, name, rank, last, added, person_snooze, intro, due, every in db.execute_sql(
+            f"SELECT {columns}, c.review_due, c.review_every_days {base} "
+            "AND c.review_due IS NOT NULL AND c.review_due <= ?",
+            (key, horizon.isoformat()),
+        ):
+            due_d = as_date(due)
+            until = snoozed(cid, REVIEW, person_snooze)
+            if until and not include_snoozed:
+                continue
+            over = (day - due_d).days
+            status = OVERDUE if over > 0 else DUE if over == 0 else "upcoming"
+            when = f"{over} days overdue" if over > 0 else "due today" if over == 0 else f"due in {-over} days"
+            repeat = f"; every {every} days" if every else ""
+            part.append(AgendaItem(
+                REVIEW, cid, name, rank, lad.level_name(rank), due_d, over, status,
+                f"relationship review {when}{repeat}", as_date(last), None, intro, None, until,
+            ))
+        part.sort(key=lambda it: (-it.days_over, it.name.lower()))
+        result += part
+
+    if TO_CONTACT in wanted:
+        part = []
+        for cid, name, rank, last, added, person_snooze, intro, given in db.execute_sql(
+            f"SELECT {columns}, (SELECT MIN(e.date) FROM event e WHERE e.contact_id = c.id AND e.kind = 'level-change') "
+            f"{base} AND c.to_contact = 1",
+            (key,),
+        ):
+            given_d = as_date(given) or as_date(added)
+            until = snoozed(cid, TO_CONTACT, person_snooze)
+            if until and not include_snoozed:
+                continue
+            waiting = (day - given_d).days
+            who = f"named by {intro}" if intro else "a name to contact"
+            part.append(AgendaItem(
+                TO_CONTACT, cid, name, rank, lad.level_name(rank), given_d, waiting,
+                DUE, f"{who}; waiting {waiting} days", as_date(last), None, intro,
+                None, until,
+            ))
+        part.sort(key=lambda it: (-it.days_over, it.name.lower()))
+        result += part
+
+    if BIRTHDAY in wanted:
+        window = max(BIRTHDAY_WINDOW, within)
+        part = []
+        for cid, name, rank, last, added, person_snooze, intro, birthday in db.execute_sql(
+            f"SELECT {columns}, c.birthday {base} AND c.birthday IS NOT NULL AND c.birthday != ''", (key,)
+        ):
+            found = next_birthday(birthday, day)
+            if found is None:
+                continue
+            when, age = found
+            left = (when - day).days
+            if left > window:
+                continue
+            until = snoozed(cid, BIRTHDAY, person_snooze)
+            if until and until > when and not include_snoozed:
+                continue
+            text = "birthday today" if left == 0 else f"birthday in {left} days ({when.strftime('%a %d %b')})"
+            if age is not None:
+                text += f", turning {age}"
+            part.append(AgendaItem(
+                BIRTHDAY, cid, name, rank, lad.level_name(rank), when, -left, DUE if left == 0 else "upcoming",
+                text, as_date(last), None, intro, age, until,
+            ))
+        part.sort(key=lambda it: (-it.days_over, it.name.lower()))
+        result += part
+    return result
+
+
+# Snoozing ------------------------------------------------------------------------------------
+
+
+def snooze(
+    core, cid: int, days: int, *, item: Optional[str] = None, today: Optional[dt.date] = None
+) -> Optional[dt.date]:
+    """Hide ``item`` (or, when None, everything) about a contact for ``days`` days; 0 clears.
+
+    Returns the date the item comes back, or None when cleared.
+    """
+    if not isinstance(days, int) or days < 0:
+        raise InputError("snooze for a whole number of days (0 clears the snooze)")
+    if item is not None:
+        item = clean_line(item).lower()
+        if item not in ITEM_KINDS:
+            raise InputError(f"unknown agenda item {item!r}; items: {', '.join(ITEM_KINDS)}")
+    core._contact(cid)
+    day = today or _today()
+    until = day + dt.timedelta(days=days) if days else None
+    from ..store import AgendaSnooze, Contact
+
+    with store.write():
+        if item is None:
+            Contact.update(snoozed_until=until).where(Contact.id == cid).execute()
+            if until is None:
+                AgendaSnooze.delete().where(AgendaSnooze.contact == cid).execute()
+        elif until is None:
+            AgendaSnooze.delete().where((AgendaSnooze.contact == cid) & (AgendaSnooze.item == item)).execute()
+        else:
+            (AgendaSnooze.insert(contact=cid, item=item, until=until)
+             .on_conflict(conflict_target=[AgendaSnooze.contact, AgendaSnooze.item], update={AgendaSnooze.until: until})
+             .execute())
+    return until

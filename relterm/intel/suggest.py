@@ -1,0 +1,170 @@
+"""Promotion and demotion suggestions, with their evidence. Never applied automatically.
+
+A contact is suggested for the next rung of the default ladder when their
+timeline meets every criterion of that rung's ``promote_when`` (a rung
+without ``promote_when`` is never suggested). Counts cover interactions
+(every configured kind except ``note``) within ``within_days`` of today, or
+all time when absent; in-person means a kind with ``in_person: true``;
+referrals exchanged are referral kinds given plus received.
+
+A contact whose days since the last interaction reach ``SLIP_FACTOR`` times
+their keep-in-touch cadence may have slipped a rung: a demotion suggestion.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Optional
+
+from .. import store
+from ..config import Config, Ladder, PromoteWhen
+from ..dates import today as _today
+from .agenda import as_date, effective_cadence
+from .ledger import is_referral
+from .model import Criterion, Evidence, Suggestion
+
+SLIP_FACTOR = 2
+NOT_INTERACTIONS = ("note",)
+
+
+def _kind_sets(config: Config) -> tuple[list[str], list[str], list[str]]:
+    interactions = [k for k in config.kinds if k not in NOT_INTERACTIONS]
+    in_person = [k for k in interactions if config.kind(k).in_person]
+    referrals = [k for k in interactions if is_referral(k) and config.kind(k).direction in ("given", "received")]
+    return interactions, in_person, referrals
+
+
+def _in(kinds: list[str]) -> tuple[str, list[str]]:
+    return (f"e.kind IN ({','.join('?' * len(kinds))})", list(kinds)) if kinds else ("0", [])
+
+
+def _counts(config: Config, since: Optional[dt.date], cid: Optional[int] = None) -> dict[int, tuple[int, int, int]]:
+    """contact id -> (interactions, in person, referrals exchanged) since a date (exclusive)."""
+    interactions, in_person, referrals = _kind_sets(config)
+    if not interactions:
+        return {}
+    all_sql, all_params = _in(interactions)
+    person_sql, person_params = _in(in_person)
+    ref_sql, ref_params = _in(referrals)
+    sql = (
+        f"SELECT e.contact_id, COUNT(*), SUM(CASE WHEN {person_sql} THEN 1 ELSE 0 END), "
+        f"SUM(CASE WHEN {ref_sql} THEN 1 ELSE 0 END) FROM event e WHERE {all_sql}"
+    )
+    params = person_params + ref_params + all_params
+    if since is not None:
+        sql += " AND e.date > ?"
+        params.append(since.isoformat())
+    if cid is not None:
+        sql += " AND e.contact_id = ?"
+        params.append(cid)
+    sql += " GROUP BY e.contact_id"
+    return {c: (n, p or 0, r or 0) for c, n, p, r in store.current_database().execute_sql(sql, params)}
+
+
+def criteria_for(rule: PromoteWhen, counts: tuple[int, int, int]) -> tuple[Criterion, ...]:
+    interactions, in_person, referrals = counts
+    result = []
+    if rule.min_interactions is not None:
+        result.append(Criterion("interactions", interactions, rule.min_interactions))
+    if rule.min_in_person is not None:
+        result.append(Criterion("in-person meetings", in_person, rule.min_in_person))
+    elif rule.requires_kind_in_person:
+        result.append(Criterion("in-person meetings", in_person, 1))
+    if rule.min_referrals_exchanged is not None:
+        result.append(Criterion("referrals exchanged", referrals, rule.min_referrals_exchanged))
+    return tuple(result)
+
+
+def _since(rule: PromoteWhen, day: dt.date) -> Optional[dt.date]:
+    return day - dt.timedelta(days=rule.within_days) if rule.within_days else None
+
+
+def _describe(criteria: tuple[Criterion, ...], within: Optional[int]) -> tuple[str, ...]:
+    span = f" in the last {within} days" if within else ""
+    return tuple(f"{c.have} {c.name}{span} (needs {c.need})" for c in criteria)
+
+
+def evidence(core, cid: int, *, ladder: Optional[str] = None, today: Optional[dt.date] = None) -> Evidence:
+    """Progress of one contact towards the next rung: what the promote popup shows."""
+    key, lad = core.ladder(ladder)
+    core._contact(cid)
+    row = store.current_database().execute_sql(
+        "SELECT rank FROM contact_level WHERE contact_id = ? AND ladder = ?", (cid, key)
+    ).fetchone()
+    rank = row[0] if row else None
+    target = lad.next_rank(rank, 1) if rank is not None else None
+    level = lad.by_rank.get(target) if target is not None else None
+    rule = level.promote_when if level is not None else None
+    if rule is None:
+        return Evidence(cid, rank, target, None, ())
+    counts = _counts(core.config, _since(rule, today or _today()), cid).get(cid, (0, 0, 0))
+    return Evidence(cid, rank, target, rule.within_days, criteria_for(rule, counts))
+
+
+def suggestions(
+    core, *, ladder: Optional[str] = None, demotions: bool = True, today: Optional[dt.date] = None
+) -> list[Suggestion]:
+    """Promotions whose evidence is met, then demotions of contacts far past their cadence."""
+    key, lad = core.ladder(ladder)
+    day = today or _today()
+    db = store.current_database()
+    rows = db.execute_sql(
+        "SELECT c.id, c.name, l.rank, c.cadence_days, c.last_interaction, substr(c.created_at, 1, 10) "
+        "FROM contact c JOIN contact_level l ON l.contact_id = c.id AND l.ladder = ? WHERE c.archived_at IS NULL",
+        (key,),
+    ).fetchall()
+    promotions: list[Suggestion] = []
+    # One aggregate query per distinct window among the rungs' rules.
+    rules: dict[int, tuple[int, PromoteWhen]] = {}
+    for level in lad.ordered:
+        below = lad.next_rank(level.rank, -1)
+        if level.promote_when is not None and below is not None:
+            rules[below] = (level.rank, level.promote_when)
+    windows: dict[Optional[int], dict[int, tuple[int, int, int]]] = {}
+    for _, rule in rules.values():
+        if rule.within_days not in windows:
+            windows[rule.within_days] = _counts(core.config, _since(rule, day))
+    # Ranks missing from an edited ladder step up to the next rung there is.
+    for cid, name, rank, _, _, _ in rows:
+        if rank in rules:
+            target, rule = rules[rank]
+        elif rank not in lad.by_rank:
+            target = lad.next_rank(rank, 1)
+            level = lad.by_rank.get(target) if target is not None else None
+            if level is None or level.promote_when is None:
+                continue
+            rule = level.promote_when
+            if rule.within_days not in windows:
+                windows[rule.within_days] = _counts(core.config, _since(rule, day))
+        else:
+            continue
+        crit = criteria_for(rule, windows[rule.within_days].get(cid, (0, 0, 0)))
+        if crit and all(c.met for c in crit):
+            promotions.append(Suggestion(cid, name, "promote", rank, target, _describe(crit, rule.within_days), crit))
+    promotions.sort(key=lambda s: (-s.to_rank, s.name.lower()))
+    if not demotions:
+        return promotions
+    default_lad = core.config.ladder
+    cadence_ranks = {}
+    if key != core.config.default_ladder:
+        cadence_ranks = dict(db.execute_sql(
+            "SELECT contact_id, rank FROM contact_level WHERE ladder = ?", (core.config.default_ladder,)
+        ).fetchall())
+    slipping: list[tuple[int, Suggestion]] = []
+    for cid, name, rank, override, last, added in rows:
+        cadence = effective_cadence(default_lad, cadence_ranks.get(cid) if cadence_ranks else rank, override)
+        if not cadence:
+            continue
+        start = as_date(last) or as_date(added)
+        days = (day - start).days
+        if days < SLIP_FACTOR * cadence:
+            continue
+        lower = lad.next_rank(rank, -1)
+        if lower is None:
+            continue
+        since = f"no interaction for {days} days" if last else f"never contacted since added {days} days ago"
+        slipping.append((days - cadence, Suggestion(
+            cid, name, "demote", rank, lower, (f"{since}; keep-in-touch every {cadence} days",),
+        )))
+    slipping.sort(key=lambda pair: (-pair[0], pair[1].name.lower()))
+    return promotions + [s for _, s in slipping]
