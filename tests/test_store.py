@@ -1,0 +1,221 @@
+"""The store: migrations of older databases, connection pragmas, permissions, backups."""
+
+from __future__ import annotations
+
+import sqlite3
+import threading
+from pathlib import Path
+
+import pytest
+
+from relterm import store
+
+DATA = Path(__file__).resolve().parent / "data"
+
+
+def migration_names() -> list[str]:
+    return sorted(p.stem for p in store.MIGRATIONS_DIR.glob("[0-9]*.py"))
+
+
+@pytest.fixture
+def v1_db(tmp_path) -> Path:
+    """A database as relterm wrote it at schema 0001, with data."""
+    path = tmp_path / "old" / "relterm.db"
+    path.parent.mkdir()
+    conn = sqlite3.connect(path)
+    conn.executescript((DATA / "schema_v1.sql").read_text())
+    conn.close()
+    return path
+
+
+def test_fixture_is_at_schema_0001(v1_db):
+    conn = sqlite3.connect(v1_db)
+    assert conn.execute("SELECT name FROM schema_migration").fetchall() == [("0001_initial",)]
+    conn.close()
+    assert len(migration_names()) >= 2  # so the test below migrates something
+
+
+def test_old_database_is_backed_up_then_migrated_with_data_intact(v1_db):
+    db = store.open_database(v1_db)
+    applied = [row[0] for row in db.execute_sql("SELECT name FROM schema_migration ORDER BY id")]
+    assert applied == migration_names()
+    assert store.schema_version(db) == store.latest_version()
+    assert store.pending_migrations(db) == []
+    store.close_database()
+
+    backups = list(v1_db.parent.glob("relterm.db.before-*.bak"))
+    assert len(backups) == 1
+    assert backups[0].stat().st_mode & 0o777 == 0o600
+    old = sqlite3.connect(backups[0])
+    assert old.execute("SELECT name FROM schema_migration").fetchall() == [("0001_initial",)]
+    assert old.execute("SELECT COUNT(*) FROM event").fetchone()[0] == 12
+    old.close()
+
+    conn = sqlite3.connect(v1_db)
+    assert conn.execute("SELECT id, name, introduced_by_id, archived_at IS NOT NULL FROM contact ORDER BY id").fetchall() == [
+        (1, "Ada Lovelace", None, 0), (2, "Charles Babbage", 1, 0), (3, "Mary Somerville", 1, 0), (4, "Old Friend", None, 1)]
+    assert conn.execute("SELECT COUNT(*) FROM event").fetchone()[0] == 12
+    assert conn.execute("SELECT COUNT(*) FROM contact_detail").fetchone()[0] == 2
+    assert conn.execute("SELECT contact_id, ladder, rank FROM contact_level ORDER BY id").fetchall() == [
+        (1, "business", 5), (1, "customer", 2), (2, "business", 3), (3, "business", 2), (4, "business", 1)]
+    conn.close()
+
+
+def test_migrated_database_works_through_the_cli(v1_db, invoke):
+    result = invoke("--db", str(v1_db), "show", "Ada", "--json")
+    assert result.code == 0, result
+    ada = result.json()
+    assert ada["level"] == 5 and ada["ladders"] == {"business": 5, "customer": 2}
+    assert ada["tags"] == ["mentor", "math"] and ada["last_interaction"] == "2026-10-15"
+    assert len(ada["timeline"]) == 7 and ada["timeline"][0]["summary"] == "Follow-up call"
+    assert [c["name"] for c in invoke("--db", str(v1_db), "list", "--archived", "--json").json()] == ["Old Friend"]
+    assert invoke("--db", str(v1_db), "log", "Charles", "--kind", "call", "Back in touch").code == 0
+    # A second open has nothing to migrate and takes no further backup.
+    assert len(list(v1_db.parent.glob("*.bak"))) == 1
+
+
+def test_a_new_database_needs_no_backup(db_path):
+    store.open_database(db_path)
+    store.close_database()
+    assert list(db_path.parent.glob("*.bak")) == []
+
+
+def test_database_from_a_newer_relterm_is_refused(db_path):
+    store.open_database(db_path)
+    store.current_database().execute_sql(
+        "INSERT INTO schema_migration (name, applied) VALUES ('9999_future', '2030-01-01 00:00:00')")
+    store.close_database()
+    with pytest.raises(store.StoreError, match="newer relterm"):
+        store.open_database(db_path)
+
+
+def test_not_a_database_is_a_clear_error(tmp_path, invoke):
+    junk = tmp_path / "junk.db"
+    junk.write_text("this is not sqlite " * 100)
+    result = invoke("--db", str(junk), "list")
+    assert result.code == 2 and "cannot open the database" in result.err and str(junk) in result.err
+
+
+def _pragmas(conn) -> tuple:
+    return (conn.execute("PRAGMA journal_mode").fetchone()[0], conn.execute("PRAGMA foreign_keys").fetchone()[0],
+            conn.execute("PRAGMA busy_timeout").fetchone()[0])
+
+
+def test_wal_and_foreign_keys_on_every_connection_in_every_thread(core):
+    main = _pragmas(core.db.connection())
+    seen = {}
+
+    def work():
+        seen["thread"] = _pragmas(core.db.connection())
+        # The thread's own connection enforces foreign keys.
+        try:
+            core.db.execute_sql("INSERT INTO contact_level (contact_id, ladder, rank) VALUES (999, 'business', 1)")
+        except Exception as exc:  # peewee.IntegrityError
+            seen["error"] = type(exc).__name__
+        core.db.close()
+
+    thread = threading.Thread(target=work)
+    thread.start()
+    thread.join()
+    assert main == ("wal", 1, 15000)
+    assert seen["thread"] == ("wal", 1, 15000)
+    assert seen["error"] == "IntegrityError"
+
+
+def test_archive_keeps_rows_and_cascade_only_on_real_delete(core):
+    cid = core.add_contact("Ada Lovelace")
+    core.log(cid, "call", "hi")
+    core.archive(cid)
+    assert core.count() == 0 and core.count(archived=True) == 1
+    assert len(core.timeline(cid)) == 2
+    with store.write():
+        store.Contact.delete().where(store.Contact.id == cid).execute()
+    assert store.Event.select().count() == 0 and store.ContactLevel.select().count() == 0
+
+
+def test_every_command_writes_in_one_transaction(core):
+    """A failure in the middle of add leaves nothing behind."""
+    with pytest.raises(RuntimeError):
+        with store.write():
+            store.Contact.create(name="Half", uid="u1", created_at="2026-01-01 00:00:00",
+                                 updated_at="2026-01-01 00:00:00")
+            raise RuntimeError("boom")
+    assert store.Contact.select().count() == 0
+
+
+def test_add_is_atomic_when_a_detail_fails(core, monkeypatch):
+    original = store.ContactDetail.create
+
+    def broken(**kwargs):
+        raise RuntimeError("disk trouble")
+
+    monkeypatch.setattr(store.ContactDetail, "create", broken)
+    with pytest.raises(RuntimeError):
+        core.add_contact("Ada", details=[("phone", "work", "123")])
+    monkeypatch.setattr(store.ContactDetail, "create", original)
+    assert store.Contact.select().count() == 0 and store.Event.select().count() == 0
+
+
+# Permissions ---------------------------------------------------------------------------------
+
+
+def test_database_file_and_directory_are_owner_only(tmp_path, invoke):
+    db = tmp_path / "fresh" / "nested" / "relterm.db"
+    assert invoke("--db", str(db), "add", "Ada").code == 0
+    assert db.stat().st_mode & 0o777 == 0o600
+    assert db.parent.stat().st_mode & 0o777 == 0o700
+    for extra in db.parent.glob("relterm.db-*"):
+        assert extra.stat().st_mode & 0o777 == 0o600, extra
+
+
+def test_loose_permissions_are_tightened_on_open(db_path, invoke):
+    invoke("add", "Ada")
+    db_path.chmod(0o644)
+    invoke("list")
+    assert db_path.stat().st_mode & 0o777 == 0o600
+
+
+# Backups -------------------------------------------------------------------------------------
+
+
+def test_backup_while_another_connection_holds_a_write_transaction(core, invoke, db_path, tmp_path):
+    core.add_contact("Ada Lovelace")
+    core.close()
+    other = sqlite3.connect(db_path, isolation_level=None)
+    other.execute("BEGIN IMMEDIATE")
+    other.execute(
+        "INSERT INTO contact (name, sphere, company, title, email, phone, notes, tags, to_contact, uid, created_at,"
+        " updated_at) VALUES ('Uncommitted', 'business', '', '', '', '', '', '', 0, 'u-x', '2026-01-01', '2026-01-01')")
+    try:
+        dest = tmp_path / "backup.db"
+        result = invoke("backup", str(dest))
+        assert result.code == 0, result
+    finally:
+        other.execute("COMMIT")
+        other.close()
+    copy = sqlite3.connect(dest)
+    assert copy.execute("SELECT name FROM contact").fetchall() == [("Ada Lovelace",)]
+    assert copy.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    copy.close()
+
+
+def test_backup_while_the_database_is_open_and_reading(core, invoke, db_path, tmp_path):
+    """As when the full-screen app has the database open: a second connection mid-read."""
+    for i in range(30):
+        core.add_contact(f"Person {i}")
+    reader = sqlite3.connect(db_path)
+    cursor = reader.execute("SELECT name FROM contact")
+    cursor.fetchone()  # a read transaction stays open
+    dest = tmp_path / "copy.db"
+    assert invoke("backup", str(dest)).code == 0
+    reader.close()
+    assert sqlite3.connect(dest).execute("SELECT COUNT(*) FROM contact").fetchone()[0] == 30
+    assert not list(tmp_path.glob("*.partial"))
+
+
+def test_backup_with_core_connection_open(core, tmp_path):
+    core.add_contact("Ada")
+    dest = core.backup(tmp_path / "b" / "copy.db")
+    core.add_contact("Charles")  # the open connection goes on working
+    assert sqlite3.connect(dest).execute("SELECT COUNT(*) FROM contact").fetchone()[0] == 1
+    assert dest.stat().st_mode & 0o777 == 0o600
