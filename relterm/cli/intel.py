@@ -40,9 +40,11 @@ def _level(lad, rank) -> str:
 @click.option("--item", "items", multiple=True, type=click.Choice(ITEM_KINDS),
               help="Only this kind of item; repeat for several.")
 @click.option("--all", "include_snoozed", is_flag=True, help="Include snoozed items (marked).")
+@click.option("--limit", "-n", type=click.IntRange(min=0), metavar="N",
+              help="At most N items of each kind (default: 20 in the table, all in JSON; 0: all).")
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON object with the items in agenda order.")
 @pass_app
-def due(app: AppContext, within, items, include_snoozed, as_json):
+def due(app: AppContext, within, items, include_snoozed, limit, as_json):
     """The agenda: whom to reach out to now, most urgent first.
 
     Lists overdue and due keep-in-touch contacts (each level's cadence, or the
@@ -52,8 +54,18 @@ def due(app: AppContext, within, items, include_snoozed, as_json):
     """
     core = app.core
     agenda = core.intel.agenda(within=within, include_snoozed=include_snoozed, items=items or ITEM_KINDS)
+    counts = {kind: sum(1 for it in agenda if it.item == kind) for kind in ITEM_KINDS}
+    if limit is None:
+        limit = 0 if as_json else 20
+    if limit:
+        shown = {kind: 0 for kind in ITEM_KINDS}
+        kept = []
+        for it in agenda:
+            if shown[it.item] < limit:
+                shown[it.item] += 1
+                kept.append(it)
+        agenda = kept
     if as_json:
-        counts = {kind: sum(1 for it in agenda if it.item == kind) for kind in ITEM_KINDS}
         echo_json({
             "today": today().isoformat(),
             "within": within,
@@ -84,7 +96,10 @@ def due(app: AppContext, within, items, include_snoozed, as_json):
             detail = it.detail + (f" [snoozed until {it.snoozed_until.isoformat()}]" if it.snoozed_until else "")
             rows.append((it.status.upper() if it.status == "overdue" else it.status, it.name,
                          _level(lad, it.rank), detail))
-        blocks.append(f"{_SECTIONS[kind]} ({len(part)})\n" + table(("STATUS", "NAME", "LEVEL", "DETAIL"), rows, flexible=3))
+        block = f"{_SECTIONS[kind]} ({counts[kind]})\n" + table(("STATUS", "NAME", "LEVEL", "DETAIL"), rows, flexible=3)
+        if counts[kind] > len(part):
+            block += f"\n... and {counts[kind] - len(part)} more (--limit 0 shows all)"
+        blocks.append(block)
     click.echo("\n\n".join(blocks))
 
 

@@ -323,9 +323,16 @@ def agenda(
     if BIRTHDAY in wanted:
         window = max(BIRTHDAY_WINDOW, within)
         part = []
-        for cid, name, rank, last, added, person_snooze, intro, birthday in db.execute_sql(
-            f"SELECT {columns}, c.birthday {base} AND c.birthday IS NOT NULL AND c.birthday != ''", (key,)
-        ):
+        sql = f"SELECT {columns}, c.birthday {base} AND c.birthday IS NOT NULL AND c.birthday != ''"
+        params = [key]
+        if window < 366:
+            # Only the month-days in the window ("MM-DD" ends both birthday forms).
+            days = {(day + dt.timedelta(days=n)).strftime("%m-%d") for n in range(window + 1)}
+            if "02-28" in days:
+                days.add("02-29")
+            sql += f" AND substr(c.birthday, -5) IN ({','.join('?' * len(days))})"
+            params += sorted(days)
+        for cid, name, rank, last, added, person_snooze, intro, birthday in db.execute_sql(sql, params):
             found = next_birthday(birthday, day)
             if found is None:
                 continue

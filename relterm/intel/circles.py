@@ -230,7 +230,8 @@ class IntroForest:
         # Subtree sizes, iteratively (post-order), safe against any cycle in old data.
         total: dict[int, int] = {}
         visited: set[int] = set()
-        for root in list(roots) + [c for c in children if c not in roots]:
+        root_set = set(roots)
+        for root in roots + [c for c in children if c not in root_set]:
             if root in visited:
                 continue
             stack = [(root, False)]
