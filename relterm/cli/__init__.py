@@ -30,6 +30,8 @@ COMMANDS: dict[str, str] = {
     "restore": "contacts:restore",
     "backup": "contacts:backup",
     "config": "config_cmd:config",
+    "import": "io_cmd:import_",
+    "export": "io_cmd:export_",
     "due": "intel:due",
     "snooze": "intel:snooze",
     "intro": "intel:intro",

@@ -1,0 +1,149 @@
+"""What every import and export format shares: the incoming record, birthdays,
+text decoding and private, atomic file writing."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import re
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Optional
+
+from ..errors import InputError
+
+
+@dataclass(slots=True)
+class Record:
+    """One contact read from a file, before checking and cleaning.
+
+    ``fields`` holds only what the source actually says (contact column ->
+    value), so that merging never mistakes a default for information.
+    """
+
+    where: str
+    name: str = ""
+    fields: dict = field(default_factory=dict)
+    tags: list = field(default_factory=list)
+    emails: list = field(default_factory=list)  # (label, address); the first is the primary one
+    phones: list = field(default_factory=list)  # (label, number)
+    details: list = field(default_factory=list)  # (kind, label, value) for addresses, urls, related, other
+    ranks: dict = field(default_factory=dict)  # ladder key -> rank (int or level name)
+    introduced_by: Optional[str] = None  # "urn:uuid:UID", a UID or a name
+    events: list = field(default_factory=list)  # (date, kind, summary)
+    warnings: list = field(default_factory=list)
+
+
+@dataclass(slots=True)
+class BadRecord:
+    """A card or row that cannot be read at all."""
+
+    where: str
+    reason: str
+
+
+# Birthdays -----------------------------------------------------------------------------
+
+_YEARLESS_MARKERS = {"1604", "0000", "1900"}  # Apple's omit-year, Android's and Outlook's "no year"
+_BDAY_FULL = re.compile(r"^(\d{4})-?(\d{2})-?(\d{2})(?:[T ].*)?$")
+_BDAY_NOYEAR = re.compile(r"^--(\d{2})-?(\d{2})$")
+
+
+def parse_birthday(text: str, *, omit_year: Optional[str] = None) -> Optional[str]:
+    """A birthday as relterm stores it: "YYYY-MM-DD", or "--MM-DD" without a year.
+
+    Reads vCard 3.0/4.0 forms (1985-04-15, 19850415, --0415, --04-15) and
+    Apple's X-APPLE-OMIT-YEAR=1604, so a year-less birthday never becomes the
+    year 1604. Returns None for an empty value; raises ValueError otherwise.
+    """
+    value = (text or "").strip()
+    if not value:
+        return None
+    match = _BDAY_NOYEAR.match(value)
+    if match:
+        month, day = int(match.group(1)), int(match.group(2))
+        dt.date(2000, month, day)  # a leap year, so --02-29 is valid
+        return f"--{month:02d}-{day:02d}"
+    match = _BDAY_FULL.match(value)
+    if not match:
+        raise ValueError(f"birthday {value!r} is not a date")
+    year, month, day = match.group(1), int(match.group(2)), int(match.group(3))
+    if year in _YEARLESS_MARKERS or (omit_year and year == omit_year.strip()):
+        dt.date(2000, month, day)
+        return f"--{month:02d}-{day:02d}"
+    return dt.date(int(year), month, day).isoformat()
+
+
+# Decoding ------------------------------------------------------------------------------
+
+
+def decode_bytes(data: bytes) -> str:
+    """Text of a file whatever its encoding: BOMs, UTF-8, UTF-16, else Windows-1252 line by line."""
+    if data.startswith(b"\xef\xbb\xbf"):
+        return data[3:].decode("utf-8", errors="replace")
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return data.decode("utf-16", errors="replace")
+    if len(data) > 3 and data[0] == 0 and data[1] != 0:
+        return data.decode("utf-16-be", errors="replace")
+    if len(data) > 3 and data[1] == 0 and data[0] != 0:
+        return data.decode("utf-16-le", errors="replace")
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        pass
+    # Mixed files exist (one card in Latin-1 among UTF-8 ones): decode each line on its own.
+    lines = []
+    for raw in data.splitlines(keepends=True):
+        try:
+            lines.append(raw.decode("utf-8"))
+        except UnicodeDecodeError:
+            lines.append(raw.decode("cp1252", errors="replace"))
+    return "".join(lines)
+
+
+def read_text(path: Path) -> str:
+    try:
+        return decode_bytes(Path(path).read_bytes())
+    except OSError as exc:
+        raise InputError(f"{path}: cannot read: {exc.strerror or exc}") from None
+
+
+# Writing -------------------------------------------------------------------------------
+
+
+def write_private(path: Path, text: str) -> None:
+    """Write ``text`` to ``path`` atomically, readable by the owner only (0600)."""
+    path = Path(path)
+    if path.is_dir():
+        raise InputError(f"{path} is a directory; give a file name")
+    parent = path.parent if str(path.parent) else Path(".")
+    if not parent.exists():
+        raise InputError(f"{parent}: no such directory")
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=parent)
+    try:
+        os.fchmod(fd, 0o600)
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
+            handle.write(text)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+        raise
+
+
+_SAFE_NAME = re.compile(r"[^A-Za-z0-9@._-]")
+
+
+def safe_file_stem(uid: str) -> str:
+    """A file name for a UID: the UID itself when it is plain, otherwise a readable, collision-free form."""
+    stem = _SAFE_NAME.sub("_", uid).strip(".") or "contact"
+    if stem != uid:
+        import hashlib
+
+        stem = f"{stem[:60]}-{hashlib.sha1(uid.encode()).hexdigest()[:10]}"
+    return stem[:120]

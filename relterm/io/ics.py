@@ -1,0 +1,122 @@
+"""iCalendar export: birthdays, keep-in-touch due dates and scheduled reviews.
+
+Every event's UID is derived from the contact's UID and what the event is
+(``<uid>-birthday@relterm``), so importing a newer export into a calendar
+updates the events instead of adding copies.
+
+* Birthdays are yearly all-day events. A 29 February birthday recurs on the
+  last day of February (RRULE BYMONTH=2;BYMONTHDAY=-1), so it shows on 28
+  February in other years.
+* Keep in touch: the last interaction (or the day the contact was added) plus
+  the cadence (the contact's own, where 0 means none, else its level's
+  cadence from the ladder config), not before a snooze ends.
+* Reviews: Contact.review_due.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Optional
+
+from icalendar import Calendar, Event
+
+from ..dates import today as _today
+
+PRODID = "-//relterm//relterm export//EN"
+
+
+def _date(value) -> Optional[dt.date]:
+    if value is None or value == "":
+        return None
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    return dt.date.fromisoformat(str(value)[:10])
+
+
+def cadence_for(core, contact: dict) -> Optional[int]:
+    """Days between contacts: the contact's override (0 = none), else its level's cadence."""
+    own = contact.get("cadence_days")
+    if own is not None:
+        return own or None
+    key, lad = core.ladder()
+    rank = contact["ranks"].get(key)
+    level = lad.level(rank) if rank is not None else None
+    return level.cadence_days if level else None
+
+
+def _all_day(uid: str, summary: str, day: dt.date, stamp: dt.datetime, description: str = "") -> Event:
+    event = Event()
+    event.add("uid", uid)
+    event.add("dtstamp", stamp)
+    event.add("summary", summary)
+    event.add("dtstart", day)
+    event.add("dtend", day + dt.timedelta(days=1))
+    event.add("transp", "TRANSPARENT")
+    if description:
+        event.add("description", description)
+    return event
+
+
+def birthday_event(contact: dict, stamp: dt.datetime) -> Optional[Event]:
+    text = contact.get("birthday")
+    if not text:
+        return None
+    try:
+        if text.startswith("--"):
+            month, day = int(text[2:4]), int(text[5:7])
+            year = None
+        else:
+            year, month, day = int(text[:4]), int(text[5:7]), int(text[8:10])
+        # A leap year when none is known, so 29 February is a valid start.
+        start = dt.date(year if year is not None else 2000, month, day)
+    except ValueError:
+        return None
+    event = _all_day(f"{contact['uid']}-birthday@relterm", f"{contact['name']}'s birthday", start, stamp,
+                     f"Born {start.isoformat()}" if year is not None else "")
+    if (month, day) == (2, 29):
+        event.add("rrule", {"freq": "yearly", "bymonth": 2, "bymonthday": -1})
+    else:
+        event.add("rrule", {"freq": "yearly"})
+    event.add("categories", ["Birthday"])
+    return event
+
+
+def keep_in_touch_event(core, contact: dict, stamp: dt.datetime) -> Optional[Event]:
+    cadence = cadence_for(core, contact)
+    if not cadence:
+        return None
+    base = _date(contact.get("last_interaction")) or _date(contact.get("created_at"))
+    if base is None:
+        return None
+    due = base + dt.timedelta(days=cadence)
+    snoozed = _date(contact.get("snoozed_until"))
+    if snoozed and snoozed > due:
+        due = snoozed
+    last = _date(contact.get("last_interaction"))
+    note = f"Last contact {last.isoformat()}; keep in touch every {cadence} days." if last else \
+        f"No contact logged yet; keep in touch every {cadence} days."
+    return _all_day(f"{contact['uid']}-keep-in-touch@relterm", f"Keep in touch: {contact['name']}", due, stamp, note)
+
+
+def review_event(contact: dict, stamp: dt.datetime) -> Optional[Event]:
+    due = _date(contact.get("review_due"))
+    if due is None:
+        return None
+    return _all_day(f"{contact['uid']}-review@relterm", f"Review relationship: {contact['name']}", due, stamp,
+                    "What is going well, what should stop, what new opportunities to explore.")
+
+
+def calendar_text(core, contacts: list[dict], *, today: Optional[dt.date] = None) -> str:
+    cal = Calendar()
+    cal.add("prodid", PRODID)
+    cal.add("version", "2.0")
+    cal.add("x-wr-calname", "relterm")
+    stamp = dt.datetime.combine(today or _today(), dt.time(0, 0), tzinfo=dt.timezone.utc)
+    for contact in contacts:
+        for event in (birthday_event(contact, stamp), keep_in_touch_event(core, contact, stamp),
+                      review_event(contact, stamp)):
+            if event is not None:
+                cal.add_component(event)
+    return cal.to_ical().decode("utf-8")

@@ -1,0 +1,634 @@
+"""Importing contacts: any reader's records, checked by the core, merged with
+what is already there, written in batches inside one transaction.
+
+Speed comes from doing per batch what a naive import does per row: existing
+UIDs, emails and names are read once into dicts for duplicate detection, and
+new rows go in with ``executemany``. Interrupted at any point (Ctrl-C, kill),
+the transaction is rolled back and the database is as it was.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable, Iterable, Iterator, Optional
+
+from peewee import AutoField, BooleanField, DateField, DateTimeField, ForeignKeyField, IntegerField
+
+from .. import store
+from ..dates import today
+from ..domain import LEVEL_CHANGE, join_tags, split_tags
+from ..errors import InputError
+from ..sanitize import clean_line, clean_text
+from ..store import Contact, ContactDetail, ContactLevel, Event
+from .common import BadRecord, Record, parse_birthday
+
+Progress = Callable[[int, int], None]
+
+BATCH = 500
+# Contact columns an import never sets from the file.
+_NOT_IMPORTED = {"id", "created_at", "updated_at", "archived_at", "last_interaction", "introduced_by", "name"}
+# Columns compared when merging (besides tags, emails, phones and details, which are united).
+_SCALAR_SKIP = {"name", "email", "phone", "tags", "uid"}
+
+
+@dataclass
+class Problem:
+    where: str
+    reason: str
+
+    def __str__(self) -> str:
+        return f"{self.where}: {self.reason}"
+
+
+@dataclass
+class Conflict:
+    contact: str
+    field: str
+    kept: str
+    incoming: str
+    where: str
+
+    def __str__(self) -> str:
+        return f"{self.where}: {self.contact}: {self.field} {self.kept!r} kept, the file says {self.incoming!r}"
+
+
+@dataclass
+class ImportSummary:
+    """What an import did (or, with dry_run, would do)."""
+
+    source: str
+    format: str
+    dry_run: bool = False
+    added: int = 0
+    merged: int = 0  # records that matched a contact already there (or earlier in the file)
+    updated: int = 0  # of those, how many changed something
+    skipped: int = 0
+    photos_skipped: int = 0
+    updated_fields: bool = False  # --update: differing fields were overwritten
+    problems: list[Problem] = field(default_factory=list)  # skipped records, with reasons
+    conflicts: list[Conflict] = field(default_factory=list)  # differing fields kept as they were
+    warnings: list[str] = field(default_factory=list)  # fields left out of records that were imported
+    restored: dict = field(default_factory=dict)  # JSON backups: rows restored per table
+
+    @property
+    def total(self) -> int:
+        return self.added + self.merged + self.skipped
+
+    def lines(self) -> list[str]:
+        """The summary as the CLI prints it."""
+        verb = "Would import" if self.dry_run else "Imported"
+        head = (f"{verb} {self.source} ({self.format}): added {self.added}, merged {self.merged}"
+                f" ({self.updated} with changes), skipped {self.skipped}.")
+        out = [head]
+        if self.restored:
+            out.append("  Restored rows: " + ", ".join(f"{table} {n}" for table, n in self.restored.items()) + ".")
+        if self.photos_skipped:
+            out.append(f"  {self.photos_skipped} photo{'s' if self.photos_skipped != 1 else ''} not imported.")
+        if self.problems:
+            out.append(f"Skipped ({len(self.problems)}):")
+            out += [f"  {p}" for p in self.problems]
+        if self.conflicts:
+            out.append(f"Kept differing values ({len(self.conflicts)}; --update takes the file's):")
+            out += [f"  {c}" for c in self.conflicts]
+        if self.warnings:
+            out.append(f"Warnings ({len(self.warnings)}):")
+            out += [f"  {w}" for w in self.warnings]
+        if self.dry_run:
+            out.append("Dry run: nothing was written.")
+        return out
+
+
+class _Rollback(Exception):
+    pass
+
+
+@dataclass(slots=True)
+class _Prepared:
+    """A record after checking: clean values, ready to insert or merge."""
+
+    where: str
+    values: dict  # contact columns, cleaned (name, email, phone and tags included)
+    emails: list  # every email, lower-cased, for matching
+    details: list  # (kind, label, value), primary email and phone excluded
+    ranks: dict  # ladder -> rank
+    introduced_by: Optional[str]
+    events: list  # (date, kind, summary)
+    cid: Optional[int] = None
+    pending: bool = False  # inserted in this run's current batch, not yet written
+
+
+def _db(value):
+    if isinstance(value, dt.datetime):
+        return str(value)
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, bool):
+        return int(value)
+    return value
+
+
+def _empty(value) -> bool:
+    return value is None or value == ""
+
+
+class Importer:
+    """Runs one import. Use :func:`relterm.io.run_import` rather than this class."""
+
+    def __init__(self, core, summary: ImportSummary, *, ladder: Optional[str] = None, level=None,
+                 sphere: Optional[str] = None, tags: Iterable[str] = (), update: bool = False,
+                 source_name: str = ""):
+        self.core = core
+        self.config = core.config
+        self.summary = summary
+        self.update = update
+        self.extra_tags = [t for t in tags if t]
+        self.source_name = source_name
+        self.default_sphere = core.config.check_sphere(sphere) if sphere else None
+        self.forced_ranks: dict[str, int] = {}
+        if level is not None or ladder:
+            key, lad = core.ladder(ladder)
+            self.forced_ranks[key] = core.parse_level(level, key) if level is not None else lad.default_rank
+        self.default_key, self.default_ladder = core.ladder()
+        self.now = dt.datetime.now().replace(microsecond=0)
+        self.today = today()
+        self.fields = {f.name: f for f in Contact._meta.sorted_fields}
+        self.columns = [f for f in Contact._meta.sorted_fields]
+        self.intros: list[tuple[int, str, str]] = []
+        self.batch: list[_Prepared] = []
+        self.batch_new: list[_Prepared] = []
+        self.batch_merges: dict[int, list[_Prepared]] = {}
+
+    # Lookups ------------------------------------------------------------------------------
+
+    def prefetch(self) -> None:
+        db = store.current_database()
+        self.by_uid: dict[str, int] = {}
+        self.by_email: dict[str, int] = {}
+        self.by_name: dict[tuple[str, str], int] = {}
+        for cid, uid, name, company, email in db.execute_sql(
+                "SELECT id, uid, name, company, email FROM contact ORDER BY id"):
+            self.by_uid[uid] = cid
+            self.by_name.setdefault((name.casefold(), (company or "").casefold()), cid)
+            if email:
+                self.by_email.setdefault(email.lower(), cid)
+        for cid, value in db.execute_sql("SELECT contact_id, value FROM contact_detail WHERE kind = 'email'"):
+            self.by_email.setdefault(value.lower(), cid)
+        self.next_id = (db.execute_sql("SELECT MAX(id) FROM contact").fetchone()[0] or 0) + 1
+        self.pending: dict[int, _Prepared] = {}
+
+    # Checking -----------------------------------------------------------------------------
+
+    def prepare(self, record: Record) -> _Prepared:
+        where = record.where
+        raw: dict = {}
+        for key, value in record.fields.items():
+            if key in _NOT_IMPORTED or key not in self.fields:
+                if key not in self.fields:
+                    self.summary.warnings.append(f"{where}: unknown field {key!r} left out")
+                continue
+            raw[key] = value
+        if "birthday" in raw and raw["birthday"]:
+            try:
+                raw["birthday"] = parse_birthday(str(raw["birthday"]))
+            except ValueError as exc:
+                self.summary.warnings.append(f"{where}: birthday left out: {exc}")
+                del raw["birthday"]
+        emails = []
+        for label, value in record.emails:
+            value = clean_line(value)
+            if value and value.lower() not in (e.lower() for _, e in emails):
+                emails.append((clean_line(label), value))
+        phones = []
+        for label, value in record.phones:
+            value = clean_line(value)
+            if value and value not in (p for _, p in phones):
+                phones.append((clean_line(label), value))
+        if emails:
+            raw["email"] = emails[0][1]
+        if phones:
+            raw["phone"] = phones[0][1]
+        raw["tags"] = list(record.tags) + self.extra_tags
+        if self.default_sphere and "sphere" not in raw:
+            raw["sphere"] = self.default_sphere
+        raw["name"] = record.name
+        values = self._clean(raw, where)
+        details = [("email", label, value) for label, value in emails[1:]]
+        details += [("phone", label, value) for label, value in phones[1:]]
+        seen = set()
+        for kind, label, value in record.details:
+            value = clean_text(value)
+            key = (kind, value.lower())
+            if value and key not in seen:
+                seen.add(key)
+                details.append((kind, clean_line(label), value))
+        ranks: dict[str, int] = {}
+        for ladder, rank in record.ranks.items():
+            if ladder not in self.config.ladders:
+                self.summary.warnings.append(f"{where}: no ladder {ladder!r} in the config; its level left out")
+                continue
+            try:
+                ranks[ladder] = self.core.parse_level(rank, ladder)
+            except InputError as exc:
+                self.summary.warnings.append(f"{where}: level left out: {exc}")
+        ranks.update(self.forced_ranks)
+        events = []
+        for date, kind, summary in record.events:
+            kind = kind if kind in self.config.kinds else "note"
+            events.append((date, kind, clean_text(summary)))
+        introducer = clean_line(record.introduced_by) if record.introduced_by else None
+        for warning in record.warnings:
+            if warning == "photo":
+                self.summary.photos_skipped += 1
+            else:
+                self.summary.warnings.append(warning)
+        return _Prepared(where, values, [e.lower() for _, e in emails], details, ranks, introducer, events)
+
+    def _clean(self, raw: dict, where: str) -> dict:
+        """The core's checks (``Core.clean_fields``) for known fields; typed coercion for newer columns."""
+        known, generic = {}, {}
+        for key, value in raw.items():
+            (generic if key == "uid" or not self._core_knows(key) else known)[key] = self._coerce(key, value, where)
+        known = {k: v for k, v in known.items() if v is not _BAD}
+        try:
+            values = self.core.clean_fields(known)
+        except InputError:
+            # Find the field at fault; drop it with a warning unless it is the name.
+            values = {}
+            for key, value in known.items():
+                try:
+                    values.update(self.core.clean_fields({key: value}))
+                except InputError as exc:
+                    if key == "name":
+                        raise
+                    self.summary.warnings.append(f"{where}: {key} left out: {exc}")
+        for key, value in generic.items():
+            if value is _BAD:
+                continue
+            values[key] = clean_line(value) if isinstance(value, str) and key == "uid" else (
+                clean_text(value) if isinstance(value, str) else value)
+        return values
+
+    _CORE_FIELDS = {"name", "company", "title", "email", "phone", "sphere", "notes", "birthday", "tags",
+                    "cadence_days", "review_every_days", "to_contact", "review_due", "snoozed_until"}
+
+    def _core_knows(self, key: str) -> bool:
+        return key in self._CORE_FIELDS
+
+    def _coerce(self, key: str, value, where: str):
+        column = self.fields.get(key)
+        if column is None or not isinstance(value, str) or key == "tags":
+            return value
+        text = value.strip()
+        try:
+            if isinstance(column, IntegerField) and not isinstance(column, ForeignKeyField):
+                return int(text) if text else None
+            if isinstance(column, BooleanField):
+                return text.lower() in ("1", "true", "yes", "y")
+            if isinstance(column, (DateField, DateTimeField)):
+                return dt.date.fromisoformat(text[:10]) if text else None
+        except ValueError:
+            self.summary.warnings.append(f"{where}: {key} {text!r} left out: not a {type(column).__name__[:-5].lower()}")
+            return _BAD
+        return value
+
+    # Matching and merging ---------------------------------------------------------------------
+
+    def add(self, item: Record | BadRecord) -> None:
+        if isinstance(item, BadRecord):
+            self._skip(item.where, item.reason)
+            return
+        try:
+            prepared = self.prepare(item)
+        except InputError as exc:
+            self._skip(item.where, str(exc))
+            return
+        match = self._match(prepared)
+        if match is None:
+            self._new(prepared)
+        else:
+            self.summary.merged += 1
+            target = self.pending.get(match)
+            if target is not None:
+                if self._merge_pending(target, prepared):
+                    self.summary.updated += 1
+            else:
+                self.batch_merges.setdefault(match, []).append(prepared)
+        if len(self.batch_new) + len(self.batch_merges) >= BATCH:
+            self.flush()
+
+    def _skip(self, where: str, reason: str) -> None:
+        self.summary.skipped += 1
+        self.summary.problems.append(Problem(where, reason))
+
+    def _match(self, item: _Prepared) -> Optional[int]:
+        uid = item.values.get("uid")
+        if uid and uid in self.by_uid:
+            return self.by_uid[uid]
+        for email in item.emails:
+            if email in self.by_email:
+                return self.by_email[email]
+        key = (item.values["name"].casefold(), item.values.get("company", "").casefold())
+        return self.by_name.get(key)
+
+    def _remember(self, cid: int, item: _Prepared) -> None:
+        values = item.values
+        if values.get("uid"):
+            self.by_uid.setdefault(values["uid"], cid)
+        for email in item.emails:
+            self.by_email.setdefault(email, cid)
+        self.by_name.setdefault((values["name"].casefold(), values.get("company", "").casefold()), cid)
+
+    def _new(self, item: _Prepared) -> None:
+        cid = self.next_id
+        self.next_id += 1
+        item.cid = cid
+        values = item.values
+        if not values.get("uid") or values["uid"] in self.by_uid:
+            values["uid"] = str(uuid.uuid4())
+        self._remember(cid, item)
+        self.pending[cid] = item
+        self.batch_new.append(item)
+        self.summary.added += 1
+
+    def _merge_values(self, name: str, current: dict, item: _Prepared) -> dict:
+        """Changes to ``current`` (a contact's columns) that ``item`` brings; conflicts are reported."""
+        changes: dict = {}
+        for key, value in item.values.items():
+            if key in _SCALAR_SKIP or _empty(value):
+                continue
+            have = current.get(key)
+            if isinstance(have, (dt.date, dt.datetime)):
+                have = have.isoformat()
+            mine = value.isoformat() if isinstance(value, (dt.date, dt.datetime)) else value
+            if isinstance(have, bool) or isinstance(mine, bool):
+                have, mine = bool(have), bool(mine)
+                if have == mine or not mine:
+                    continue
+            if _empty(have):
+                changes[key] = value
+            elif str(have) != str(mine):
+                if self.update:
+                    changes[key] = value
+                else:
+                    self.summary.conflicts.append(Conflict(name, key, str(have), str(mine), item.where))
+        tags = split_tags(current.get("tags") or "")
+        merged_tags = join_tags(list(tags) + list(split_tags(item.values.get("tags", ""))))
+        if merged_tags != join_tags(tags):
+            changes["tags"] = merged_tags
+        for key in ("email", "phone"):
+            if _empty(current.get(key)) and item.values.get(key):
+                changes[key] = item.values[key]
+        return changes
+
+    def _incoming_details(self, current: dict, known: set, item: _Prepared) -> list:
+        """Details of ``item`` the contact lacks (its primary email and phone count as details)."""
+        primary = {("email", (current.get("email") or "").lower()), ("phone", current.get("phone") or "")}
+        new = []
+        candidates = list(item.details)
+        if item.values.get("email"):
+            candidates.insert(0, ("email", "", item.values["email"]))
+        if item.values.get("phone"):
+            candidates.insert(0, ("phone", "", item.values["phone"]))
+        for kind, label, value in candidates:
+            key = (kind, value.lower() if kind == "email" else value)
+            if key in primary or key in known:
+                continue
+            known.add(key)
+            new.append((kind, label, value))
+        return new
+
+    def _merge_pending(self, target: _Prepared, item: _Prepared) -> bool:
+        changes = self._merge_values(target.values["name"], target.values, item)
+        target.values.update(changes)
+        known = {(k, v.lower() if k == "email" else v) for k, _, v in target.details}
+        details = self._incoming_details(target.values, known, item)
+        target.details += details
+        target.emails += [v.lower() for k, _, v in details if k == "email"]
+        rank_changes = False
+        for ladder, rank in item.ranks.items():
+            if ladder not in target.ranks:
+                target.ranks[ladder] = rank
+                rank_changes = True
+            elif target.ranks[ladder] != rank:
+                if self.update:
+                    target.ranks[ladder] = rank
+                    rank_changes = True
+                else:
+                    self.summary.conflicts.append(Conflict(target.values["name"], f"level on {ladder}",
+                                                           str(target.ranks[ladder]), str(rank), item.where))
+        new_events = [e for e in item.events if e not in target.events]
+        target.events += new_events
+        if item.introduced_by and not target.introduced_by:
+            target.introduced_by = item.introduced_by
+        self._remember(target.cid, item)
+        return bool(changes or details or rank_changes or new_events)
+
+    # Writing ------------------------------------------------------------------------------------
+
+    def flush(self) -> None:
+        db = store.current_database()
+        if self.batch_new:
+            self._insert_new(db, self.batch_new)
+        if self.batch_merges:
+            self._merge_existing(db, self.batch_merges)
+        self.batch_new = []
+        self.batch_merges = {}
+        self.pending = {}
+
+    def _insert_new(self, db, items: list[_Prepared]) -> None:
+        cursor = db.cursor()
+        columns = [f for f in self.columns]
+        names = ", ".join(f'"{f.column_name}"' for f in columns)
+        marks = ", ".join("?" for _ in columns)
+        rows = []
+        levels, details, events = [], [], []
+        reason = f"imported from {self.source_name}" if self.source_name else "imported"
+        for item in items:
+            values = item.values
+            values.setdefault("sphere", self.config.sphere_default)
+            last = max((e[0] for e in item.events), default=None)
+            row = []
+            for column in columns:
+                key = column.name
+                if key == "id":
+                    value = item.cid
+                elif key in ("created_at", "updated_at"):
+                    value = self.now
+                elif key == "last_interaction":
+                    value = last
+                elif key in values:
+                    value = values[key]
+                elif column.default is not None:
+                    value = column.default() if callable(column.default) else column.default
+                else:
+                    value = None
+                row.append(_db(value))
+            rows.append(row)
+            ranks = dict(item.ranks)
+            ranks.setdefault(self.default_key, self.default_ladder.default_rank)
+            for ladder, rank in ranks.items():
+                levels.append((item.cid, ladder, rank))
+                events.append((item.cid, self.today.isoformat(), LEVEL_CHANGE, "", ladder, None, rank, reason, None,
+                               str(self.now)))
+            for position, (kind, label, value) in enumerate(item.details):
+                details.append((item.cid, kind, label, value, position))
+            for date, kind, summary in item.events:
+                events.append((item.cid, _db(date), kind, summary, None, None, None, None,
+                               self.config.kind(kind).direction, str(self.now)))
+            if item.introduced_by:
+                self.intros.append((item.cid, item.introduced_by, item.where))
+        cursor.executemany(f'INSERT INTO contact ({names}) VALUES ({marks})', rows)
+        _insert_many(cursor, ContactLevel, ("contact", "ladder", "rank"), levels)
+        _insert_many(cursor, ContactDetail, ("contact", "kind", "label", "value", "position"), details)
+        _insert_many(cursor, Event, ("contact", "date", "kind", "summary", "ladder", "from_rank", "to_rank", "reason",
+                                     "direction", "created_at"), events)
+
+    def _merge_existing(self, db, merges: dict[int, list[_Prepared]]) -> None:
+        ids = list(merges)
+        marks = ", ".join("?" for _ in ids)
+        cursor = db.cursor()
+        columns = [f.column_name for f in self.columns]
+        current = {row[0]: dict(zip(columns, row)) for row in cursor.execute(
+            f"SELECT {', '.join(chr(34) + c + chr(34) for c in columns)} FROM contact WHERE id IN ({marks})", ids)}
+        details: dict[int, list] = {}
+        for cid, kind, value, position in cursor.execute(
+                f"SELECT contact_id, kind, value, position FROM contact_detail WHERE contact_id IN ({marks})", ids):
+            details.setdefault(cid, []).append((kind, value.lower() if kind == "email" else value, position))
+        ranks: dict[int, dict] = {}
+        for cid, ladder, rank in cursor.execute(
+                f"SELECT contact_id, ladder, rank FROM contact_level WHERE contact_id IN ({marks})", ids):
+            ranks.setdefault(cid, {})[ladder] = rank
+        need_events = [cid for cid, items in merges.items() if any(i.events for i in items)]
+        events: dict[int, set] = {}
+        if need_events:
+            emarks = ", ".join("?" for _ in need_events)
+            for cid, date, kind, summary in cursor.execute(
+                    f"SELECT contact_id, date, kind, summary FROM event WHERE contact_id IN ({emarks})", need_events):
+                events.setdefault(cid, set()).add((str(date), kind, summary))
+        reason = f"imported from {self.source_name}" if self.source_name else "imported"
+        for cid, items in merges.items():
+            row = current.get(cid)
+            if row is None:
+                continue
+            row = {name: row[f.column_name] for name, f in self.fields.items()}
+            known = {(k, v) for k, v, _ in details.get(cid, [])}
+            position = max((p for _, _, p in details.get(cid, [])), default=-1) + 1
+            have_ranks = ranks.get(cid, {})
+            have_events = events.get(cid, set())
+            for item in items:
+                changed = False
+                changes = self._merge_values(row["name"], row, item)
+                new_details = self._incoming_details({**row, **changes}, known, item)
+                for kind, label, value in new_details:
+                    ContactDetail.insert(contact=cid, kind=kind, label=label, value=value,
+                                         position=position).execute()
+                    position += 1
+                    changed = True
+                for ladder, rank in item.ranks.items():
+                    before = have_ranks.get(ladder)
+                    if before == rank:
+                        continue
+                    if before is not None and not self.update:
+                        self.summary.conflicts.append(Conflict(row["name"], f"level on {ladder}", str(before),
+                                                               str(rank), item.where))
+                        continue
+                    if before is None:
+                        ContactLevel.insert(contact=cid, ladder=ladder, rank=rank).execute()
+                    else:
+                        ContactLevel.update(rank=rank).where(
+                            (ContactLevel.contact == cid) & (ContactLevel.ladder == ladder)).execute()
+                    Event.insert(contact=cid, date=self.today, kind=LEVEL_CHANGE, ladder=ladder, from_rank=before,
+                                 to_rank=rank, reason=reason, summary="", created_at=self.now).execute()
+                    have_ranks[ladder] = rank
+                    changed = True
+                for date, kind, summary in item.events:
+                    key = (_db(date), kind, summary)
+                    if key in have_events:
+                        continue
+                    have_events.add(key)
+                    Event.insert(contact=cid, date=date, kind=kind, summary=summary,
+                                 direction=self.config.kind(kind).direction, created_at=self.now).execute()
+                    last = row.get("last_interaction")
+                    if last is None or str(last) < _db(date):
+                        changes["last_interaction"] = date
+                    changed = True
+                if item.introduced_by and row.get("introduced_by") is None:
+                    self.intros.append((cid, item.introduced_by, item.where))
+                if changes:
+                    changes["updated_at"] = self.now
+                    Contact.update(changes).where(Contact.id == cid).execute()
+                    row.update({k: _db(v) for k, v in changes.items()})
+                    changed = True
+                if changed:
+                    self.summary.updated += 1
+                self._remember(cid, item)
+
+    def link_introducers(self) -> None:
+        """Set introduced-by once every contact of the file is in (the introducer may come later in it)."""
+        if not self.intros:
+            return
+        by_name: dict[str, int] = {}
+        for cid, name in store.current_database().execute_sql("SELECT id, name FROM contact"):
+            by_name.setdefault(name.casefold(), cid)
+        for cid, ref, where in self.intros:
+            text = ref[9:] if ref.lower().startswith("urn:uuid:") else ref
+            introducer = self.by_uid.get(text) or by_name.get(text.casefold())
+            if introducer is None:
+                self.summary.warnings.append(f"{where}: introducer {ref!r} not found; left out")
+                continue
+            try:
+                self.core._check_introducer(cid, introducer)
+            except InputError as exc:
+                self.summary.warnings.append(f"{where}: introducer left out: {exc}")
+                continue
+            Contact.update(introduced_by=introducer).where(
+                (Contact.id == cid) & Contact.introduced_by.is_null()).execute()
+
+
+_BAD = object()
+
+
+def _insert_many(cursor, model, given: tuple[str, ...], rows: list[tuple]) -> None:
+    """Insert ``rows`` (values for the fields ``given``) into ``model``'s table in one executemany;
+    other columns get their model defaults, so columns added later need no change here."""
+    if not rows:
+        return
+    fields = model._meta.fields
+    rest = [f for f in model._meta.sorted_fields if f.name not in given and not isinstance(f, AutoField)]
+    defaults = tuple(_db(f.default() if callable(f.default) else f.default) for f in rest)
+    columns = [fields[name].column_name for name in given] + [f.column_name for f in rest]
+    sql = (f'INSERT INTO "{model._meta.table_name}" ({", ".join(chr(34) + c + chr(34) for c in columns)}) '
+           f'VALUES ({", ".join("?" for _ in columns)})')
+    cursor.executemany(sql, [row + defaults for row in rows] if defaults else rows)
+
+
+def import_records(core, records: Iterator[Record | BadRecord], summary: ImportSummary, *, total: int = 0,
+                   progress: Optional[Progress] = None, dry_run: bool = False, **options) -> ImportSummary:
+    """Import ``records`` in one transaction (rolled back at the end for a dry run)."""
+    importer = Importer(core, summary, **options)
+    done = 0
+    try:
+        with store.write():
+            importer.prefetch()
+            for item in records:
+                importer.add(item)
+                done += 1
+                if progress is not None and done % 100 == 0:
+                    progress(done, max(total, done))
+            importer.flush()
+            importer.link_introducers()
+            if progress is not None:
+                progress(done, max(total, done))
+            if dry_run:
+                raise _Rollback()
+    except _Rollback:
+        pass
+    summary.updated_fields = importer.update
+    return summary
+
+
+def source_label(path: Path) -> str:
+    return Path(path).name or str(path)

@@ -1,0 +1,387 @@
+"""vCard 2.1, 3.0 and 4.0 in (one file or a vdir of .vcf files), vCard 3.0 out.
+
+Parsing is vobject's. Before a card reaches it, two things real exports get
+wrong are repaired line by line: quoted-printable soft line breaks (which
+vobject cannot read across lines) and embedded photos (which are dropped,
+counted, and would otherwise fail on broken base64). Each card is parsed on
+its own, so one malformed card is reported and the others still import.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Iterator
+
+import vobject
+
+from .common import BadRecord, Record, parse_birthday, read_text
+
+# Properties whose values are binary blobs: skipped on import.
+_BLOBS = ("PHOTO", "LOGO", "SOUND", "KEY")
+_BLOB_LINE = re.compile(r"^(?:[A-Za-z0-9-]+\.)?(PHOTO|LOGO|SOUND|KEY)[;:]", re.IGNORECASE)
+_PROP_NAME = re.compile(r"^(?:[A-Za-z0-9-]+\.)?([A-Za-z0-9-]+)")
+_BEGIN = "BEGIN:VCARD"
+_END = "END:VCARD"
+
+# TYPE values that say nothing a person would call a label.
+_NOISE_TYPES = {"internet", "pref", "voice", "x400", "intl", "postal", "parcel", "dom", "text", "uri"}
+
+# Extra properties kept as "other" details, with the label they get.
+_OTHER_PROPS = {
+    "NICKNAME": "nickname",
+    "IMPP": "impp",
+    "X-SOCIALPROFILE": "social",
+    "X-SKYPE": "skype",
+    "X-JABBER": "jabber",
+    "X-TWITTER": "twitter",
+    "ANNIVERSARY": "anniversary",
+    "X-ANNIVERSARY": "anniversary",
+    "X-MS-IMADDRESS": "im",
+}
+
+INTRODUCED_BY_TYPE = "x-introduced-by"
+RELTERM_PREFIX = "X-RELTERM-"
+
+
+# Splitting a file into cards ------------------------------------------------------------
+
+
+def split_cards(text: str) -> Iterator[tuple[int, int, list[str], int]]:
+    """Yield (card number, first line number, repaired lines, photos dropped) for each card."""
+    lines = text.splitlines()
+    number = 0
+    i = 0
+    total = len(lines)
+    while i < total:
+        if lines[i].strip().upper() != _BEGIN:
+            i += 1
+            continue
+        number += 1
+        start = i + 1
+        card: list[str] = [_BEGIN]
+        photos = 0
+        depth = 1
+        i += 1
+        while i < total:
+            line = lines[i]
+            upper = line.strip().upper()
+            if upper == _BEGIN:
+                depth += 1
+            elif upper == _END:
+                depth -= 1
+                if depth == 0:
+                    break
+            if not line.strip():
+                i += 1
+                continue
+            if _BLOB_LINE.match(line):
+                photos += 1
+                i += 1
+                # Continuation lines: folded (leading blank), or raw base64 of vCard 2.1 (no colon).
+                while i < total and (not lines[i].strip() or lines[i][:1] in " \t" or ":" not in lines[i]):
+                    if lines[i].strip().upper() in (_END, _BEGIN):
+                        break
+                    i += 1
+                continue
+            head = line.split(":", 1)[0].upper()
+            if "QUOTED-PRINTABLE" in head:
+                # Join soft line breaks ("=" at the end of a line) before vobject sees them.
+                while line.endswith("=") and i + 1 < total:
+                    nxt = lines[i + 1]
+                    line = line[:-1] + (nxt[1:] if nxt[:1] in " \t" else nxt)
+                    i += 1
+            card.append(line)
+            i += 1
+        card.append(_END)
+        yield number, start, card, photos
+        i += 1
+
+
+# Reading one card ----------------------------------------------------------------------------
+
+
+def _types(child) -> list[str]:
+    found: list[str] = []
+    for value in child.params.get("TYPE", []):
+        found += [part.strip().lower() for part in value.split(",") if part.strip()]
+    found += [p.lower() for p in getattr(child, "singletonparams", [])]
+    return found
+
+
+def _label(child, group_labels: dict) -> tuple[str, bool]:
+    """(label, preferred) of a property from its TYPE parameters or an Apple item label."""
+    types = _types(child)
+    preferred = "pref" in types or bool(child.params.get("PREF"))
+    if child.group and child.group.lower() in group_labels:
+        return group_labels[child.group.lower()], preferred
+    label = ",".join(t for t in types if t not in _NOISE_TYPES and not t.startswith("x-") or t == INTRODUCED_BY_TYPE)
+    return label, preferred
+
+
+def _apple_label(value: str) -> str:
+    # "_$!<Mobile>!$_" is Apple's way of naming a built-in label.
+    match = re.fullmatch(r"_\$!<(.*)>!\$_", value.strip())
+    return (match.group(1) if match else value).strip().lower()
+
+
+def _text(value) -> str:
+    if isinstance(value, (list, tuple)):
+        return ", ".join(str(v) for v in value if str(v).strip())
+    return str(value) if value is not None else ""
+
+
+def _format_address(adr) -> str:
+    parts = [_text(adr.box), _text(adr.extended), _text(adr.street)]
+    town = " ".join(p for p in (_text(adr.city), _text(adr.region), _text(adr.code)) if p.strip())
+    lines = [p.strip() for p in parts + [town, _text(adr.country)] if p and p.strip()]
+    return "\n".join(lines)
+
+
+def card_to_record(component, where: str) -> Record:
+    record = Record(where=where)
+    group_labels = {}
+    for child in component.getChildren():
+        if child.name == "X-ABLABEL" and child.group:
+            group_labels[child.group.lower()] = _apple_label(_text(child.value))
+    name_parts = None
+    emails: list[tuple[str, str, bool]] = []
+    phones: list[tuple[str, str, bool]] = []
+    notes: list[str] = []
+    for child in component.getChildren():
+        prop = child.name
+        value = child.value
+        if prop == "FN":
+            record.name = _text(value)
+        elif prop == "N":
+            name_parts = value
+        elif prop == "ORG":
+            parts = value if isinstance(value, (list, tuple)) else [value]
+            record.fields["company"] = _text(parts[0]) if parts else ""
+        elif prop == "TITLE":
+            record.fields["title"] = _text(value)
+        elif prop == "ROLE" and "title" not in record.fields:
+            record.fields["title"] = _text(value)
+        elif prop == "EMAIL":
+            label, pref = _label(child, group_labels)
+            if _text(value).strip():
+                emails.append((label, _text(value).strip(), pref))
+        elif prop == "TEL":
+            label, pref = _label(child, group_labels)
+            number = _text(value).strip()
+            if number.lower().startswith("tel:"):
+                number = number[4:]
+            if number:
+                phones.append((label, number, pref))
+        elif prop == "ADR":
+            label, _ = _label(child, group_labels)
+            text = _format_address(value) if hasattr(value, "street") else _text(value)
+            if text:
+                record.details.append(("address", label, text))
+        elif prop == "URL":
+            label, _ = _label(child, group_labels)
+            if _text(value).strip():
+                record.details.append(("url", label, _text(value).strip()))
+        elif prop == "BDAY":
+            omit = child.params.get("X-APPLE-OMIT-YEAR", [None])[0]
+            try:
+                record.fields["birthday"] = parse_birthday(_text(value), omit_year=omit)
+            except ValueError as exc:
+                record.warnings.append(f"{where}: birthday left out: {exc}")
+        elif prop == "NOTE":
+            if _text(value).strip():
+                notes.append(_text(value))
+        elif prop == "CATEGORIES":
+            items = value if isinstance(value, (list, tuple)) else _text(value).split(",")
+            record.tags += [str(t) for t in items if str(t).strip()]
+        elif prop == "UID":
+            uid = _text(value).strip()
+            if uid:
+                record.fields["uid"] = uid
+        elif prop == "RELATED":
+            label, _ = _label(child, group_labels)
+            target = _text(value).strip()
+            if INTRODUCED_BY_TYPE in _types(child):
+                record.introduced_by = target
+            elif target:
+                record.details.append(("related", label, target))
+        elif prop == "X-ABRELATEDNAMES":
+            label, _ = _label(child, group_labels)
+            if _text(value).strip():
+                record.details.append(("related", label, _text(value).strip()))
+        elif prop in _OTHER_PROPS:
+            if _text(value).strip():
+                record.details.append(("other", _OTHER_PROPS[prop], _text(value).strip()))
+        elif prop in _BLOBS:
+            record.warnings.append("photo")
+        elif prop.startswith(RELTERM_PREFIX):
+            _relterm_property(record, child, prop[len(RELTERM_PREFIX):].lower())
+    if not record.name and name_parts is not None:
+        pieces = [_text(name_parts.prefix), _text(name_parts.given), _text(name_parts.additional),
+                  _text(name_parts.family), _text(name_parts.suffix)]
+        record.name = " ".join(p.strip() for p in pieces if p and p.strip())
+    if not record.name.strip():
+        record.name = record.fields.get("company", "") or (emails[0][1] if emails else "")
+    # The preferred address first: it becomes the contact's primary one.
+    emails.sort(key=lambda item: not item[2])
+    phones.sort(key=lambda item: not item[2])
+    record.emails = [(label, value) for label, value, _ in emails]
+    record.phones = [(label, value) for label, value, _ in phones]
+    if notes:
+        record.fields["notes"] = "\n\n".join(notes)
+    return record
+
+
+def _relterm_property(record: Record, child, key: str) -> None:
+    value = _text(child.value).strip()
+    if key == "level":
+        ladder = child.params.get("LADDER", [""])[0].strip()
+        if ladder and value:
+            record.ranks[ladder] = int(value) if value.lstrip("-").isdigit() else value
+    elif key == "other":
+        label = child.params.get("LABEL", [""])[0]
+        if value:
+            record.details.append(("other", label, value))
+    elif key == "detail":
+        kind = child.params.get("KIND", ["other"])[0].lower()
+        label = child.params.get("LABEL", [""])[0]
+        if value:
+            record.details.append((kind, label, value))
+    else:
+        record.fields[key.replace("-", "_")] = value
+
+
+def read_vcards(path: Path) -> Iterator[Record | BadRecord]:
+    """Every card in a .vcf file, or in every .vcf file of a directory (a vdir)."""
+    path = Path(path)
+    files = sorted(p for p in path.iterdir() if p.suffix.lower() in (".vcf", ".vcard")) if path.is_dir() else [path]
+    for file in files:
+        text = read_text(file)
+        label = file.name if path.is_dir() else str(file)
+        for number, line, lines, photos in split_cards(text):
+            where = f"{label}: card {number} (line {line})"
+            try:
+                component = vobject.readOne("\r\n".join(lines) + "\r\n", ignoreUnreadable=True)
+                record = card_to_record(component, where)
+            except Exception as exc:  # vobject raises many kinds of errors on broken cards
+                yield BadRecord(where, f"cannot read the card: {_reason(exc)}")
+                continue
+            record.warnings += ["photo"] * photos
+            yield record
+
+
+def count_cards(path: Path) -> int:
+    path = Path(path)
+    files = [p for p in path.iterdir() if p.suffix.lower() in (".vcf", ".vcard")] if path.is_dir() else [path]
+    total = 0
+    pattern = re.compile(rb"^[ \t]*BEGIN:VCARD[ \t]*\r?$", re.IGNORECASE | re.MULTILINE)
+    for file in files:
+        try:
+            total += len(pattern.findall(file.read_bytes()))
+        except OSError:
+            pass
+    return total
+
+
+def _reason(exc: Exception) -> str:
+    text = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+    return text[:200]
+
+
+# Writing -----------------------------------------------------------------------------------
+
+_SIMPLE_TYPE = re.compile(r"^[A-Za-z0-9-]+$")
+
+
+def _set_label(card, prop, label: str, counter: list[int]) -> None:
+    """TYPE=label when it is one plain word (or several, comma separated); an Apple item label otherwise."""
+    if not label:
+        return
+    parts = [p for p in label.split(",") if p]
+    if parts and all(_SIMPLE_TYPE.match(p) for p in parts):
+        prop.params["TYPE"] = parts
+        return
+    counter[0] += 1
+    group = f"item{counter[0]}"
+    prop.group = group
+    tag = card.add("x-ablabel")
+    tag.group = group
+    tag.value = label
+
+
+def _split_name(name: str) -> tuple[str, str]:
+    parts = name.rsplit(" ", 1)
+    return (parts[0], parts[1]) if len(parts) == 2 else (name, "")
+
+
+def contact_to_vcard(data: dict) -> str:
+    """One contact (as built by ``relterm.io.export.contact_data``) as a vCard 3.0 text."""
+    card = vobject.vCard()
+    counter = [0]
+    card.add("version").value = "3.0"
+    card.add("uid").value = data["uid"]
+    card.add("fn").value = data["name"]
+    given, family = _split_name(data["name"])
+    card.add("n").value = vobject.vcard.Name(family=family, given=given)
+    if data.get("company"):
+        card.add("org").value = [data["company"]]
+    if data.get("title"):
+        card.add("title").value = data["title"]
+    if data.get("email"):
+        prop = card.add("email")
+        prop.value = data["email"]
+        prop.params["TYPE"] = ["INTERNET", "pref"]
+    if data.get("phone"):
+        prop = card.add("tel")
+        prop.value = data["phone"]
+        prop.params["TYPE"] = ["pref"]
+    for kind, label, value in data.get("details", ()):
+        if kind == "email":
+            prop = card.add("email")
+            prop.value = value
+            _set_label(card, prop, label, counter)
+        elif kind == "phone":
+            prop = card.add("tel")
+            prop.value = value
+            _set_label(card, prop, label, counter)
+        elif kind == "address":
+            prop = card.add("adr")
+            prop.value = vobject.vcard.Address(street=value)
+            _set_label(card, prop, label, counter)
+        elif kind == "url":
+            prop = card.add("url")
+            prop.value = value
+            _set_label(card, prop, label, counter)
+        elif kind == "related":
+            prop = card.add("related")
+            prop.value = value
+            _set_label(card, prop, label, counter)
+        elif kind == "other" and label == "nickname":
+            card.add("nickname").value = value
+        else:
+            prop = card.add("x-relterm-detail")
+            prop.value = value
+            prop.params["KIND"] = [kind]
+            if label:
+                prop.params["LABEL"] = [label]
+    birthday = data.get("birthday")
+    if birthday:
+        # vCard 4.0's year-less form (--MMDD), which khard and most clients read; never Apple's 1604.
+        card.add("bday").value = "--" + birthday[2:].replace("-", "") if birthday.startswith("--") else birthday
+    if data.get("notes"):
+        card.add("note").value = data["notes"]
+    if data.get("tags"):
+        card.add("categories").value = list(data["tags"])
+    if data.get("introduced_by_uid"):
+        prop = card.add("related")
+        prop.value = f"urn:uuid:{data['introduced_by_uid']}"
+        prop.params["TYPE"] = [INTRODUCED_BY_TYPE]
+    for ladder, rank in sorted(data.get("ranks", {}).items()):
+        prop = card.add("x-relterm-level")
+        prop.value = str(rank)
+        prop.params["LADDER"] = [ladder]
+    for key, value in data.get("extra", {}).items():
+        if value is None or value == "" or value is False:
+            continue
+        card.add(RELTERM_PREFIX.lower() + key.replace("_", "-")).value = str(value)
+    return card.serialize()
