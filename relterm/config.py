@@ -319,13 +319,30 @@ def _describe(exc: ValidationError, text: str, path: Path | str) -> str:
     for error in errors[:5]:
         loc = list(error["loc"])
         loc = [part for part in loc if not (isinstance(part, str) and ("[" in part or part.startswith("function-")))]
+        explanation = _explain(error, loc, root)
+        if error["type"] == "value_error":
+            loc, explanation = _narrow(loc, explanation)
         line = _line_of(root, loc)
         key = ".".join(str(p) if not isinstance(p, int) else f"[{p}]" for p in loc).replace(".[", "[")
         where = f"{path}:{line}" if line else str(path)
-        messages.append(f"{where}: {key or 'top level'}: {_explain(error, loc, root)}")
+        messages.append(f"{where}: {key or 'top level'}: {explanation}")
     if len(errors) > 5:
         messages.append(f"... and {len(errors) - 5} more problems")
     return "\n".join(messages)
+
+
+def _narrow(loc: list, message: str) -> tuple[list, str]:
+    """Point a whole-model check at the key it is about: "default_ladder: ..." or "... (levels[2])"."""
+    level = re.search(r" \(levels\[(\d+)\]\)$", message)
+    if level:
+        return loc + ["levels", int(level.group(1)), "rank"], message[: level.start()]
+    field = re.match(r"^([a-z_]+): ", message)
+    if field and field.group(1) in _FIELDS_WITH_CHECKS:
+        return loc + [field.group(1)], message[field.end():]
+    return loc, message
+
+
+_FIELDS_WITH_CHECKS = {"default_ladder", "default_sphere", "spheres", "new_contact_rank", "introduced_rank"}
 
 
 def _explain(error: dict, loc: list, root) -> str:
