@@ -306,8 +306,10 @@ class Core:
                 data=json.dumps(data) if data is not None else None, created_at=now,
             )
             updates: dict = {"updated_at": now}
-            if contact.last_interaction is None or when > _as_date(contact.last_interaction):
-                updates["last_interaction"] = when
+            # The newer date wins, compared in SQL inside the transaction: ``contact`` was read before
+            # it, and another process may have logged a later interaction since.
+            day = when.isoformat()
+            updates["last_interaction"] = fn.MAX(fn.COALESCE(Contact.last_interaction, day), day)
             if contact.to_contact:
                 updates["to_contact"] = False
             Contact.update(updates).where(Contact.id == cid).execute()
