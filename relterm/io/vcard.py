@@ -91,11 +91,43 @@ def split_cards(text: str) -> Iterator[tuple[int, int, list[str], int]]:
                     nxt = lines[i + 1]
                     line = line[:-1] + (nxt[1:] if nxt[:1] in " \t" else nxt)
                     i += 1
+            if "," in line:
+                line = _escape_commas(line)
             card.append(line)
             i += 1
         card.append(_END)
         yield number, start, card, photos
         i += 1
+
+
+# vobject reads every property it has no special rule for as a single text and
+# keeps only what comes before the first unescaped comma ("FN:Smith, John" would
+# become "Smith"). Real exports rarely escape commas, so escape them first, except
+# in the properties whose commas separate values.
+_LIST_PROPS = {"N", "ADR", "ORG", "CATEGORIES", "GEO", "NICKNAME", "VERSION"}
+_UNESCAPED_COMMA = re.compile(r"(\\.)|,")
+
+
+def _value_start(line: str) -> int:
+    """Index of the colon that ends the property name and parameters (quoted parameters may hold colons)."""
+    quoted = False
+    for index, char in enumerate(line):
+        if char == '"':
+            quoted = not quoted
+        elif char == ":" and not quoted:
+            return index
+    return -1
+
+
+def _escape_commas(line: str) -> str:
+    match = _PROP_NAME.match(line)
+    if not match or match.group(1).upper() in _LIST_PROPS:
+        return line
+    colon = _value_start(line)
+    if colon < 0 or "," not in line[colon + 1:]:
+        return line
+    value = _UNESCAPED_COMMA.sub(lambda m: m.group(1) or "\\,", line[colon + 1:])
+    return line[: colon + 1] + value
 
 
 # Reading one card ----------------------------------------------------------------------------
@@ -127,8 +159,9 @@ def _apple_label(value: str) -> str:
 
 def _text(value) -> str:
     if isinstance(value, (list, tuple)):
-        return ", ".join(str(v) for v in value if str(v).strip())
-    return str(value) if value is not None else ""
+        return ", ".join(_text(v) for v in value if str(v).strip())
+    # Google escapes colons ("https\\://"), which vCard does not define: undo it.
+    return str(value).replace("\\:", ":") if value is not None else ""
 
 
 def _format_address(adr) -> str:
@@ -193,7 +226,8 @@ def card_to_record(component, where: str) -> Record:
                 notes.append(_text(value))
         elif prop == "CATEGORIES":
             items = value if isinstance(value, (list, tuple)) else _text(value).split(",")
-            record.tags += [str(t) for t in items if str(t).strip()]
+            # "myContacts" is Google's name for "all contacts", not a tag anyone chose.
+            record.tags += [str(t) for t in items if str(t).strip() and str(t).strip().lower() != "mycontacts"]
         elif prop == "UID":
             uid = _text(value).strip()
             if uid:
@@ -209,6 +243,10 @@ def card_to_record(component, where: str) -> Record:
             label, _ = _label(child, group_labels)
             if _text(value).strip():
                 record.details.append(("related", label, _text(value).strip()))
+        elif prop == "X-ABDATE":
+            label, _ = _label(child, group_labels)
+            if _text(value).strip():
+                record.details.append(("other", label or "date", _text(value).strip()))
         elif prop in _OTHER_PROPS:
             if _text(value).strip():
                 record.details.append(("other", _OTHER_PROPS[prop], _text(value).strip()))
@@ -261,7 +299,7 @@ def read_vcards(path: Path) -> Iterator[Record | BadRecord]:
         for number, line, lines, photos in split_cards(text):
             where = f"{label}: card {number} (line {line})"
             try:
-                component = vobject.readOne("\r\n".join(lines) + "\r\n", ignoreUnreadable=True)
+                component = vobject.readOne("\r\n".join(lines) + "\r\n")
                 record = card_to_record(component, where)
             except Exception as exc:  # vobject raises many kinds of errors on broken cards
                 yield BadRecord(where, f"cannot read the card: {_reason(exc)}")
@@ -285,7 +323,8 @@ def count_cards(path: Path) -> int:
 
 def _reason(exc: Exception) -> str:
     text = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-    return text[:200]
+    # vobject counts lines within the card it was given; the card's own line is in the report already.
+    return re.sub(r"^At line \d+: ", "", text)[:200]
 
 
 # Writing -----------------------------------------------------------------------------------
