@@ -358,28 +358,30 @@ class Core:
     ) -> tuple[Optional[int], int]:
         """Move a contact on a ladder by ``step`` rungs or ``to`` a rank; return (from, to)."""
         key, lad = self.ladder(ladder)
-        contact = self._contact(cid)
-        row = ContactLevel.get_or_none((ContactLevel.contact == cid) & (ContactLevel.ladder == key))
-        current = row.rank if row else None
-        if to is not None:
-            target = self.parse_level(to, key)
-        elif current is None:
-            if step <= 0:
-                raise InputError(f"{contact.name} is not on the {key} ladder; give a level to place them")
-            target = lad.default_rank
-        else:
-            target = lad.next_rank(current, step)
-            if target is None:
-                edge = "top" if step > 0 else "bottom"
-                raise InputError(
-                    f"{contact.name} is at {lad.label(current)}, the {edge} rung of the {key} ladder; "
-                    f"cannot {'promote' if step > 0 else 'demote'} further"
-                )
-        if target == current:
-            raise InputError(f"{contact.name} is already at {lad.label(current)}")
         when = parse_date(date)
-        now = _now()
+        # Read the current rank inside the write transaction, so two processes promoting the
+        # same contact at once move them two rungs, not one each from the same start.
         with store.write():
+            contact = self._contact(cid)
+            row = ContactLevel.get_or_none((ContactLevel.contact == cid) & (ContactLevel.ladder == key))
+            current = row.rank if row else None
+            if to is not None:
+                target = self.parse_level(to, key)
+            elif current is None:
+                if step <= 0:
+                    raise InputError(f"{contact.name} is not on the {key} ladder; give a level to place them")
+                target = lad.default_rank
+            else:
+                target = lad.next_rank(current, step)
+                if target is None:
+                    edge = "top" if step > 0 else "bottom"
+                    raise InputError(
+                        f"{contact.name} is at {lad.label(current)}, the {edge} rung of the {key} ladder; "
+                        f"cannot {'promote' if step > 0 else 'demote'} further"
+                    )
+            if target == current:
+                raise InputError(f"{contact.name} is already at {lad.label(current)}")
+            now = _now()
             if row is None:
                 ContactLevel.create(contact=cid, ladder=key, rank=target)
             else:
