@@ -190,3 +190,41 @@ def test_reading_while_another_process_holds_a_write_transaction(run_cli, db_pat
     finally:
         holder.execute("ROLLBACK")
         holder.close()
+
+
+PROMOTER = """
+import sys, time
+from pathlib import Path
+from relterm.config import load_config
+from relterm.core import Core
+
+core = Core(Path(sys.argv[1]), load_config())
+start_at = float(sys.argv[2])
+while time.time() < start_at:
+    time.sleep(0.001)
+for _ in range(3):
+    core.change_level(1, step=+1, reason=sys.argv[3])
+"""
+
+
+def test_two_processes_promoting_the_same_contact(core, db_path, tmp_path):
+    import time
+
+    core.add_contact("Ada Lovelace", level=0)
+    core.close()
+    script = tmp_path / "promoter.py"
+    script.write_text(PROMOTER)
+    start_at = time.time() + 1.5
+    procs = [subprocess.Popen([sys.executable, str(script), str(db_path), str(start_at), tag],
+                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) for tag in ("a", "b")]
+    for proc in procs:
+        _, err = proc.communicate(timeout=120)
+        assert proc.returncode == 0, err
+    conn = sqlite3.connect(db_path)
+    rank = conn.execute("SELECT rank FROM contact_level WHERE contact_id = 1").fetchone()[0]
+    steps = conn.execute(
+        "SELECT from_rank, to_rank FROM event WHERE kind = 'level-change' AND from_rank IS NOT NULL ORDER BY id"
+    ).fetchall()
+    conn.close()
+    assert rank == 6  # six promotions from 0 Cold reach 6 Friend
+    assert steps == [(r, r + 1) for r in range(6)]  # each from where the previous one left off
