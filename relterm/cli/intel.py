@@ -337,6 +337,11 @@ def stats(app: AppContext, days, as_json):
 # Reviews ------------------------------------------------------------------------------------
 
 
+def _interactive() -> bool:
+    """Whether questions can be asked: stdin is a terminal."""
+    return sys.stdin.isatty()
+
+
 class _ReviewGroup(click.Group):
     """`relterm review PERSON` is short for `relterm review record PERSON`."""
 
@@ -394,7 +399,7 @@ def review_record(app: AppContext, person, keep, stop, start, date, as_json):
     cid = core.resolve(person)
     answers = {"continue": keep, "stop": stop, "start": start}
     if all(value is None for value in answers.values()):
-        if not sys.stdin.isatty():
+        if not _interactive():
             fail("no terminal to ask the review questions; give --continue, --stop and/or --start")
         name = core.card(cid).name
         click.echo(f"Review of your relationship with {name}. Leave an answer empty to skip it.")
