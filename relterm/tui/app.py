@@ -1,0 +1,237 @@
+"""The Textual app: themes, the command palette, quitting safely, and watching the database.
+
+Kept thin: the work happens in ``screens/main.py`` and the widgets.
+"""
+
+from __future__ import annotations
+
+import importlib
+import sqlite3
+from contextlib import contextmanager
+from functools import partial
+from pathlib import Path
+from typing import Iterable, Iterator, Optional
+
+from textual.app import App, SystemCommand
+from textual.binding import Binding
+from textual.color import Color
+from textual.screen import Screen
+
+from ..config import Config
+from . import messages
+from .commands import VIEWS, all_commands
+from .modals.base import FormModal
+from .modals.confirm import Confirm
+from .screens.help import HelpScreen
+from .screens.main import MainScreen
+from .themes import DEFAULT_THEME, Settings, level_colors, level_variables, load_themes, save_setting
+
+POLL_SECONDS = 2.0
+
+
+class RelTermApp(App[None]):
+    CSS_PATH = "relterm.tcss"
+    TITLE = "relterm"
+    ENABLE_COMMAND_PALETTE = True
+    BINDINGS = [
+        Binding("ctrl+q", "quit", "Quit", show=False, priority=True, id="app-quit"),
+    ]
+
+    def __init__(
+        self,
+        core,
+        config: Config,
+        *,
+        config_dir: Optional[Path] = None,
+        settings: Optional[Settings] = None,
+        demo: bool = False,
+        watch_database: bool = True,
+    ) -> None:
+        self.core = core
+        self.config = config
+        self.config_dir = config_dir
+        self.settings = settings or Settings()
+        self.demo = demo
+        self.watch_database = watch_database
+        self._colors_cache: dict[tuple[str, str], dict] = {}
+        self._watch: Optional[sqlite3.Connection] = None
+        self._data_version: Optional[int] = None
+        self._theme_ready = False
+        super().__init__()
+        if demo:
+            self.sub_title = "demo data"
+
+    # Themes -----------------------------------------------------------------------
+
+    def get_theme_variable_defaults(self) -> dict[str, str]:
+        config = getattr(self, "config", None)
+        if config is None:
+            return {}
+        return level_variables(config, self._background())
+
+    def _background(self) -> Color:
+        theme = self.current_theme
+        for value in (theme.surface, theme.background):
+            if value:
+                try:
+                    return Color.parse(value)
+                except Exception:
+                    continue
+        return Color(0, 0, 0) if theme.dark else Color(255, 255, 255)
+
+    def theme_color(self, name: str) -> Optional[Color]:
+        value = self.theme_variables.get(name)
+        if not value:
+            return None
+        try:
+            return Color.parse(value)
+        except Exception:
+            return None
+
+    def level_colors(self, ladder_key: str) -> dict[int, Color]:
+        """The ladder's level colours, made readable on the current theme."""
+        cache_key = (self.theme, ladder_key)
+        if cache_key not in self._colors_cache:
+            self._colors_cache[cache_key] = level_colors(self.config, self._background()).get(ladder_key, {})
+        return self._colors_cache[cache_key]
+
+    def _setup_themes(self) -> None:
+        themes, problems = load_themes(self.config_dir)
+        for theme in themes:
+            self.register_theme(theme)
+        problems += self.settings.problems
+        wanted = self.settings.theme
+        if wanted not in self.available_themes:
+            if wanted != DEFAULT_THEME:
+                problems.append(f'theme "{wanted}" is not available; using {DEFAULT_THEME}')
+            wanted = DEFAULT_THEME if DEFAULT_THEME in self.available_themes else "textual-dark"
+        self.theme = wanted
+        if problems:
+            self.notify("\n".join(problems), title="Theme problems", severity="error", timeout=12, markup=False)
+        self.theme_changed_signal.subscribe(self, self._theme_changed)
+        self._theme_ready = True
+
+    def _theme_changed(self, theme) -> None:
+        if not self._theme_ready:
+            return
+        try:
+            save_setting(self.config_dir, "theme", theme.name)
+        except OSError as exc:
+            self.notify(f"Cannot remember the theme: {exc}", severity="warning", markup=False)
+        for screen in self.screen_stack:
+            if isinstance(screen, MainScreen):
+                screen.theme_changed()
+
+    # Start ------------------------------------------------------------------------
+
+    def on_mount(self) -> None:
+        self._setup_themes()
+        self.push_screen(MainScreen())
+        if self.watch_database:
+            self._open_watch()
+            self.set_interval(POLL_SECONDS, self._poll_database, name="watch database")
+
+    @property
+    def main_screen(self) -> Optional[MainScreen]:
+        for screen in self.screen_stack:
+            if isinstance(screen, MainScreen):
+                return screen
+        return None
+
+    # The database ---------------------------------------------------------------------
+
+    @contextmanager
+    def connection(self) -> Iterator[None]:
+        """Each worker thread opens its own connection (Peewee's per-thread state) and closes it when done."""
+        db = self.core.db
+        opened = db.is_closed()
+        if opened:
+            db.connect()
+        try:
+            yield
+        finally:
+            if opened and not db.in_transaction():
+                db.close()
+
+    def _open_watch(self) -> None:
+        try:
+            self._watch = sqlite3.connect(str(self.core.db_path), check_same_thread=False)
+            self._data_version = self._read_data_version()
+        except sqlite3.Error:
+            self._watch = None
+
+    def _read_data_version(self) -> Optional[int]:
+        if self._watch is None:
+            return None
+        try:
+            return self._watch.execute("PRAGMA data_version").fetchone()[0]
+        except sqlite3.Error:
+            return None
+
+    def refresh_data_version(self) -> None:
+        """After our own write or load: what we show matches the database now."""
+        version = self._read_data_version()
+        if version is not None:
+            self._data_version = version
+
+    def _poll_database(self) -> None:
+        # PRAGMA data_version reads a counter in shared memory: microseconds, no lock taken.
+        version = self._read_data_version()
+        if version is None or self._data_version is None:
+            return
+        if version != self._data_version:
+            self._data_version = version
+            main = self.main_screen
+            if main is not None:
+                main.post_message(messages.DataChangedElsewhere())
+
+    # Commands ------------------------------------------------------------------------
+
+    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        main = self.main_screen
+        if main is not None:
+            for command in all_commands():
+                if not command.palette:
+                    continue
+                target = self if command.action.startswith("app.") else main
+                action = command.action.removeprefix("app.")
+                yield SystemCommand(f"{command.title} ({command.shown_keys})", command.help,
+                                    partial(target.run_action, action))
+            for level in main.ladder.ordered:
+                yield SystemCommand(
+                    f"Filter to rung {main.ladder.label(level.rank)} ({level.rank})",
+                    f"Show only contacts on this rung of the {main.ladder_key} ladder.",
+                    partial(main.run_action, f"rung({level.rank})"),
+                )
+        yield from super().get_system_commands(screen)
+
+    def action_help(self) -> None:
+        if not isinstance(self.screen, HelpScreen):
+            self.push_screen(HelpScreen())
+
+    def action_open_view(self, view_id: str) -> None:
+        for view in VIEWS:
+            if view.id == view_id:
+                module_name, class_name = view.target.split(":")
+                module = importlib.import_module(f"relterm.tui.screens.{module_name}")
+                self.push_screen(getattr(module, class_name)())
+                return
+        self.notify(f"No view called {view_id}.", severity="error", markup=False)
+
+    async def action_quit(self) -> None:
+        """Quit, but ask first when a popup holds typed input."""
+        dirty = [screen for screen in self.screen_stack if isinstance(screen, FormModal) and screen.is_dirty]
+        if dirty:
+            self.push_screen(Confirm("Discard what you typed in the open popup and quit?", yes="quit"),
+                             self._quit_answer)
+            return
+        self.exit()
+
+    def _quit_answer(self, answer: Optional[bool]) -> None:
+        if answer:
+            self.exit()
+
+    def on_unmount(self) -> None:
+        if self._watch is not None:
+            self._watch.close()
+            self._watch = None

@@ -1,0 +1,1 @@
+"""Popups: each a ModalScreen returning a dataclass, or None when cancelled."""

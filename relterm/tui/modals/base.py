@@ -1,0 +1,134 @@
+"""What every popup form shares: escape cancels, enter saves from any field,
+problems are listed all at once, and the app can tell whether anything was typed."""
+
+from __future__ import annotations
+
+from typing import Generic, Optional, TypeVar
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Input, Label, Static
+
+ResultT = TypeVar("ResultT")
+
+
+class FormModal(ModalScreen[Optional[ResultT]], Generic[ResultT]):
+    """A small centred form. Subclasses compose their rows and implement ``collect``."""
+
+    DEFAULT_CSS = """
+    FormModal {
+        align: center middle;
+    }
+    FormModal > Vertical {
+        width: 72;
+        max-width: 100%;
+        height: auto;
+        max-height: 100%;
+        border: thick $primary;
+        background: $panel;
+        padding: 0 1;
+    }
+    FormModal .form-title {
+        text-style: bold;
+        width: 1fr;
+        margin-bottom: 1;
+    }
+    FormModal .form-row {
+        height: 1;
+        margin-bottom: 1;
+    }
+    FormModal .form-row > Label {
+        width: 14;
+        color: $text-muted;
+    }
+    FormModal .form-row > Input {
+        width: 1fr;
+    }
+    FormModal Input.-textual-compact {
+        background: $surface;
+    }
+    FormModal Input.-textual-compact:focus {
+        background: $boost;
+        color: $text;
+        text-style: bold;
+    }
+    FormModal .form-note {
+        color: $text-muted;
+        width: 1fr;
+    }
+    FormModal .form-errors {
+        color: $error;
+        width: 1fr;
+        height: auto;
+    }
+    FormModal .form-hint {
+        color: $text-muted;
+        width: 1fr;
+        margin-top: 1;
+    }
+    """
+
+    BINDINGS = [
+        Binding("escape", "cancel", "Cancel", id="form-cancel"),
+        Binding("enter", "submit", "Save", show=True, id="form-save"),
+    ]
+
+    TITLE_TEXT = ""
+    HINT = "enter saves · escape cancels · tab next field"
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._initial: Optional[tuple] = None
+
+    def compose(self) -> ComposeResult:
+        with Vertical():
+            yield Static(self.title_text(), classes="form-title", id="form-title")
+            yield from self.compose_form()
+            yield Static("", classes="form-errors", id="form-errors")
+            yield Static(Text(self.HINT), classes="form-hint")
+
+    def title_text(self) -> Text:
+        return Text(self.TITLE_TEXT)
+
+    def compose_form(self) -> ComposeResult:
+        yield from ()
+
+    @staticmethod
+    def row(label: str, field: Input) -> Horizontal:
+        return Horizontal(Label(label), field, classes="form-row")
+
+    def on_mount(self) -> None:
+        self._initial = self._snapshot()
+
+    def _snapshot(self) -> tuple:
+        return tuple(field.value for field in self.query(Input))
+
+    @property
+    def is_dirty(self) -> bool:
+        """Whether the user typed anything since the form opened."""
+        return self._initial is not None and self._snapshot() != self._initial
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        self.action_submit()
+
+    def action_submit(self) -> None:
+        problems: list[str] = []
+        result = self.collect(problems)
+        if problems or result is None:
+            self.show_problems(problems)
+            return
+        self.dismiss(result)
+
+    def show_problems(self, problems: list[str]) -> None:
+        self.query_one("#form-errors", Static).update(Text("\n".join(problems)))
+
+    def collect(self, problems: list[str]) -> Optional[ResultT]:
+        """The form's value, or None after adding what is wrong to ``problems`` (subclasses fill this in)."""
+        return None
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)

@@ -1,0 +1,78 @@
+"""Log an interaction: the note first, kind and date preset."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Optional
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.suggester import SuggestFromList
+from textual.widgets import Input
+
+from ...config import Config
+from ...dates import parse_date
+from ...errors import InputError
+from .base import FormModal
+
+
+@dataclass(frozen=True)
+class LogDraft:
+    note: str = ""
+    kind: str = "note"
+    date: str = "today"
+
+
+@dataclass(frozen=True)
+class LogResult:
+    draft: LogDraft
+    kind: str
+    date: dt.date
+    note: str
+
+
+class LogForm(FormModal[LogResult]):
+    def __init__(self, config: Config, contact_name: str, *, draft: Optional[LogDraft] = None) -> None:
+        super().__init__()
+        self.config = config
+        self.contact_name = contact_name
+        self.draft = draft or LogDraft()
+
+    def title_text(self) -> Text:
+        title = Text("Log an interaction with ")
+        title.append(self.contact_name)
+        return title
+
+    def compose_form(self) -> ComposeResult:
+        d = self.draft
+        yield self.row("Note", Input(d.note, placeholder="what happened", id="note", compact=True))
+        yield self.row("Kind", Input(d.kind, id="kind", compact=True,
+                                     suggester=SuggestFromList(list(self.config.kinds), case_sensitive=False)))
+        yield self.row("Date", Input(d.date, id="date", compact=True,
+                                     placeholder='today, yesterday, "last friday", 2026-11-01, "3 days ago"'))
+
+    def on_mount(self) -> None:
+        super().on_mount()
+        self.query_one("#note", Input).focus()
+
+    def collect(self, problems: list[str]) -> Optional[LogResult]:
+        draft = LogDraft(
+            note=self.query_one("#note", Input).value,
+            kind=self.query_one("#kind", Input).value,
+            date=self.query_one("#date", Input).value,
+        )
+        kind = "note"
+        if draft.kind.strip():
+            try:
+                kind = self.config.check_kind(draft.kind)
+            except InputError as exc:
+                problems.append(f"kind: {exc}")
+        when: Optional[dt.date] = None
+        try:
+            when = parse_date(draft.date)
+        except InputError as exc:
+            problems.append(f"date: {exc}")
+        if problems or when is None:
+            return None
+        return LogResult(draft, kind, when, draft.note.strip())

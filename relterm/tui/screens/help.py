@@ -1,0 +1,72 @@
+"""The help screen: every key, from the same command definitions as the footer and the palette."""
+
+from __future__ import annotations
+
+from rich.style import Style
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.screen import ModalScreen
+from textual.widgets import Static
+
+from ..commands import NAVIGATION_HELP, all_commands
+
+
+def help_text() -> Text:
+    text = Text(end="")
+    groups: dict[str, list[tuple[str, str]]] = {}
+    for command in all_commands():
+        groups.setdefault(command.group, []).append((command.shown_keys, f"{command.title}: {command.help}"))
+    groups.setdefault("Navigation", []).extend(NAVIGATION_HELP)
+    first = True
+    for group in ("Contacts", "Ladders", "Navigation", "Views", "App"):
+        entries = groups.get(group)
+        if not entries:
+            continue
+        if not first:
+            text.append("\n")
+        first = False
+        text.append(f"{group}\n", Style(bold=True, underline=True))
+        for keys, description in entries:
+            text.append(f"  {keys:<18}", Style(bold=True))
+            text.append(f"{description}\n")
+    return text
+
+
+class HelpScreen(ModalScreen[None]):
+    DEFAULT_CSS = """
+    HelpScreen {
+        align: center middle;
+    }
+    HelpScreen > VerticalScroll {
+        width: 96;
+        max-width: 100%;
+        height: 90%;
+        border: thick $primary;
+        border-title-align: center;
+        background: $panel;
+        padding: 0 1;
+    }
+    """
+
+    BINDINGS = [
+        Binding("escape,q,question_mark", "close", "Close", id="help-close"),
+        Binding("j,down", "scroll(1)", "Down", show=False, id="help-down"),
+        Binding("k,up", "scroll(-1)", "Up", show=False, id="help-up"),
+    ]
+
+    def compose(self) -> ComposeResult:
+        scroll = VerticalScroll(Static(help_text()), id="help-body")
+        scroll.border_title = "relterm keys (escape closes)"
+        yield scroll
+
+    def on_mount(self) -> None:
+        self.query_one("#help-body").focus()
+
+    def action_scroll(self, step: int) -> None:
+        body = self.query_one("#help-body", VerticalScroll)
+        body.scroll_relative(y=step, animate=False)
+
+    def action_close(self) -> None:
+        self.dismiss(None)

@@ -1,0 +1,559 @@
+"""The main screen: contact list, pyramid, card and timeline, and every action on them.
+
+The screen owns the state (the ladder shown, the rows in memory, the filter,
+the selected contact); the panes only draw what they are given. Database work
+runs in thread workers, never on the UI thread; results come back through
+``call_from_thread`` and messages. Writes go through ``relterm.core.Core``.
+"""
+
+from __future__ import annotations
+
+import time
+from collections import Counter
+from typing import Any, Callable, Optional
+
+from rich.style import Style
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.containers import Horizontal, Vertical
+from textual.screen import Screen
+from textual.widgets import Footer, Input
+from textual.worker import Worker, WorkerState, get_current_worker
+
+from ...dates import today
+from ...domain import Card, ContactRow, TimelineEvent
+from ...errors import RelTermError
+from .. import messages
+from ..commands import screen_bindings
+from ..data import ContactStore, haystack
+from ..modals.confirm import Confirm
+from ..modals.contact_form import ContactDraft, ContactForm
+from ..modals.level_form import LevelForm
+from ..modals.log_form import LogDraft, LogForm
+from ..widgets.card import ContactCard
+from ..widgets.contact_list import ContactList
+from ..widgets.pyramid import Pyramid
+from ..widgets.timeline import Timeline
+
+FIRST_PAGE = 200  # rows shown before the whole list has loaded
+TIMELINE_LIMIT = 300
+UNDO_SECONDS = 8.0
+
+
+class MainScreen(Screen):
+    BINDINGS = screen_bindings()
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.store = ContactStore()
+        self.ladder_key: str = self.app.config.default_ladder
+        self.selected_id: Optional[int] = None
+        self.card: Optional[Card] = None
+        self.last_kind = "note"
+        self._undo: Optional[tuple[int, str, float]] = None
+        self._loaded_once = False
+        # Timings of the app's own work, read by the benchmark (seconds).
+        self.timings: dict[str, list[float]] = {"filter": [], "detail": []}
+        self._detail_started: Optional[float] = None
+
+    @property
+    def core(self):
+        return self.app.core
+
+    @property
+    def config(self):
+        return self.app.config
+
+    @property
+    def ladder(self):
+        return self.config.ladders[self.ladder_key]
+
+    # Layout ----------------------------------------------------------------------
+
+    def compose(self) -> ComposeResult:
+        with Horizontal(id="body"):
+            with Vertical(id="left"):
+                yield Input(placeholder="/ to filter: name, company, email, tags", id="filter", compact=True)
+                yield ContactList(today=today, id="contacts")
+            with Vertical(id="right"):
+                yield Pyramid(id="pyramid")
+                yield ContactCard(id="card")
+                yield Timeline(id="timeline")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#left").border_title = "Contacts"
+        self.query_one("#pyramid").border_title = self.ladder.name
+        self.query_one("#card").border_title = "Card"
+        self.query_one("#timeline").border_title = "Timeline"
+        self._apply_ladder_styles()
+        self._layout_for(self.size.width, self.size.height)
+        self.query_one(ContactList).focus()
+        self.load_rows(first_page=True)
+
+    def on_resize(self, event) -> None:
+        self._layout_for(event.size.width, event.size.height)
+
+    def _layout_for(self, width: int, height: int) -> None:
+        compact = width < 100 or height < 32
+        changed = compact != self.has_class("-compact")
+        self.set_class(compact, "-compact")
+        self.query_one(Pyramid).set_class(compact, "-compact")
+        self.query_one("#filter", Input).placeholder = (
+            "/ to filter" if compact else "/ to filter: name, company, email, tags"
+        )
+        if changed:
+            self._show_card()
+
+    def _apply_ladder_styles(self) -> None:
+        colors = self.app.level_colors(self.ladder_key)
+        styles = {rank: Style(color=color.rich_color) for rank, color in colors.items()}
+        self.query_one(ContactList).set_ladder(self.ladder, styles)
+        self.query_one("#pyramid").border_title = self.ladder.name
+
+    def theme_changed(self) -> None:
+        """The app calls this after the theme changed: level colours depend on the background."""
+        self._apply_ladder_styles()
+        self._update_pyramid()
+        self._show_card()
+
+    # Loading -----------------------------------------------------------------------
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="rows")
+    def load_rows(self, *, first_page: bool = False, select: Optional[int] = None, quiet: bool = True) -> None:
+        worker = get_current_worker()
+        key = self.ladder_key
+        with self.app.connection():
+            if first_page:
+                page = self.core.rows(ladder=key, limit=FIRST_PAGE)
+                if worker.is_cancelled:
+                    return
+                self.app.call_from_thread(self._rows_loaded, key, page, None, select, False)
+            rows = self.core.rows(ladder=key)
+        hays = [haystack(row) for row in rows]
+        if worker.is_cancelled:
+            return
+        self.app.call_from_thread(self._rows_loaded, key, rows, hays, select, True)
+        if not quiet:
+            self.app.call_from_thread(self.notify, f"Reloaded {len(rows)} contacts.", timeout=2)
+
+    def _rows_loaded(
+        self, key: str, rows: list[ContactRow], hays: Optional[list[str]], select: Optional[int], complete: bool
+    ) -> None:
+        if key != self.ladder_key:
+            return
+        if not complete and self.store.complete and self._loaded_once:
+            return  # a first page never replaces a whole list
+        self.store.load(rows, hays, complete=complete)
+        self._loaded_once = True
+        self._show_rows(select=select if select is not None else self.selected_id)
+        self._update_pyramid()
+        self.app.refresh_data_version()
+
+    def _show_rows(self, select: Optional[int] = None) -> None:
+        self.query_one(ContactList).set_rows(self.store.view(), select=select, more=not self.store.complete)
+        self._update_title()
+
+    def _update_title(self) -> None:
+        shown = len(self.store.indices)
+        total = len(self.store.rows)
+        more = "+" if not self.store.complete else ""
+        title = f"Contacts {shown}{more}" if shown == total else f"Contacts {shown} of {total}{more}"
+        if self.store.rank is not None:
+            title += f" · rung {self.ladder.label(self.store.rank)}"
+        self.query_one("#left").border_title = title
+
+    def _update_pyramid(self) -> None:
+        pyramid = self.query_one(Pyramid)
+        if not self.store.complete:
+            return
+        counts = Counter(row.rank for row in self.store.rows)
+        unplaced = counts.pop(None, 0)
+        pyramid.set_ladder(self.ladder, dict(counts), self.app.level_colors(self.ladder_key), unplaced)
+        pyramid.filter_rank = self.store.rank
+        row = self.query_one(ContactList).selected
+        pyramid.marked_rank = row.rank if row is not None else None
+
+    # Selection, card and timeline ----------------------------------------------------
+
+    @on(ContactList.Highlighted)
+    def _highlighted(self, event: ContactList.Highlighted) -> None:
+        self.selected_id = event.contact_id
+        row = self.query_one(ContactList).selected
+        self.query_one(Pyramid).marked_rank = row.rank if row is not None else None
+        if event.contact_id is None:
+            self.card = None
+            self._show_card()
+            self.query_one(Timeline).show_events([], self.core.event_text)
+            return
+        self._detail_started = time.perf_counter()
+        self.load_detail(event.contact_id)
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="detail")
+    def load_detail(self, contact_id: int) -> None:
+        worker = get_current_worker()
+        with self.app.connection():
+            try:
+                card = self.core.card(contact_id)
+            except RelTermError:
+                card = None
+            events = self.core.timeline(contact_id, limit=TIMELINE_LIMIT + 1) if card is not None else []
+        if not worker.is_cancelled:
+            self.app.call_from_thread(self._detail_loaded, contact_id, card, events)
+
+    def _detail_loaded(self, contact_id: int, card: Optional[Card], events: list[TimelineEvent]) -> None:
+        if contact_id != self.selected_id:
+            return
+        self.card = card
+        self._show_card()
+        self.query_one(Timeline).show_events(
+            events[:TIMELINE_LIMIT], self.core.event_text, more=len(events) > TIMELINE_LIMIT,
+            warning_style=self._warning_style(),
+        )
+        if self._detail_started is not None:
+            self.timings["detail"].append(time.perf_counter() - self._detail_started)
+            self._detail_started = None
+
+    def _warning_style(self) -> Style:
+        color = self.app.theme_color("warning")
+        return Style(color=color.rich_color, bold=True) if color is not None else Style(bold=True)
+
+    def _show_card(self) -> None:
+        card = self.card
+        level_style = None
+        if card is not None:
+            rank = card.ranks.get(self.ladder_key)
+            color = self.app.level_colors(self.ladder_key).get(rank) if rank is not None else None
+            level_style = Style(color=color.rich_color, bold=True) if color is not None else None
+        self.query_one(ContactCard).show_card(
+            card, self.config, self.ladder_key, today(), level_style, self._warning_style(),
+            brief=self.has_class("-compact"),
+        )
+
+    # Filtering -----------------------------------------------------------------------
+
+    @on(Input.Changed, "#filter")
+    def _filter_changed(self, event: Input.Changed) -> None:
+        started = time.perf_counter()
+        self.store.apply(event.value, self.store.rank)
+        self._show_rows()
+        self.timings["filter"].append(time.perf_counter() - started)
+
+    @on(Input.Submitted, "#filter")
+    def _filter_submitted(self, event: Input.Submitted) -> None:
+        self.query_one(ContactList).focus()
+
+    def action_focus_filter(self) -> None:
+        self.query_one("#filter", Input).focus()
+
+    def action_clear_filter(self) -> None:
+        field = self.query_one("#filter", Input)
+        had_filter = bool(field.value) or self.store.rank is not None
+        with field.prevent(Input.Changed):
+            field.value = ""
+        if had_filter:
+            self.store.apply("", None, force=True)
+            self.query_one(Pyramid).filter_rank = None
+            self._show_rows()
+        self.query_one(ContactList).focus()
+
+    def _filter_rank(self, rank: Optional[int]) -> None:
+        self.store.apply(self.query_one("#filter", Input).value, rank, force=True)
+        pyramid = self.query_one(Pyramid)
+        pyramid.filter_rank = rank
+        if rank is not None:
+            pyramid.cursor_rank = rank
+        self._show_rows()
+
+    def action_rung(self, rank: int) -> None:
+        if self.ladder.level(rank) is None:
+            ranks = ", ".join(str(level.rank) for level in self.ladder.ordered)
+            self.notify(f"The {self.ladder.name} ladder has no rung {rank} (rungs: {ranks}).", severity="warning",
+                        markup=False)
+            return
+        self._filter_rank(None if self.store.rank == rank else rank)
+
+    @on(Pyramid.RungChosen)
+    def _rung_chosen(self, event: Pyramid.RungChosen) -> None:
+        self._filter_rank(None if self.store.rank == event.rank else event.rank)
+
+    def action_switch_ladder(self) -> None:
+        keys = list(self.config.ladders)
+        self.ladder_key = keys[(keys.index(self.ladder_key) + 1) % len(keys)]
+        self.store = ContactStore(text=self.store.text)
+        self.store.rank = None
+        self.query_one(Pyramid).filter_rank = None
+        self._apply_ladder_styles()
+        self._show_card()
+        self.notify(f"Ladder: {self.ladder.name} ({self.ladder_key})", timeout=3, markup=False)
+        self.load_rows(first_page=True, select=self.selected_id)
+
+    def action_reload(self) -> None:
+        self.load_rows(select=self.selected_id, quiet=False)
+
+    def reload_quietly(self) -> None:
+        """Another process changed the database: read it again, keeping the selection."""
+        self.load_rows(select=self.selected_id)
+        if self.selected_id is not None:
+            self.load_detail(self.selected_id)
+
+    # Database work from flows --------------------------------------------------------
+
+    async def _db(self, function: Callable[..., Any], *args, **kwargs) -> tuple[bool, Any]:
+        """Run ``function`` in a thread worker; (True, result) or (False, error). Never raises."""
+
+        def call() -> tuple[bool, Any]:
+            with self.app.connection():
+                try:
+                    return True, function(*args, **kwargs)
+                except RelTermError as exc:
+                    return False, exc
+                except Exception as exc:  # reported to the user; the app keeps running
+                    return False, exc
+
+        worker = self.run_worker(call, thread=True, group="write", exit_on_error=False)
+        await worker.wait()
+        ok, value = worker.result
+        if not ok:
+            self._report(value)
+        else:
+            self.app.refresh_data_version()
+        return ok, value
+
+    def _report(self, error: BaseException) -> None:
+        if isinstance(error, RelTermError):
+            self.notify(str(error), title="Not saved", severity="error", markup=False, timeout=8)
+        else:
+            self.notify(f"{type(error).__name__}: {error}", title="Unexpected error", severity="error",
+                        markup=False, timeout=10)
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        if event.state == WorkerState.ERROR and event.worker.error is not None:
+            self._report(event.worker.error)
+
+    def _selected_row(self) -> Optional[ContactRow]:
+        row = self.query_one(ContactList).selected
+        if row is None:
+            self.notify("No contact selected.", severity="warning")
+        return row
+
+    async def _refresh_contact(self, contact_id: int, *, select: bool = True) -> None:
+        ok, rows = await self._db(self.core.rows, ladder=self.ladder_key, ids=[contact_id])
+        if not ok:
+            return
+        if rows:
+            self.store.upsert(rows[0])
+            if select and self.store.position_of(contact_id) is None:
+                # The filter hides it: show everyone so the change is visible.
+                with self.query_one("#filter", Input).prevent(Input.Changed):
+                    self.query_one("#filter", Input).value = ""
+                self.store.apply("", None, force=True)
+                self.query_one(Pyramid).filter_rank = None
+        else:
+            self.store.remove(contact_id)
+        self._show_rows(select=contact_id if select else None)
+        self._update_pyramid()
+        current = self.query_one(ContactList).selected
+        if current is not None and current.id == contact_id:
+            self._detail_started = time.perf_counter()
+            self.load_detail(contact_id)
+
+    # Message handlers: what changed ----------------------------------------------------
+
+    async def on_contact_added(self, message: messages.ContactAdded) -> None:
+        await self._refresh_contact(message.contact_id)
+
+    async def on_contact_edited(self, message: messages.ContactEdited) -> None:
+        await self._refresh_contact(message.contact_id)
+
+    async def on_contact_restored(self, message: messages.ContactRestored) -> None:
+        await self._refresh_contact(message.contact_id)
+
+    async def on_level_changed(self, message: messages.LevelChanged) -> None:
+        await self._refresh_contact(message.contact_id)
+
+    async def on_interaction_logged(self, message: messages.InteractionLogged) -> None:
+        await self._refresh_contact(message.contact_id)
+
+    def on_contact_archived(self, message: messages.ContactArchived) -> None:
+        self.store.remove(message.contact_id)
+        self._show_rows()
+        self._update_pyramid()
+
+    def on_data_changed_elsewhere(self, message: messages.DataChangedElsewhere) -> None:
+        self.reload_quietly()
+
+    # Flows: popups then writes -----------------------------------------------------------
+
+    def _find_ids(self, name: str) -> list[int]:
+        wanted = name.strip().casefold()
+        return [row.id for row in self.store.rows if row.name.casefold() == wanted]
+
+    def action_add_contact(self) -> None:
+        self.add_flow()
+
+    @work(exit_on_error=False, group="flow")
+    async def add_flow(self) -> None:
+        draft: Optional[ContactDraft] = None
+        while True:
+            form = ContactForm(self.config, self.ladder_key, self.store.names, self._find_ids, draft=draft)
+            result = await self.app.push_screen_wait(form)
+            if result is None:
+                return
+            ok, value = await self._db(
+                self.core.add_contact, result.name, level=result.rank, ladder=self.ladder_key, sphere=result.sphere,
+                company=result.company, email=result.email, introduced_by=result.introduced_by_id,
+            )
+            if not ok:
+                draft = result.draft
+                continue
+            self.notify(Text.assemble("Added ", result.name, f" at {self.ladder.label(result.rank)}.").plain,
+                        markup=False, timeout=3)
+            self.post_message(messages.ContactAdded(value))
+            return
+
+    def action_edit_contact(self) -> None:
+        row = self._selected_row()
+        if row is not None:
+            self.edit_flow(row.id)
+
+    @work(exit_on_error=False, group="flow")
+    async def edit_flow(self, contact_id: int) -> None:
+        ok, card = await self._db(self.core.card, contact_id)
+        if not ok:
+            return
+        rank = card.ranks.get(self.ladder_key)
+        draft = ContactDraft(
+            name=card.name, level=self.ladder.label(rank) if rank is not None else "", sphere=card.sphere,
+            company=card.company, email=card.email, introduced_by=card.introduced_by or "",
+        )
+        while True:
+            form = ContactForm(self.config, self.ladder_key, self.store.names, self._find_ids, draft=draft,
+                               editing=contact_id, title="Edit contact")
+            result = await self.app.push_screen_wait(form)
+            if result is None:
+                return
+            introducer = result.introduced_by_id
+            if not result.draft.introduced_by.strip():
+                introducer = None
+            elif result.draft.introduced_by.strip() == (card.introduced_by or "") and card.introduced_by_id:
+                introducer = card.introduced_by_id
+            ok, _ = await self._db(self._save_edit, contact_id, result, rank, introducer)
+            if not ok:
+                draft = result.draft
+                continue
+            self.notify(f"Saved {result.name}.", markup=False, timeout=3)
+            self.post_message(messages.ContactEdited(contact_id))
+            return
+
+    def _save_edit(self, contact_id: int, result, old_rank: Optional[int], introducer: Optional[int]) -> None:
+        self.core.edit_contact(
+            contact_id, name=result.name, sphere=result.sphere, company=result.company, email=result.email,
+            introduced_by=introducer,
+        )
+        if result.rank != old_rank:
+            self.core.change_level(contact_id, ladder=self.ladder_key, to=result.rank, reason="edited")
+
+    def action_log_interaction(self) -> None:
+        row = self._selected_row()
+        if row is not None:
+            self.log_flow(row.id, row.name)
+
+    @work(exit_on_error=False, group="flow")
+    async def log_flow(self, contact_id: int, name: str) -> None:
+        draft = LogDraft(kind=self.last_kind)
+        while True:
+            result = await self.app.push_screen_wait(LogForm(self.config, name, draft=draft))
+            if result is None:
+                return
+            ok, event_id = await self._db(self.core.log, contact_id, result.kind, result.note, date=result.date)
+            if not ok:
+                draft = result.draft
+                continue
+            self.last_kind = result.kind
+            self.notify(f"Logged {result.kind} with {name} on {result.date.isoformat()}.", markup=False, timeout=3)
+            self.post_message(messages.InteractionLogged(contact_id, event_id))
+            return
+
+    def action_promote(self) -> None:
+        self._step(1)
+
+    def action_demote(self) -> None:
+        self._step(-1)
+
+    def _step(self, step: int) -> None:
+        row = self._selected_row()
+        if row is None:
+            return
+        ladder = self.ladder
+        if row.rank is None:
+            if step < 0:
+                self.notify(f"{row.name} is not on the {self.ladder_key} ladder.", severity="warning", markup=False)
+                return
+            target = ladder.default_rank
+        else:
+            target = ladder.next_rank(row.rank, step)
+        if target is None:
+            edge = "top" if step > 0 else "bottom"
+            self.notify(f"{row.name} is on the {edge} rung ({ladder.label(row.rank)}).", severity="warning",
+                        markup=False)
+            return
+        self.level_flow(row.id, row.name, row.rank, target)
+
+    def action_move_level(self) -> None:
+        row = self._selected_row()
+        if row is not None:
+            self.level_flow(row.id, row.name, row.rank, None)
+
+    @work(exit_on_error=False, group="flow")
+    async def level_flow(self, contact_id: int, name: str, current: Optional[int], target: Optional[int]) -> None:
+        form = LevelForm(self.ladder, self.ladder_key, name, current, target)
+        result = await self.app.push_screen_wait(form)
+        if result is None:
+            return
+        ok, change = await self._db(
+            self.core.change_level, contact_id, ladder=self.ladder_key, to=result.rank, reason=result.reason
+        )
+        if not ok:
+            return
+        before, after = change
+        verb = "Promoted" if before is None or after > before else "Demoted"
+        self.notify(f"{verb} {name}: {self.ladder.label(before)} -> {self.ladder.label(after)}", markup=False,
+                    timeout=3)
+        self.post_message(messages.LevelChanged(contact_id, self.ladder_key, before, after))
+
+    def action_archive(self) -> None:
+        row = self._selected_row()
+        if row is not None:
+            self.archive_flow(row.id, row.name)
+
+    @work(exit_on_error=False, group="flow")
+    async def archive_flow(self, contact_id: int, name: str) -> None:
+        question = Text("Archive ")
+        question.append(name, Style(bold=True))
+        question.append("?\nThey leave the list; their timeline is kept and `relterm restore` brings them back.")
+        if not await self.app.push_screen_wait(Confirm(question, yes="archive")):
+            return
+        ok, _ = await self._db(self.core.archive, contact_id)
+        if not ok:
+            return
+        self._undo = (contact_id, name, time.monotonic() + UNDO_SECONDS)
+        self.notify(f"Archived {name}. Press u to undo.", markup=False, timeout=UNDO_SECONDS)
+        self.post_message(messages.ContactArchived(contact_id, name))
+
+    def action_undo(self) -> None:
+        if self._undo is None or time.monotonic() > self._undo[2]:
+            self._undo = None
+            self.notify("Nothing to undo.", severity="warning", timeout=2)
+            return
+        contact_id, name, _ = self._undo
+        self._undo = None
+        self.undo_flow(contact_id, name)
+
+    @work(exit_on_error=False, group="flow")
+    async def undo_flow(self, contact_id: int, name: str) -> None:
+        ok, _ = await self._db(self.core.restore, contact_id)
+        if ok:
+            self.notify(f"Restored {name}.", markup=False, timeout=3)
+            self.post_message(messages.ContactRestored(contact_id))

@@ -1,0 +1,99 @@
+"""The card: everything about the selected contact except the timeline.
+
+Built as a rich ``Text`` from plain strings, so a name such as ``[bold]x[/]``
+shows those characters and is never read as markup.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Optional
+
+from rich.style import Style
+from rich.text import Text
+from textual.widgets import Static
+
+from ...config import Config
+from ...domain import Card
+from ..data import cadence_of, next_touch
+
+
+class ContactCard(Static, can_focus=True):
+    DEFAULT_CSS = """
+    ContactCard {
+        height: auto;
+        background: $surface;
+        padding: 0 1;
+    }
+    """
+
+    def show_card(
+        self,
+        card: Optional[Card],
+        config: Config,
+        ladder_key: str,
+        today: dt.date,
+        level_style: Optional[Style] = None,
+        warning_style: Optional[Style] = None,
+        brief: bool = False,
+    ) -> None:
+        if card is None:
+            self.update(Text("No contact selected. a adds one.", style="dim"))
+            return
+        ladder = config.ladders[ladder_key]
+        rank = card.ranks.get(ladder_key)
+        level = ladder.level(rank) if rank is not None else None
+        label_style = Style(bold=True)
+        text = Text(no_wrap=False, end="")
+        text.append(card.name, Style(bold=True))
+        if card.title:
+            text.append(f" · {card.title}")
+        text.append("\n")
+        if rank is None:
+            text.append("Level  ", label_style)
+            text.append(f"not on the {ladder_key} ladder\n", Style(dim=True))
+        else:
+            text.append("Level  ", label_style)
+            text.append(ladder.label(rank), level_style or Style())
+            if level is not None and level.description and not brief:
+                text.append(f": {level.description}", Style(dim=True))
+            text.append("\n")
+        others = [
+            f"{config.ladders[key].label(r)} ({key})"
+            for key, r in sorted(card.ranks.items())
+            if key != ladder_key and key in config.ladders
+        ]
+        if others:
+            self._field(text, "Also", ", ".join(others))
+        self._field(text, "Sphere", card.sphere)
+        self._field(text, "Company", card.company)
+        self._field(text, "Email", card.email)
+        self._field(text, "Phone", card.phone)
+        self._field(text, "Tags", ", ".join(card.tags))
+        self._field(text, "Introduced by", card.introduced_by or "")
+        cadence = cadence_of(card.cadence_days, rank, ladder)
+        due = next_touch(card.last_interaction, cadence, today)
+        last = card.last_interaction.isoformat() if card.last_interaction else "never"
+        self._field(text, "Last contact", last)
+        if due is None:
+            self._field(text, "Keep in touch", "no cadence")
+        else:
+            days = (due - today).days
+            when = "today" if days == 0 else (f"in {days}d" if days > 0 else f"{-days}d overdue")
+            self._field(text, "Keep in touch", f"{due.isoformat()} ({when}, every {cadence}d)",
+                        warning_style if days < 0 else None)
+        if card.archived_at is not None:
+            self._field(text, "Archived", card.archived_at.date().isoformat())
+        if card.notes:
+            text.append("\n")
+            text.append(card.notes, Style(italic=True))
+        text.rstrip()
+        self.update(text)
+
+    @staticmethod
+    def _field(text: Text, label: str, value: str, style: Optional[Style] = None) -> None:
+        if not value:
+            return
+        text.append(f"{label}  ", Style(bold=True))
+        text.append(value, style or Style())
+        text.append("\n")

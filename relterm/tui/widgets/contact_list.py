@@ -1,0 +1,257 @@
+"""The contact list: draws only the lines on screen, so 100k rows cost nothing to show.
+
+A ``ScrollView`` with ``render_line`` (Textual's line API): the widget holds a
+sequence of ``ContactRow`` and a cursor; each visible line is built from plain
+strings into segments, never parsed as markup.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Callable, Optional, Sequence
+
+from rich.segment import Segment
+from rich.style import Style
+from textual.binding import Binding
+from textual.geometry import Size
+from textual.message import Message
+from textual.reactive import reactive
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
+
+from ...config import Ladder
+from ...domain import ContactRow
+from ..data import cadence_of, fit
+
+
+class ContactList(ScrollView, can_focus=True):
+    """Name, level, sphere, company and days since the last interaction."""
+
+    DEFAULT_CSS = """
+    ContactList {
+        background: $surface;
+        overflow-x: hidden;
+        overflow-y: auto;
+    }
+    ContactList > .contact-list--header {
+        text-style: bold;
+        color: $text-muted;
+    }
+    ContactList > .contact-list--cursor {
+        background: $block-cursor-blurred-background;
+        color: $block-cursor-blurred-foreground;
+    }
+    ContactList:focus > .contact-list--cursor {
+        background: $block-cursor-background;
+        color: $block-cursor-foreground;
+        text-style: $block-cursor-text-style;
+    }
+    ContactList > .contact-list--overdue {
+        color: $warning;
+    }
+    ContactList > .contact-list--muted {
+        color: $text-muted;
+    }
+    """
+
+    COMPONENT_CLASSES = {
+        "contact-list--header",
+        "contact-list--cursor",
+        "contact-list--overdue",
+        "contact-list--muted",
+    }
+
+    BINDINGS = [
+        Binding("up,k", "cursor(-1)", "Up", show=False, id="list-up"),
+        Binding("down,j", "cursor(1)", "Down", show=False, id="list-down"),
+        Binding("home,g", "jump(0)", "Top", show=False, id="list-top"),
+        Binding("end,G", "jump(-1)", "Bottom", show=False, id="list-bottom"),
+        Binding("pageup", "page(-1)", "Page up", show=False, id="list-page-up"),
+        Binding("pagedown", "page(1)", "Page down", show=False, id="list-page-down"),
+    ]
+
+    cursor: reactive[int] = reactive(0, layout=False, repaint=False, always_update=False)
+
+    @dataclass
+    class Highlighted(Message):
+        """The cursor moved to another contact (or to none)."""
+
+        contact_list: "ContactList"
+        contact_id: Optional[int]
+
+        @property
+        def control(self) -> "ContactList":
+            return self.contact_list
+
+    def __init__(self, *, today: Callable[[], dt.date], name=None, id=None, classes=None):
+        super().__init__(name=name, id=id, classes=classes)
+        self._rows: Sequence[ContactRow] = ()
+        self._today = today
+        self._ladder: Optional[Ladder] = None
+        self._level_styles: dict[int, Style] = {}
+        self._label_width = 8
+        self._loading_more = False
+        self._highlighted: Optional[int] = None
+
+    # Data -------------------------------------------------------------------------
+
+    @property
+    def rows(self) -> Sequence[ContactRow]:
+        return self._rows
+
+    @property
+    def selected(self) -> Optional[ContactRow]:
+        if 0 <= self.cursor < len(self._rows):
+            return self._rows[self.cursor]
+        return None
+
+    def set_ladder(self, ladder: Ladder, level_styles: dict[int, Style]) -> None:
+        self._ladder = ladder
+        self._level_styles = level_styles
+        self._label_width = max(len(ladder.label(level.rank)) for level in ladder.levels)
+        self.refresh()
+
+    def set_rows(self, rows: Sequence[ContactRow], *, select: Optional[int] = None, more: bool = False) -> None:
+        """Show ``rows``; keep the cursor on contact ``select`` (or the same contact) when shown."""
+        keep = select if select is not None else self._highlighted
+        self._rows = rows
+        self._loading_more = more
+        self.virtual_size = Size(self.scrollable_content_region.width, len(rows) + 1)
+        position = 0
+        if keep is not None:
+            found = self._find(keep)
+            position = found if found is not None else min(self.cursor, max(len(rows) - 1, 0))
+        self.set_reactive(ContactList.cursor, max(0, min(position, len(rows) - 1)) if rows else 0)
+        self._scroll_to_cursor()
+        self.refresh()
+        self._announce()
+
+    def _find(self, contact_id: int) -> Optional[int]:
+        rows = self._rows
+        if self.selected is not None and self.selected.id == contact_id:
+            return self.cursor
+        for position in range(len(rows)):
+            if rows[position].id == contact_id:
+                return position
+        return None
+
+    def _announce(self) -> None:
+        row = self.selected
+        contact_id = row.id if row is not None else None
+        if contact_id != self._highlighted:
+            self._highlighted = contact_id
+            self.post_message(self.Highlighted(self, contact_id))
+
+    # Cursor -----------------------------------------------------------------------
+
+    def watch_cursor(self, old: int, new: int) -> None:
+        # Virtual line i + 1 holds row i (line 0 is the pinned header).
+        self.refresh_line(old + 1)
+        self.refresh_line(new + 1)
+        self._scroll_to_cursor()
+        self._announce()
+
+    def _scroll_to_cursor(self) -> None:
+        body = max(self.size.height - 1, 1)
+        top = int(self.scroll_y)
+        if self.cursor < top:
+            self.scroll_to(y=self.cursor, animate=False, immediate=True)
+        elif self.cursor >= top + body:
+            self.scroll_to(y=self.cursor - body + 1, animate=False, immediate=True)
+
+    def move_to(self, position: int) -> None:
+        if not self._rows:
+            return
+        if position < 0:
+            position = len(self._rows) + position
+        self.cursor = max(0, min(position, len(self._rows) - 1))
+
+    def action_cursor(self, step: int) -> None:
+        self.move_to(self.cursor + step)
+
+    def action_jump(self, where: int) -> None:
+        self.move_to(where)
+
+    def action_page(self, direction: int) -> None:
+        self.move_to(self.cursor + direction * max(self.size.height - 2, 1))
+
+    def on_resize(self) -> None:
+        self.virtual_size = Size(self.scrollable_content_region.width, len(self._rows) + 1)
+        self._scroll_to_cursor()
+
+    def on_click(self, event) -> None:
+        y = event.y
+        if y >= 1:
+            self.move_to(int(self.scroll_y) + y - 1)
+
+    # Drawing ----------------------------------------------------------------------
+
+    def _columns(self, width: int) -> tuple[int, int, int, int, int]:
+        """Widths of name, level, sphere, company, days (0 = column hidden)."""
+        days = 6
+        level = self._label_width + 1
+        sphere = 13 if width >= 60 else 0
+        rest = width - days - level - sphere - 1
+        if rest >= 34:
+            company = rest * 2 // 5
+            name = rest - company
+        else:
+            company = 0
+            name = rest
+        return max(name, 4), level, sphere, company, days
+
+    def render_line(self, y: int) -> Strip:
+        width = self.scrollable_content_region.width
+        base = self.rich_style
+        if y == 0:
+            return self._header(width, base)
+        scroll_y = int(self.scroll_y)
+        index = y - 1 + scroll_y
+        if index >= len(self._rows):
+            if index == len(self._rows) and not self._rows:
+                message = "Loading ..." if self._loading_more else "No contacts match. escape clears the filter; a adds someone."
+                text = fit(message, width)
+                return Strip([Segment(text, base + self.get_component_rich_style("contact-list--muted"))], width)
+            return Strip.blank(width, base)
+        row = self._rows[index]
+        is_cursor = index == self.cursor
+        return self._row_strip(row, width, base, is_cursor)
+
+    def _header(self, width: int, base: Style) -> Strip:
+        name, level, sphere, company, days = self._columns(width)
+        style = base + self.get_component_rich_style("contact-list--header")
+        parts = [fit(" Name", name), fit("Level", level), fit("Sphere", sphere) if sphere else "",
+                 fit("Company", company) if company else "", " " + fit("Days", days - 1)]
+        text = "".join(parts)
+        return Strip([Segment(fit(text, width), style)], width)
+
+    def _row_strip(self, row: ContactRow, width: int, base: Style, is_cursor: bool) -> Strip:
+        name_w, level_w, sphere_w, company_w, days_w = self._columns(width)
+        ladder = self._ladder
+        if is_cursor:
+            base = base + self.get_component_rich_style("contact-list--cursor")
+        label = ladder.label(row.rank) if ladder is not None else str(row.rank)
+        level_style = base + self._level_styles.get(row.rank, Style()) if row.rank is not None else base
+        if is_cursor:
+            level_style = level_style + Style(bold=True)
+        since = None if row.last_interaction is None else (self._today() - row.last_interaction).days
+        days_text = "never" if since is None else f"{since}d"
+        days_style = base
+        if ladder is not None:
+            cadence = cadence_of(row.cadence_days, row.rank, ladder)
+            if cadence is not None and (since is None or since > cadence):
+                days_style = base + self.get_component_rich_style("contact-list--overdue")
+        segments = [
+            Segment(" " + fit(row.name, name_w - 2) + " ", base),
+            Segment(fit(label, level_w), level_style),
+        ]
+        if sphere_w:
+            segments.append(Segment(fit(row.sphere, sphere_w), base))
+        if company_w:
+            segments.append(Segment(fit(row.company, company_w), base))
+        segments.append(Segment(" " + fit(days_text.rjust(days_w - 1), days_w - 1), days_style))
+        used = name_w + level_w + sphere_w + company_w + days_w
+        if used < width:
+            segments.append(Segment(" " * (width - used), base))
+        return Strip(segments, width).crop(0, width)
