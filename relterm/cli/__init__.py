@@ -30,6 +30,7 @@ COMMANDS: dict[str, str] = {
     "restore": "contacts:restore",
     "backup": "contacts:backup",
     "config": "config_cmd:config",
+    "demo": "tui_cmd:demo",
     "import": "io_cmd:import_",
     "export": "io_cmd:export_",
     "due": "intel:due",
