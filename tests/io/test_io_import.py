@@ -1,0 +1,233 @@
+"""Import behaviour users rely on: merging instead of duplicating, conflicts
+reported, bad records skipped with reasons, one transaction, dry runs, the CLI."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from relterm.errors import InputError
+from relterm.io import detect_format, run_import
+
+
+def vcf(*cards: str) -> str:
+    return "".join(f"BEGIN:VCARD\r\nVERSION:3.0\r\n{c.strip()}\r\nEND:VCARD\r\n".replace("\n", "\r\n").replace(
+        "\r\r\n", "\r\n") for c in cards)
+
+
+def write(tmp_path: Path, name: str, text: str) -> Path:
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_same_email_merges_and_fills_empty_fields(core, tmp_path):
+    cid = core.add_contact("Ann Lee", email="ann@acme.example", company="Acme")
+    path = write(tmp_path, "a.vcf", vcf("FN:Ann Lee\nEMAIL:ANN@acme.example\nTITLE:CTO\nTEL:+1 555 0100\n"
+                                        "ORG:Acme\nCATEGORIES:vip"))
+    summary = run_import(core, path)
+    assert (summary.added, summary.merged, summary.updated) == (0, 1, 1)
+    card = core.card(cid)
+    assert (card.title, card.phone, card.tags) == ("CTO", "+1 555 0100", ("vip",))
+    assert core.count() == 1
+
+
+def test_same_name_and_company_merges(core, tmp_path):
+    cid = core.add_contact("Ann Lee", company="Acme")
+    path = write(tmp_path, "a.vcf", vcf("FN:ann lee\nORG:ACME\nEMAIL:ann@acme.example"))
+    summary = run_import(core, path)
+    assert summary.merged == 1 and core.count() == 1
+    assert core.card(cid).email == "ann@acme.example"
+
+
+def test_same_name_other_company_is_another_person(core, tmp_path):
+    core.add_contact("Ann Lee", company="Acme")
+    run_import(core, write(tmp_path, "a.vcf", vcf("FN:Ann Lee\nORG:Globex")))
+    assert core.count() == 2
+
+
+def test_differing_fields_are_reported_and_kept_unless_update(core, tmp_path):
+    cid = core.add_contact("Ann Lee", email="ann@acme.example", title="CTO")
+    path = write(tmp_path, "a.vcf", vcf("FN:Ann Lee\nEMAIL:ann@acme.example\nTITLE:CEO"))
+    summary = run_import(core, path)
+    assert core.card(cid).title == "CTO"
+    assert [(c.field, c.kept, c.incoming) for c in summary.conflicts] == [("title", "CTO", "CEO")]
+    assert "a.vcf: card 1" in str(summary.conflicts[0])
+    summary = run_import(core, path, update=True)
+    assert core.card(cid).title == "CEO"
+    assert summary.conflicts == []
+
+
+def test_a_second_email_becomes_a_detail_not_a_conflict(core, tmp_path):
+    cid = core.add_contact("Ann Lee", email="ann@acme.example", company="Acme")
+    run_import(core, write(tmp_path, "a.vcf", vcf("FN:Ann Lee\nORG:Acme\nEMAIL;TYPE=home:ann@home.example")))
+    card = core.card(cid)
+    assert card.email == "ann@acme.example"
+    assert [(d.kind, d.value) for d in card.details] == [("email", "ann@home.example")]
+
+
+def test_duplicates_within_one_file_are_merged(core, tmp_path):
+    path = write(tmp_path, "a.vcf", vcf("FN:Ann Lee\nEMAIL:ann@acme.example", "FN:Ann Lee\nEMAIL:ann@acme.example\n"
+                                        "TEL:+1 555 0100"))
+    summary = run_import(core, path)
+    assert (summary.added, summary.merged) == (1, 1)
+    assert core.card(core.resolve("Ann")).phone == "+1 555 0100"
+
+
+def test_a_malformed_card_is_skipped_with_file_card_and_line_and_the_rest_import(core, tmp_path):
+    text = vcf("FN:One\nEMAIL:one@example.org", "FN:Two\nthis is not a property", "FN:Three")
+    summary = run_import(core, write(tmp_path, "cards.vcf", text))
+    assert (summary.added, summary.skipped) == (2, 1)
+    problem = summary.problems[0]
+    assert "cards.vcf: card 2 (line 6)" in problem.where
+    assert "this is not a property" in problem.reason
+    assert [n for _, n in core.names()] == ["One", "Three"]
+
+
+def test_a_card_without_any_name_is_skipped(core, tmp_path):
+    summary = run_import(core, write(tmp_path, "a.vcf", vcf("NOTE:nobody", "FN:Someone")))
+    assert summary.skipped == 1 and "name" in summary.problems[0].reason
+    assert summary.added == 1
+
+
+def test_a_csv_row_with_too_many_cells_is_skipped_with_its_line(core, tmp_path):
+    text = ("First Name,Last Name,URL,Email Address,Company,Position,Connected On\n"
+            "Ann,Lee,,ann@x.example,Acme,CTO,12 Mar 2024\n"
+            "Bad,Row,,b@x.example,Acme,CTO,12 Mar 2024,extra,cells\n"
+            "Bo,Ek,,,Globex,,\n")
+    summary = run_import(core, write(tmp_path, "Connections.csv", text))
+    assert (summary.added, summary.skipped) == (2, 1)
+    assert summary.problems[0].where == "Connections.csv: line 3"
+
+
+def test_control_characters_are_stripped_from_every_field(core, tmp_path):
+    text = vcf("FN:Evil\x1b]0;title\x07 Name\nORG:Acme\x1b[2J Corp\nEMAIL:e\x00vil@example.org\nNOTE:a\x1b[31mred")
+    run_import(core, write(tmp_path, "a.vcf", text))
+    card = core.card(core.resolve("Evil"))
+    for value in (card.name, card.company, card.email, card.notes):
+        assert not any(ord(ch) < 32 and ch != "\n" for ch in value), repr(value)
+    assert card.name == "Evil Name" and card.company == "Acme Corp"
+
+
+def test_ladder_level_sphere_and_tag_options_apply(core, tmp_path):
+    path = write(tmp_path, "a.vcf", vcf("FN:Ann Lee"))
+    run_import(core, path, ladder="customer", level="Committed", sphere="friends", tags=["imported", "Phone"])
+    card = core.card(core.resolve("Ann"))
+    assert card.ranks["customer"] == 2
+    assert card.ranks["business"] == 1  # everyone stands on the default ladder too
+    assert card.sphere == "friends"
+    assert card.tags == ("imported", "phone")
+
+
+def test_dry_run_writes_nothing(core, tmp_path):
+    summary = run_import(core, write(tmp_path, "a.vcf", vcf("FN:Ann Lee", "FN:Bo Ek")), dry_run=True)
+    assert summary.added == 2 and summary.dry_run
+    assert core.count() == 0
+    assert "nothing was written" in "\n".join(summary.lines())
+
+
+def test_an_error_mid_import_leaves_the_database_as_it_was(core, tmp_path, monkeypatch):
+    core.add_contact("Existing", email="e@example.org")
+    from relterm.io import importer
+
+    calls = {"n": 0}
+    real = importer.Importer.flush
+
+    def failing_flush(self):
+        calls["n"] += 1
+        real(self)
+        if calls["n"] == 2:
+            raise KeyboardInterrupt
+
+    monkeypatch.setattr(importer, "BATCH", 10)
+    monkeypatch.setattr(importer.Importer, "flush", failing_flush)
+    cards = [f"FN:Person {i}\nEMAIL:p{i}@example.org" for i in range(50)] + ["FN:Existing\nEMAIL:e@example.org\n"
+                                                                              "TITLE:changed"]
+    with pytest.raises(KeyboardInterrupt):
+        run_import(core, write(tmp_path, "many.vcf", vcf(*cards)))
+    assert [n for _, n in core.names()] == ["Existing"]
+    assert core.card(core.resolve("Existing")).title == ""
+
+
+def test_killed_import_leaves_the_database_as_it_was(tmp_path, run_cli):
+    """A real process killed in the middle of a large import: the database keeps only what was there."""
+    run_cli("add", "Before Import")
+    cards = [f"FN:Person {i}\nEMAIL:p{i}@example.org\nNOTE:{'x' * 200}" for i in range(20000)]
+    path = write(tmp_path, "big.vcf", vcf(*cards))
+    proc = subprocess.Popen([sys.executable, "-m", "relterm", "import", str(path)], stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, env=dict(os.environ))
+    time.sleep(2.0)
+    assert proc.poll() is None, "the import finished before it could be interrupted; make the file bigger"
+    proc.send_signal(signal.SIGKILL)
+    proc.wait(timeout=30)
+    listed = run_cli("list", "--json")
+    assert [c["name"] for c in listed.json()] == ["Before Import"]
+
+
+def test_photos_are_skipped_and_counted(core, tmp_path):
+    text = vcf("FN:Pic\nPHOTO;ENCODING=b;TYPE=JPEG:/9j/4AAQ\n bad-base64!!\nEMAIL:pic@example.org")
+    summary = run_import(core, write(tmp_path, "a.vcf", text))
+    assert (summary.added, summary.photos_skipped) == (1, 1)
+    assert core.card(core.resolve("Pic")).email == "pic@example.org"
+
+
+def test_year_less_birthdays_never_become_1604(core, tmp_path):
+    text = vcf("FN:A\nBDAY;X-APPLE-OMIT-YEAR=1604:1604-04-15", "FN:B\nBDAY:--0415", "FN:C\nBDAY:--04-15",
+               "FN:D\nBDAY:19850415", "FN:E\nBDAY:1985-04-15T00:00:00Z")
+    run_import(core, write(tmp_path, "a.vcf", text))
+    birthdays = {n: core.card(cid).birthday for cid, n in core.names()}
+    assert birthdays == {"A": "--04-15", "B": "--04-15", "C": "--04-15", "D": "1985-04-15", "E": "1985-04-15"}
+
+
+def test_introducer_later_in_the_file_is_linked(core, tmp_path):
+    text = vcf("FN:New Person\nRELATED;TYPE=x-introduced-by:urn:uuid:intro-1", "FN:Introducer\nUID:intro-1")
+    run_import(core, write(tmp_path, "a.vcf", text))
+    assert core.card(core.resolve("New Person")).introduced_by == "Introducer"
+
+
+def test_detect_format(tmp_path):
+    assert detect_format(write(tmp_path, "x.txt", vcf("FN:A"))) == "vcard"
+    assert detect_format(write(tmp_path, "g.csv", "First Name,Last Name,Labels,E-mail 1 - Value\n")) == "google-csv"
+    assert detect_format(write(tmp_path, "l.csv", "Notes:\n\"blah, blah\"\n\nFirst Name,Last Name,URL,"
+                                                  "Email Address,Company,Position,Connected On\n")) == "linkedin-csv"
+    assert detect_format(write(tmp_path, "b.json", '{"format": "relterm-backup", "version": 1}')) == "json"
+    with pytest.raises(InputError, match="--format"):
+        detect_format(write(tmp_path, "n.csv", "a,b,c\n1,2,3\n"))
+
+
+def test_progress_callback_reports_done_and_total(core, tmp_path):
+    seen = []
+    cards = [f"FN:P {i}" for i in range(250)]
+    run_import(core, write(tmp_path, "a.vcf", vcf(*cards)), progress=lambda done, total: seen.append((done, total)))
+    assert seen[-1] == (250, 250)
+    assert [d for d, _ in seen] == sorted(d for d, _ in seen)
+    assert all(total == 250 for _, total in seen)
+
+
+def test_cli_import_prints_summary_and_skips_bad_cards(invoke, tmp_path):
+    path = write(tmp_path, "a.vcf", vcf("FN:Ann Lee\nEMAIL:ann@x.example", "FN:Broken\nno colon here"))
+    result = invoke("import", str(path))
+    assert result.code == 0, result
+    assert "added 1, merged 0 (0 with changes), skipped 1" in result.out
+    assert "card 2 (line 6)" in result.out
+    again = invoke("import", str(path))
+    assert "added 0, merged 1 (0 with changes), skipped 1" in again.out
+
+
+def test_cli_import_of_unknown_format_fails_cleanly(invoke, tmp_path):
+    result = invoke("import", str(write(tmp_path, "x.csv", "a,b\n1,2\n")))
+    assert result.code == 2
+    assert result.err.startswith("relterm: ") and "--format" in result.err
+    assert "Traceback" not in result.err
+
+
+def test_cli_import_dry_run(invoke, tmp_path):
+    path = write(tmp_path, "a.vcf", vcf("FN:Ann Lee"))
+    assert "Dry run" in invoke("import", "--dry-run", str(path)).out
+    assert "No contacts yet" in invoke("list").out
