@@ -436,8 +436,10 @@ class Core:
             .switch(Contact)
             .join(Introducer, JOIN.LEFT_OUTER, on=(Contact.introduced_by == Introducer.id))
             .where(Contact.archived_at.is_null(not archived))
-            # NOCASE folds ASCII like SQLite's LOWER(), and can use the contact_name_nocase index.
-            .order_by(Contact.name.collate("NOCASE"), Contact.id)
+            # NOCASE folds ASCII like SQLite's LOWER(). With a limit the contact_name_nocase index serves
+            # the first page; the whole list is faster read in table order and sorted (100k: 0.6 s -> 0.3 s),
+            # so there the name is wrapped in an expression the index cannot serve.
+            .order_by((Contact.name if limit is not None else Contact.name.concat("")).collate("NOCASE"), Contact.id)
         )
         if limit is not None:
             query = query.limit(limit)
@@ -455,8 +457,9 @@ class Core:
         tag_tuples: dict[str, tuple[str, ...]] = {}
         fromiso = dt.date.fromisoformat
         result = []
+        # The raw cursor streams plain values; Peewee's per-value conversion would double the time.
         for cid, name, rnk, sph, comp, mail, tags, last, intro, archived_at, to_contact, cadence in (
-            query.tuples().iterator()
+            self.db.execute(query)
         ):
             tag_tuple = tag_tuples.get(tags)
             if tag_tuple is None:
