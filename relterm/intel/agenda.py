@@ -99,14 +99,32 @@ def health_for_rows(
     never = [row.id for row in rows if row.last_interaction is None]
     added = _added_dates(never) if never else {}
     result: dict[int, Health] = {}
-    cadence_of = {}
+    cadence_of: dict = {}
+    ordinal = day.toordinal()
+    fromordinal = dt.date.fromordinal
+    due_dates: dict[int, dt.date] = {}
     for row in rows:
-        rank = ranks.get(row.id) if ranks is not None else row.rank
+        cid = row.id
+        rank = ranks.get(cid) if ranks is not None else row.rank
         cache_key = (rank, row.cadence_days)
         cadence = cadence_of.get(cache_key, -1)
         if cadence == -1:
             cadence = cadence_of[cache_key] = effective_cadence(lad, rank, row.cadence_days)
-        result[row.id] = health_of(row.last_interaction, added.get(row.id), cadence, day)
+        start = row.last_interaction or added.get(cid)
+        if start is None:
+            result[cid] = Health(NO_CADENCE, cadence, None, None, None)
+            continue
+        since = ordinal - start.toordinal()
+        if not cadence:
+            result[cid] = Health(NO_CADENCE, cadence, since, None, None)
+            continue
+        over = since - cadence
+        due_ordinal = ordinal - over
+        due_on = due_dates.get(due_ordinal)
+        if due_on is None:
+            due_on = due_dates[due_ordinal] = fromordinal(due_ordinal)
+        state = OVERDUE if over > 0 else DUE if over == 0 else ON_TRACK
+        result[cid] = Health(state, cadence, since, due_on, over)
     return result
 
 
