@@ -9,8 +9,9 @@ days since reach the cadence and *overdue* after it.
 
 The agenda lists, in this order and most urgent first within each part:
 keep-in-touch items (overdue, due, and with ``within`` those falling due in
-the next days), reviews due, names waiting to be contacted, and birthdays in
-the next 14 days (or ``within`` days when more). Snoozed items are left out:
+the next days), reviews due, names waiting to be contacted (listed there
+only, not again under keep-in-touch), and birthdays in the next 14 days (or
+``within`` days when more). Snoozed items are left out:
 ``Contact.snoozed_until`` snoozes everything about a person, an
 ``agenda_snooze`` row one item.
 
@@ -270,7 +271,7 @@ def agenda(
         cadence_sql, params = _cadence_case(lad)
         start = "COALESCE(c.last_interaction, substr(c.created_at, 1, 10))"
         sql = (
-            f"SELECT {columns}, {cadence_sql} AS cad {base} AND cad IS NOT NULL "
+            f"SELECT {columns}, {cadence_sql} AS cad {base} AND c.to_contact = 0 AND cad IS NOT NULL "
             f"AND julianday({start}) + cad <= julianday(?)"
         )
         part = []
@@ -359,7 +360,7 @@ def agenda(
             if left > window:
                 continue
             until = snoozed(cid, BIRTHDAY, person_snooze)
-            if until and until > when and not include_snoozed:
+            if until and not include_snoozed:
                 continue
             text = "birthday today" if left == 0 else f"birthday in {left} days ({when.strftime('%a %d %b')})"
             if age is not None:

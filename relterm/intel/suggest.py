@@ -8,7 +8,8 @@ all time when absent; in-person means a kind with ``in_person: true``;
 referrals exchanged are referral kinds given plus received.
 
 A contact whose days since the last interaction reach ``SLIP_FACTOR`` times
-their keep-in-touch cadence may have slipped a rung: a demotion suggestion.
+their keep-in-touch cadence may have slipped a rung: a demotion suggestion
+(names still waiting for a first contact are left to the agenda).
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ import datetime as dt
 from typing import Optional
 
 from .. import store
-from ..config import Config, Ladder, PromoteWhen
+from ..config import Config, PromoteWhen
 from ..dates import today as _today
 from .agenda import as_date, effective_cadence
 from .ledger import is_referral
@@ -109,7 +110,7 @@ def suggestions(
     day = today or _today()
     db = store.current_database()
     rows = db.execute_sql(
-        "SELECT c.id, c.name, l.rank, c.cadence_days, c.last_interaction, substr(c.created_at, 1, 10) "
+        "SELECT c.id, c.name, l.rank, c.cadence_days, c.last_interaction, substr(c.created_at, 1, 10), c.to_contact "
         "FROM contact c JOIN contact_level l ON l.contact_id = c.id AND l.ladder = ? WHERE c.archived_at IS NULL",
         (key,),
     ).fetchall()
@@ -125,7 +126,7 @@ def suggestions(
         if rule.within_days not in windows:
             windows[rule.within_days] = _counts(core.config, _since(rule, day))
     # Ranks missing from an edited ladder step up to the next rung there is.
-    for cid, name, rank, _, _, _ in rows:
+    for cid, name, rank, _, _, _, _ in rows:
         if rank in rules:
             target, rule = rules[rank]
         elif rank not in lad.by_rank:
@@ -151,7 +152,9 @@ def suggestions(
             "SELECT contact_id, rank FROM contact_level WHERE ladder = ?", (core.config.default_ladder,)
         ).fetchall())
     slipping: list[tuple[int, Suggestion]] = []
-    for cid, name, rank, override, last, added in rows:
+    for cid, name, rank, override, last, added, to_contact in rows:
+        if to_contact:  # a name waiting for a first contact has not slipped: it is on the agenda
+            continue
         cadence = effective_cadence(default_lad, cadence_ranks.get(cid) if cadence_ranks else rank, override)
         if not cadence:
             continue

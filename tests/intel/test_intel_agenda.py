@@ -186,3 +186,25 @@ def test_health_for_rows_and_sorting_by_urgency(core):
     assert {cid: health[cid].state for cid in (a, b, c, d)} == {a: ON_TRACK, b: OVERDUE, c: NO_CADENCE, d: ON_TRACK}
     assert [r.name for r in core.intel.sort_by_urgency(rows, health)] == ["Bravo", "Delta", "Alpha", "Charlie"]
     assert core.intel.health_of(b) == health[b]
+
+
+def test_a_name_to_contact_is_listed_once_even_when_its_cadence_has_passed(core):
+    tom = add(core, "Tom", 4)
+    core.log(tom, "coffee", date="2026-11-20")
+    core.intel.introduce(tom, "Old Name", date="2026-01-10")
+    old = core.resolve("Old Name")
+    from intel_helpers import set_added
+
+    set_added(old, "2026-01-10")
+    assert _items(core) == [(TO_CONTACT, "Old Name")]
+    assert core.intel.suggestions() == []  # not a demotion either
+    core.log(old, "email", date="2026-01-20")
+    assert _items(core) == [(KEEP_IN_TOUCH, "Old Name")]
+
+
+def test_a_snoozed_birthday_is_hidden_until_the_snooze_ends(core):
+    cid = add(core, "Bday", 0)
+    core.edit_contact(cid, birthday="--12-01")
+    core.intel.snooze(cid, 2, item=BIRTHDAY)
+    assert _items(core) == []
+    assert _items(core, today=dt.date(2026, 11, 25)) == [(BIRTHDAY, "Bday")]
