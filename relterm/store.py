@@ -275,6 +275,10 @@ def backup_to(db: SqliteDatabase, dest: Path) -> Path:
     dest = Path(dest).expanduser()
     if dest.is_dir():
         dest = dest / f"relterm-{dt.datetime.now().strftime('%Y%m%d-%H%M%S')}.db"
+    source_path = Path(db.database).resolve()
+    if dest.resolve() in (source_path, Path(f"{source_path}-wal"), Path(f"{source_path}-shm")):
+        # Replacing the live file (or its journal) under open connections would lose writes.
+        raise StoreError(f"{dest} is the database itself; back it up to another path")
     make_private_dir(dest.parent) if not dest.parent.exists() else None
     tmp = dest.with_name(dest.name + ".partial")
     fd = os.open(tmp, os.O_CREAT | os.O_WRONLY | os.O_TRUNC, 0o600)

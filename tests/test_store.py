@@ -219,3 +219,15 @@ def test_backup_with_core_connection_open(core, tmp_path):
     core.add_contact("Charles")  # the open connection goes on working
     assert sqlite3.connect(dest).execute("SELECT COUNT(*) FROM contact").fetchone()[0] == 1
     assert dest.stat().st_mode & 0o777 == 0o600
+
+
+def test_backup_onto_the_database_itself_is_refused(invoke, db_path, monkeypatch):
+    invoke("add", "Ada")
+    before = db_path.read_bytes()
+    for dest in (str(db_path), f"{db_path}-wal"):
+        result = invoke("backup", dest)
+        assert result.code == 2 and "the database itself" in result.err
+    monkeypatch.chdir(db_path.parent)
+    assert invoke("backup", db_path.name).code == 2
+    assert db_path.read_bytes() == before
+    assert [c["name"] for c in invoke("list", "--json").json()] == ["Ada"]
