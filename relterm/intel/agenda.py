@@ -92,7 +92,9 @@ def health_for_rows(
     key, lad = core.ladder(ladder)
     if key != core.config.default_ladder:
         # Cadences follow the default ladder: look the ranks up there.
-        ranks = {cid: r.get(core.config.default_ladder) for cid, r in core.all_ranks([row.id for row in rows]).items()}
+        ranks = dict(store.current_database().execute_sql(
+            "SELECT contact_id, rank FROM contact_level WHERE ladder = ?", (core.config.default_ladder,)
+        ).fetchall())
         lad = core.config.ladder
     else:
         ranks = None
@@ -245,12 +247,15 @@ def agenda(
     """Everything to do now (and in the next ``within`` days), most urgent first within each part."""
     if within < 0:
         raise InputError("the agenda window must be zero or more days")
+    wanted = set(items)
+    unknown = wanted - set(ITEM_KINDS)
+    if unknown:
+        raise InputError(f"unknown agenda item {sorted(unknown)[0]!r}; items: {', '.join(ITEM_KINDS)}")
     day = today or _today()
     horizon = day + dt.timedelta(days=within)
     key = core.config.default_ladder
     lad = core.config.ladder
     db = store.current_database()
-    wanted = set(items)
     snoozes = _snoozes(day)
     result: list[AgendaItem] = []
 

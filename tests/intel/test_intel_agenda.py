@@ -208,3 +208,16 @@ def test_a_snoozed_birthday_is_hidden_until_the_snooze_ends(core):
     core.intel.snooze(cid, 2, item=BIRTHDAY)
     assert _items(core) == []
     assert _items(core, today=dt.date(2026, 11, 25)) == [(BIRTHDAY, "Bday")]
+
+
+def test_health_on_another_ladder_follows_the_default_ladders_cadence(core):
+    cid = add(core, "Buyer", 2, ladder="customer")  # customer rank 2; business rank 1 (every 180 days)
+    core.log(cid, "call", date="2026-05-01")  # 206 days ago
+    rows = core.rows(ladder="customer")
+    health = core.intel.health(rows, ladder="customer")
+    assert (health[cid].state, health[cid].cadence_days) == (OVERDUE, 180)
+
+
+def test_unknown_agenda_items_are_refused(core):
+    with pytest.raises(InputError, match="unknown agenda item 'lunch'"):
+        core.intel.agenda(items=["lunch"])
