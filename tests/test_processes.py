@@ -229,3 +229,20 @@ def test_two_processes_promoting_the_same_contact(core, db_path, tmp_path):
     conn.close()
     assert rank == 6  # six promotions from 0 Cold reach 6 Friend
     assert steps == [(r, r + 1) for r in range(6)]  # each from where the previous one left off
+
+
+def test_backup_from_another_process_while_core_holds_a_write_transaction(core, run_cli, tmp_path):
+    """The full-screen app keeps a Core open; a backup from a shell must still work, mid-write."""
+    from relterm import store
+
+    core.add_contact("Ada Lovelace")
+    dest = tmp_path / "shell-backup.db"
+    with store.write():
+        core.add_contact("Charles Babbage")  # not committed yet
+        result = run_cli("backup", str(dest))
+    assert result.code == 0, result
+    copy = sqlite3.connect(dest)
+    assert copy.execute("SELECT name FROM contact").fetchall() == [("Ada Lovelace",)]
+    assert copy.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    copy.close()
+    assert [name for _, name in core.names()] == ["Ada Lovelace", "Charles Babbage"]
