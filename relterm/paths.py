@@ -73,9 +73,24 @@ def settings_file(config: Path) -> Path:
 
 
 def make_private_dir(path: Path) -> None:
-    """Create ``path`` (and parents) readable by its owner only."""
-    path.mkdir(parents=True, exist_ok=True)
-    try:
-        os.chmod(path, 0o700)
-    except OSError:
-        pass
+    """Create ``path`` (and missing parents) readable by its owner only.
+
+    Directories that already exist keep their mode: ``--db /tmp/x.db`` or
+    ``--db ~/notes/x.db`` must not lock everyone else out of /tmp or ~/notes.
+    """
+    missing = []
+    current = Path(path)
+    while not current.exists() and current.parent != current:
+        missing.append(current)
+        current = current.parent
+    for directory in reversed(missing):
+        try:
+            directory.mkdir(mode=0o700)
+        except FileExistsError:
+            continue
+        try:
+            os.chmod(directory, 0o700)  # mkdir's mode passes through the umask
+        except OSError:
+            pass
+    if not Path(path).is_dir():
+        raise NotADirectoryError(f"{path} is not a directory")

@@ -231,3 +231,23 @@ def test_backup_onto_the_database_itself_is_refused(invoke, db_path, monkeypatch
     assert invoke("backup", db_path.name).code == 2
     assert db_path.read_bytes() == before
     assert [c["name"] for c in invoke("list", "--json").json()] == ["Ada"]
+
+
+def test_an_existing_directory_keeps_its_mode(tmp_path, invoke):
+    shared = tmp_path / "shared"
+    shared.mkdir()
+    shared.chmod(0o755)
+    assert invoke("--db", str(shared / "relterm.db"), "add", "Ada").code == 0
+    assert shared.stat().st_mode & 0o777 == 0o755  # not ours to lock down
+    assert (shared / "relterm.db").stat().st_mode & 0o777 == 0o600
+    nested = shared / "new" / "deeper"
+    assert invoke("--db", str(nested / "relterm.db"), "list").code == 0
+    assert (shared / "new").stat().st_mode & 0o777 == 0o700
+    assert nested.stat().st_mode & 0o777 == 0o700
+
+
+def test_a_file_where_the_directory_should_be(tmp_path, invoke):
+    blocker = tmp_path / "blocker"
+    blocker.write_text("")
+    result = invoke("--db", str(blocker / "relterm.db"), "list")
+    assert result.code == 2 and "not a directory" in result.err
