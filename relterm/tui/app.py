@@ -54,6 +54,7 @@ class RelTermApp(App[None]):
         self.demo = demo
         self.watch_database = watch_database
         self._colors_cache: dict[tuple[str, str], dict] = {}
+        self._backgrounds: dict[str, Color] = {}
         self._watch: Optional[sqlite3.Connection] = None
         self._data_version: Optional[int] = None
         self._theme_ready = False
@@ -70,14 +71,17 @@ class RelTermApp(App[None]):
         return level_variables(config, self._background())
 
     def _background(self) -> Color:
+        """The panes' background ($surface) of the current theme, as Textual derives it."""
         theme = self.current_theme
-        for value in (theme.surface, theme.background):
-            if value:
-                try:
-                    return Color.parse(value)
-                except Exception:
-                    continue
-        return Color(0, 0, 0) if theme.dark else Color(255, 255, 255)
+        cached = self._backgrounds.get(theme.name)
+        if cached is None:
+            generated = theme.to_color_system().generate()
+            try:
+                cached = Color.parse(generated.get("surface") or generated["background"])
+            except Exception:
+                cached = Color(0, 0, 0) if theme.dark else Color(255, 255, 255)
+            self._backgrounds[theme.name] = cached
+        return cached
 
     def theme_color(self, name: str) -> Optional[Color]:
         value = self.theme_variables.get(name)

@@ -65,15 +65,25 @@ class ThemeFile(BaseModel):
 
 
 def _problem(path: Path, exc: ValidationError) -> str:
-    error = exc.errors(include_url=False)[0]
-    where = ".".join(str(p) for p in error["loc"]) or "top level"
-    message = error["msg"].removeprefix("Value error, ")
-    if error["type"] == "extra_forbidden":
-        message = "unknown key"
-    if error["type"] == "missing":
-        message = "required key is missing"
-    more = len(exc.errors()) - 1
-    return f"{path}: {where}: {message}" + (f" (and {more} more)" if more else "")
+    """All of a file's problems on one line: "file: key: what is wrong; key: ..."."""
+    parts = []
+    for error in exc.errors(include_url=False):
+        where = ".".join(str(p) for p in error["loc"]) or "top level"
+        if error["type"] == "extra_forbidden":
+            message = "unknown key" + _did_you_mean(str(error["loc"][-1]))
+        elif error["type"] == "missing":
+            message = "required key is missing"
+        else:
+            message = error["msg"].removeprefix("Value error, ")
+        parts.append(f"{where}: {message}")
+    return f"{path}: " + "; ".join(parts)
+
+
+def _did_you_mean(key: str) -> str:
+    import difflib
+
+    close = difflib.get_close_matches(key, list(ThemeFile.model_fields), n=1, cutoff=0.6)
+    return f" (did you mean {close[0]!r}?)" if close else ""
 
 
 def load_theme_file(path: Path) -> Theme:

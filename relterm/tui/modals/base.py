@@ -10,7 +10,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
-from textual.widgets import Input, Label, Static
+from textual.widgets import Footer, Input, Label, Static
 
 ResultT = TypeVar("ResultT")
 
@@ -89,6 +89,7 @@ class FormModal(ModalScreen[Optional[ResultT]], Generic[ResultT]):
             yield from self.compose_form()
             yield Static("", classes="form-errors", id="form-errors")
             yield Static(Text(self.HINT), classes="form-hint")
+        yield Footer()
 
     def title_text(self) -> Text:
         return Text(self.TITLE_TEXT)

@@ -7,7 +7,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import ModalScreen
-from textual.widgets import Static
+from textual.widgets import Footer, Static
 
 
 class Confirm(ModalScreen[bool]):
@@ -43,6 +43,7 @@ class Confirm(ModalScreen[bool]):
         with Vertical():
             yield Static(self.question)
             yield Static(Text(f"y or enter: {self.yes} · n or escape: cancel"), classes="confirm-hint")
+        yield Footer()
 
     def action_answer(self, value: bool) -> None:
         self.dismiss(value)

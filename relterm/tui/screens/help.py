@@ -3,18 +3,22 @@
 from __future__ import annotations
 
 from rich.style import Style
+from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
-from textual.widgets import Static
+from textual.widgets import Footer, Static
 
 from ..commands import NAVIGATION_HELP, all_commands
 
 
-def help_text() -> Text:
-    text = Text(end="")
+def help_text() -> Table:
+    """Every command by group: keys in one column, what they do in the other (wrapped in its column)."""
+    table = Table.grid(padding=(0, 2))
+    table.add_column(no_wrap=True, style=Style(bold=True))
+    table.add_column(ratio=1)
     groups: dict[str, list[tuple[str, str]]] = {}
     for command in all_commands():
         groups.setdefault(command.group, []).append((command.shown_keys, f"{command.title}: {command.help}"))
@@ -25,13 +29,12 @@ def help_text() -> Text:
         if not entries:
             continue
         if not first:
-            text.append("\n")
+            table.add_row("", "")
         first = False
-        text.append(f"{group}\n", Style(bold=True, underline=True))
+        table.add_row(Text(group, Style(bold=True, underline=True)), "")
         for keys, description in entries:
-            text.append(f"  {keys:<18}", Style(bold=True))
-            text.append(f"{description}\n")
-    return text
+            table.add_row(Text(keys), Text(description))
+    return table
 
 
 class HelpScreen(ModalScreen[None]):
@@ -60,6 +63,7 @@ class HelpScreen(ModalScreen[None]):
         scroll = VerticalScroll(Static(help_text()), id="help-body")
         scroll.border_title = "relterm keys (escape closes)"
         yield scroll
+        yield Footer()
 
     def on_mount(self) -> None:
         self.query_one("#help-body").focus()

@@ -161,7 +161,7 @@ class MainScreen(Screen):
         more = "+" if not self.store.complete else ""
         title = f"Contacts {shown}{more}" if shown == total else f"Contacts {shown} of {total}{more}"
         if self.store.rank is not None:
-            title += f" · rung {self.ladder.label(self.store.rank)}"
+            title += f" · rung {self.store.rank}"
         self.query_one("#left").border_title = title
 
     def _update_pyramid(self) -> None:
