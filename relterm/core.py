@@ -36,7 +36,8 @@ def _now() -> dt.datetime:
 
 
 def clean_tag(tag: str) -> str:
-    return clean_line(tag).replace(",", " ").strip().lower()
+    # Commas separate tags in storage; cleaning after replacing them keeps this idempotent ("a, b" -> "a b").
+    return clean_line(str(tag).replace(",", " ")).lower()
 
 
 class Core:
