@@ -9,7 +9,7 @@ import click
 from ..dates import today
 from . import fail
 from .context import AppContext
-from .output import echo_json, table
+from .output import echo_json, paused_gc, table
 
 pass_app = click.make_pass_decorator(AppContext)
 
@@ -158,6 +158,7 @@ def demote(app, person, to, reason, ladder, date):
               help="urgency: most overdue first, then soonest due (keep-in-touch cadence).")
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON array.")
 @pass_app
+@paused_gc
 def list_(app: AppContext, level, ladder, sphere, tag, archived, sort, as_json):
     """List contacts, with their level, keep-in-touch health and last interaction."""
     core = app.core
