@@ -10,6 +10,7 @@ No screen code here: the CLI and the TUI call :func:`run_import` and
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Callable, Iterable, Optional
 
@@ -47,11 +48,12 @@ def detect_format(path: Path) -> str:
     text = decode_bytes(head)
     if looks_like_backup(text):
         return "json"
-    if "BEGIN:VCARD" in text.upper():
-        return "vcard"
+    # A known CSV header first: a CSV cell may well contain the words BEGIN:VCARD.
     kind = sniff(read_text(path) if len(head) == 64 * 1024 else text)
     if kind:
         return kind
+    if re.search(r"^BEGIN:VCARD\s*$", text, re.IGNORECASE | re.MULTILINE):
+        return "vcard"
     if path.suffix.lower() in (".vcf", ".vcard"):
         return "vcard"
     raise InputError(

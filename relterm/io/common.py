@@ -27,7 +27,10 @@ class Record:
     fields: dict = field(default_factory=dict)
     tags: list = field(default_factory=list)
     emails: list = field(default_factory=list)  # (label, address); the first is the primary one
-    phones: list = field(default_factory=list)  # (label, number)
+    phones: list = field(default_factory=list)  # (label, number); the first is the primary one
+    # False when the source says there is no primary email (or phone): all of them are further details.
+    email_primary: bool = True
+    phone_primary: bool = True
     details: list = field(default_factory=list)  # (kind, label, value) for addresses, urls, related, other
     ranks: dict = field(default_factory=dict)  # ladder key -> rank (int or level name)
     introduced_by: Optional[str] = None  # "urn:uuid:UID", a UID or a name
@@ -45,7 +48,7 @@ class BadRecord:
 
 # Birthdays -----------------------------------------------------------------------------
 
-_YEARLESS_MARKERS = {"1604", "0000", "1900"}  # Apple's omit-year, Android's and Outlook's "no year"
+_YEARLESS_MARKERS = {"1604", "0000"}  # Apple's omit-year and Android's "no year"
 _BDAY_FULL = re.compile(r"^(\d{4})-?(\d{2})-?(\d{2})(?:[T ].*)?$")
 _BDAY_NOYEAR = re.compile(r"^--(\d{2})-?(\d{2})$")
 

@@ -196,19 +196,24 @@ class Importer:
             except ValueError as exc:
                 self.summary.warnings.append(f"{where}: birthday left out: {exc}")
                 del raw["birthday"]
+        # The primary email and phone are one-line fields; further ones are details, kept as add_contact keeps them.
         emails = []
-        for label, value in record.emails:
-            value = clean_line(value)
+        for index, (label, value) in enumerate(record.emails):
+            value = clean_line(value) if index == 0 and record.email_primary else clean_text(value)
             if value and value.lower() not in (e.lower() for _, e in emails):
                 emails.append((clean_line(label), value))
         phones = []
-        for label, value in record.phones:
-            value = clean_line(value)
+        for index, (label, value) in enumerate(record.phones):
+            value = clean_line(value) if index == 0 and record.phone_primary else clean_text(value)
             if value and value not in (p for _, p in phones):
                 phones.append((clean_line(label), value))
-        if emails:
+        if not record.email_primary:
+            emails.insert(0, ("", ""))
+        if not record.phone_primary:
+            phones.insert(0, ("", ""))
+        if emails and emails[0][1]:
             raw["email"] = emails[0][1]
-        if phones:
+        if phones and phones[0][1]:
             raw["phone"] = phones[0][1]
         raw["tags"] = list(record.tags) + self.extra_tags
         if self.default_sphere and "sphere" not in raw:
@@ -244,7 +249,7 @@ class Importer:
                 self.summary.photos_skipped += 1
             else:
                 self.summary.warnings.append(warning)
-        return _Prepared(where, values, [e.lower() for _, e in emails], details, ranks, introducer, events)
+        return _Prepared(where, values, [e.lower() for _, e in emails if e], details, ranks, introducer, events)
 
     def _clean(self, raw: dict, where: str) -> dict:
         """The core's checks (``Core.clean_fields``) for known fields; typed coercion for newer columns."""

@@ -54,7 +54,8 @@ def split_cards(text: str) -> Iterator[tuple[int, int, list[str], int]]:
     i = 0
     total = len(lines)
     while i < total:
-        if lines[i].strip().upper() != _BEGIN:
+        # Only an unindented line begins or ends a card: an indented one continues a folded value.
+        if lines[i].rstrip().upper() != _BEGIN:
             i += 1
             continue
         number += 1
@@ -65,7 +66,7 @@ def split_cards(text: str) -> Iterator[tuple[int, int, list[str], int]]:
         i += 1
         while i < total:
             line = lines[i]
-            upper = line.strip().upper()
+            upper = line.rstrip().upper()
             if upper == _BEGIN:
                 depth += 1
             elif upper == _END:
@@ -80,7 +81,7 @@ def split_cards(text: str) -> Iterator[tuple[int, int, list[str], int]]:
                 i += 1
                 # Continuation lines: folded (leading blank), or raw base64 of vCard 2.1 (no colon).
                 while i < total and (not lines[i].strip() or lines[i][:1] in " \t" or ":" not in lines[i]):
-                    if lines[i].strip().upper() in (_END, _BEGIN):
+                    if lines[i].rstrip().upper() in (_END, _BEGIN):
                         break
                     i += 1
                 continue
@@ -91,8 +92,8 @@ def split_cards(text: str) -> Iterator[tuple[int, int, list[str], int]]:
                     nxt = lines[i + 1]
                     line = line[:-1] + (nxt[1:] if nxt[:1] in " \t" else nxt)
                     i += 1
-            if "," in line:
-                line = _escape_commas(line)
+            if "," in line or "\\:" in line:
+                line = _repair_value(line)
             card.append(line)
             i += 1
         card.append(_END)
@@ -105,7 +106,7 @@ def split_cards(text: str) -> Iterator[tuple[int, int, list[str], int]]:
 # become "Smith"). Real exports rarely escape commas, so escape them first, except
 # in the properties whose commas separate values.
 _LIST_PROPS = {"N", "ADR", "ORG", "CATEGORIES", "GEO", "NICKNAME", "VERSION"}
-_UNESCAPED_COMMA = re.compile(r"(\\.)|,")
+_ESCAPE_OR_COMMA = re.compile(r"\\(.)|,")
 
 
 def _value_start(line: str) -> int:
@@ -119,15 +120,23 @@ def _value_start(line: str) -> int:
     return -1
 
 
-def _escape_commas(line: str) -> str:
+def _repair_value(line: str) -> str:
+    """Escape bare commas in single-valued properties, and turn Google's "\\:" (not a vCard
+    escape) into ":", leaving every real escape as it is."""
     match = _PROP_NAME.match(line)
-    if not match or match.group(1).upper() in _LIST_PROPS:
+    if not match:
         return line
     colon = _value_start(line)
-    if colon < 0 or "," not in line[colon + 1:]:
+    if colon < 0:
         return line
-    value = _UNESCAPED_COMMA.sub(lambda m: m.group(1) or "\\,", line[colon + 1:])
-    return line[: colon + 1] + value
+    escape_commas = match.group(1).upper() not in _LIST_PROPS
+
+    def fix(m: re.Match) -> str:
+        if m.group(1) is None:
+            return "\\," if escape_commas else ","
+        return ":" if m.group(1) == ":" else m.group(0)
+
+    return line[: colon + 1] + _ESCAPE_OR_COMMA.sub(fix, line[colon + 1:])
 
 
 # Reading one card ----------------------------------------------------------------------------
@@ -152,16 +161,15 @@ def _label(child, group_labels: dict) -> tuple[str, bool]:
 
 
 def _apple_label(value: str) -> str:
-    # "_$!<Mobile>!$_" is Apple's way of naming a built-in label.
+    # "_$!<Mobile>!$_" is Apple's way of naming a built-in label; custom labels keep their case.
     match = re.fullmatch(r"_\$!<(.*)>!\$_", value.strip())
-    return (match.group(1) if match else value).strip().lower()
+    return match.group(1).strip().lower() if match else value.strip()
 
 
 def _text(value) -> str:
     if isinstance(value, (list, tuple)):
         return ", ".join(_text(v) for v in value if str(v).strip())
-    # Google escapes colons ("https\\://"), which vCard does not define: undo it.
-    return str(value).replace("\\:", ":") if value is not None else ""
+    return str(value) if value is not None else ""
 
 
 def _format_address(adr) -> str:
@@ -202,7 +210,7 @@ def card_to_record(component, where: str) -> Record:
         elif prop == "TEL":
             label, pref = _label(child, group_labels)
             number = _text(value).strip()
-            if number.lower().startswith("tel:"):
+            if number.lower().startswith("tel:") and child.params.get("VALUE", [""])[0].lower() == "uri":
                 number = number[4:]
             if number:
                 phones.append((label, number, pref))
@@ -253,7 +261,7 @@ def card_to_record(component, where: str) -> Record:
         elif prop in _BLOBS:
             record.warnings.append("photo")
         elif prop.startswith(RELTERM_PREFIX):
-            _relterm_property(record, child, prop[len(RELTERM_PREFIX):].lower())
+            _relterm_property(record, child, prop[len(RELTERM_PREFIX):].lower(), group_labels)
     if not record.name and name_parts is not None:
         pieces = [_text(name_parts.prefix), _text(name_parts.given), _text(name_parts.additional),
                   _text(name_parts.family), _text(name_parts.suffix)]
@@ -270,9 +278,15 @@ def card_to_record(component, where: str) -> Record:
     return record
 
 
-def _relterm_property(record: Record, child, key: str) -> None:
+def _relterm_property(record: Record, child, key: str, group_labels: dict) -> None:
     value = _text(child.value).strip()
-    if key == "level":
+    if key == "no-primary":
+        # A contact with further emails (or phones) but no primary one, as relterm exports it.
+        if value.lower() == "email":
+            record.email_primary = False
+        elif value.lower() == "phone":
+            record.phone_primary = False
+    elif key == "level":
         ladder = child.params.get("LADDER", [""])[0].strip()
         if ladder and value:
             record.ranks[ladder] = int(value) if value.lstrip("-").isdigit() else value
@@ -282,7 +296,7 @@ def _relterm_property(record: Record, child, key: str) -> None:
             record.details.append(("other", label, value))
     elif key == "detail":
         kind = child.params.get("KIND", ["other"])[0].lower()
-        label = child.params.get("LABEL", [""])[0]
+        label = child.params.get("LABEL", [""])[0] or group_labels.get((child.group or "").lower(), "")
         if value:
             record.details.append((kind, label, value))
     else:
@@ -312,7 +326,7 @@ def count_cards(path: Path) -> int:
     path = Path(path)
     files = [p for p in path.iterdir() if p.suffix.lower() in (".vcf", ".vcard")] if path.is_dir() else [path]
     total = 0
-    pattern = re.compile(rb"^[ \t]*BEGIN:VCARD[ \t]*\r?$", re.IGNORECASE | re.MULTILINE)
+    pattern = re.compile(rb"^BEGIN:VCARD[ \t]*\r?$", re.IGNORECASE | re.MULTILINE)
     for file in files:
         try:
             total += len(pattern.findall(file.read_bytes()))
@@ -329,16 +343,22 @@ def _reason(exc: Exception) -> str:
 
 # Writing -----------------------------------------------------------------------------------
 
-_SIMPLE_TYPE = re.compile(r"^[A-Za-z0-9-]+$")
+_SIMPLE_TYPE = re.compile(r"^[a-z0-9-]+$")
+_SIMPLE_PARAM = re.compile(r"^[A-Za-z0-9 ._-]+$")
 
 
-def _set_label(card, prop, label: str, counter: list[int]) -> None:
-    """TYPE=label when it is one plain word (or several, comma separated); an Apple item label otherwise."""
+def _set_label(card, prop, label: str, counter: list[int], param: str = "TYPE") -> None:
+    """TYPE=label when it is plain lower-case words (comma separated); else an Apple item label,
+    which keeps any text exactly."""
     if not label:
         return
-    parts = [p for p in label.split(",") if p]
-    if parts and all(_SIMPLE_TYPE.match(p) for p in parts):
-        prop.params["TYPE"] = parts
+    if param == "TYPE":
+        parts = label.split(",")
+        if all(_SIMPLE_TYPE.match(p) and p not in _NOISE_TYPES and not p.startswith("x-") for p in parts):
+            prop.params["TYPE"] = parts
+            return
+    elif _SIMPLE_PARAM.match(label) and label == label.strip():
+        prop.params[param] = [label]
         return
     counter[0] += 1
     group = f"item{counter[0]}"
@@ -401,8 +421,7 @@ def contact_to_vcard(data: dict) -> str:
             prop = card.add("x-relterm-detail")
             prop.value = value
             prop.params["KIND"] = [kind]
-            if label:
-                prop.params["LABEL"] = [label]
+            _set_label(card, prop, label, counter, param="LABEL")
     birthday = data.get("birthday")
     if birthday:
         # vCard 4.0's year-less form (--MMDD), which khard and most clients read; never Apple's 1604.
@@ -415,6 +434,9 @@ def contact_to_vcard(data: dict) -> str:
         prop = card.add("related")
         prop.value = f"urn:uuid:{data['introduced_by_uid']}"
         prop.params["TYPE"] = [INTRODUCED_BY_TYPE]
+    for kind, primary in (("email", data.get("email")), ("phone", data.get("phone"))):
+        if not primary and any(k == kind for k, _, _ in data.get("details", ())):
+            card.add("x-relterm-no-primary").value = kind
     for ladder, rank in sorted(data.get("ranks", {}).items()):
         prop = card.add("x-relterm-level")
         prop.value = str(rank)
