@@ -3,6 +3,7 @@ give/ask ledger, reviews, suggestions and the sphere matrix."""
 
 from __future__ import annotations
 
+import json
 import sys
 
 import click
@@ -11,7 +12,7 @@ from ..dates import today
 from ..intel.model import ITEM_KINDS
 from . import fail
 from .context import AppContext
-from .output import echo_json, table
+from .output import echo_json, paused_gc, table
 
 pass_app = click.make_pass_decorator(AppContext)
 
@@ -25,6 +26,17 @@ _SECTIONS = {
 
 def _iso(value):
     return value.isoformat() if value else None
+
+
+def _echo_json_with_items(head: dict, key: str, items: list) -> None:
+    """``head`` plus ``key: items`` as one JSON object; a long list prints one
+    compact item per line (the indenting encoder is slow on thousands)."""
+    if len(items) <= 50:
+        echo_json({**head, key: items})
+        return
+    opening = json.dumps(head, ensure_ascii=False)[:-1] + f', "{key}": [\n'
+    body = ",\n".join(json.dumps(item, ensure_ascii=False) for item in items)
+    click.echo(opening + body + "\n]}")
 
 
 def _level(lad, rank) -> str:
@@ -44,6 +56,7 @@ def _level(lad, rank) -> str:
               help="At most N items of each kind (default: 20 in the table, all in JSON; 0: all).")
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON object with the items in agenda order.")
 @pass_app
+@paused_gc
 def due(app: AppContext, within, items, include_snoozed, limit, as_json):
     """The agenda: whom to reach out to now, most urgent first.
 
@@ -66,11 +79,7 @@ def due(app: AppContext, within, items, include_snoozed, limit, as_json):
                 kept.append(it)
         agenda = kept
     if as_json:
-        echo_json({
-            "today": today().isoformat(),
-            "within": within,
-            "counts": counts,
-            "items": [
+        _echo_json_with_items({"today": today().isoformat(), "within": within, "counts": counts}, "items", [
                 {
                     "item": it.item, "id": it.contact_id, "name": it.name, "level": it.rank,
                     "level_name": it.level_name, "status": it.status, "due_on": it.due_on.isoformat(),
@@ -79,8 +88,7 @@ def due(app: AppContext, within, items, include_snoozed, limit, as_json):
                     "snoozed_until": _iso(it.snoozed_until),
                 }
                 for it in agenda
-            ],
-        })
+            ])
         return
     if not agenda:
         click.echo("Nothing due. " + ("" if within else "`relterm due --within 14` looks further ahead."))
