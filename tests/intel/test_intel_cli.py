@@ -224,3 +224,13 @@ def test_list_sort_urgency_and_health(people):
     assert invoke("list", "--sort", "mood").code == 2
     today = dt.date(2026, 11, 23)
     assert rows[0]["due_on"] == (today - dt.timedelta(days=38)).isoformat()
+
+
+def test_due_json_with_many_items_is_still_one_json_object(people):
+    invoke = people
+    names = "\n".join(f"Person {n:02d}" for n in range(60))
+    assert invoke("intro", "Ann", "-", input=names).code == 0
+    data = invoke("due", "--json").json()
+    assert data["counts"]["to-contact"] == 62 and len(data["items"]) == 63
+    table = invoke("due").out
+    assert "Names to contact (62)" in table and "... and 42 more (--limit 0 shows all)" in table
