@@ -76,6 +76,19 @@ def criteria_for(rule: PromoteWhen, counts: tuple[int, int, int]) -> tuple[Crite
     return tuple(result)
 
 
+def _meets(rule: PromoteWhen, counts: tuple[int, int, int]) -> bool:
+    """Quick check of ``criteria_for(rule, counts)`` all met, without building them."""
+    interactions, in_person, referrals = counts
+    if rule.min_interactions is not None and interactions < rule.min_interactions:
+        return False
+    if rule.min_in_person is not None:
+        if in_person < rule.min_in_person:
+            return False
+    elif rule.requires_kind_in_person and in_person < 1:
+        return False
+    return rule.min_referrals_exchanged is None or referrals >= rule.min_referrals_exchanged
+
+
 def _since(rule: PromoteWhen, day: dt.date) -> Optional[dt.date]:
     return day - dt.timedelta(days=rule.within_days) if rule.within_days else None
 
@@ -139,8 +152,11 @@ def suggestions(
                 windows[rule.within_days] = _counts(core.config, _since(rule, day))
         else:
             continue
-        crit = criteria_for(rule, windows[rule.within_days].get(cid, (0, 0, 0)))
-        if crit and all(c.met for c in crit):
+        counts = windows[rule.within_days].get(cid, (0, 0, 0))
+        if not _meets(rule, counts):
+            continue
+        crit = criteria_for(rule, counts)
+        if crit:
             promotions.append(Suggestion(cid, name, "promote", rank, target, _describe(crit, rule.within_days), crit))
     promotions.sort(key=lambda s: (-s.to_rank, s.name.lower()))
     if not demotions:
