@@ -17,7 +17,6 @@ from .. import store
 from ..dates import today as _today
 from ..domain import LEVEL_CHANGE
 from ..errors import InputError
-from .agenda import as_date
 from .model import LevelHistory, Matrix
 
 
