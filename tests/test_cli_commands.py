@@ -279,21 +279,37 @@ def test_version_and_help(invoke):
         assert f"  {command} " in result.out
 
 
-@pytest.mark.parametrize(
-    "command", ["add", "log", "promote", "demote", "list", "show", "levels", "edit", "delete", "restore", "backup",
-                "config"],
-)
-def test_every_command_has_help_on_every_option(invoke, command):
-    from relterm.cli import cli
+def _all_commands():
     import click
 
-    result = invoke(command, "--help")
-    assert result.code == 0 and "Usage: " in result.out
-    cmd = cli.get_command(click.Context(cli), command)
-    assert cmd.help
-    for param in cmd.params:
-        if isinstance(param, click.Option):
-            assert param.help, f"{command} {param.opts} has no help text"
+    from relterm.cli import cli
+
+    ctx = click.Context(cli)
+
+    def walk(group, path):
+        for name in group.list_commands(ctx):
+            command = group.get_command(ctx, name)
+            yield path + [name], command
+            if isinstance(command, click.Group):
+                yield from walk(command, path + [name])
+
+    return list(walk(cli, []))
+
+
+def test_every_command_and_option_has_help(invoke):
+    import click
+
+    commands = _all_commands()
+    assert {"add", "log", "promote", "demote", "list", "show", "levels", "edit", "delete", "restore", "backup",
+            "config"} <= {path[0] for path, _ in commands}
+    assert ["config", "init"] in [path for path, _ in commands]
+    for path, command in commands:
+        assert command.help, f"relterm {' '.join(path)} has no help text"
+        for param in command.params:
+            if isinstance(param, click.Option) and not param.hidden:
+                assert param.help, f"relterm {' '.join(path)} {param.opts[0]} has no help text"
+        result = invoke(*path, "--help")
+        assert result.code == 0 and f" {' '.join(path)} [OPTIONS]" in result.out.splitlines()[0], (path, result)
 
 
 def test_unknown_command_suggests_the_nearest(invoke):
