@@ -258,10 +258,42 @@ def run_migrations(db: SqliteDatabase, path: Path | None = None) -> list[str]:
     pending = [name for name in sorted(known) if name not in applied]
     if not pending:
         return []
-    if db.get_tables() and path is not None:
-        stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
-        backup_to(db, path.with_name(f"{path.name}.before-{pending[-1]}-{stamp}.bak"))
-    return _runner(db).up()
+    with _migration_lock(path):
+        # Another process (two commands run at once on a new database, or just after an
+        # upgrade) may have applied them while this one waited for the lock.
+        applied = _applied(db)
+        pending = [name for name in sorted(known) if name not in applied]
+        if not pending:
+            return []
+        if db.get_tables() and path is not None:
+            stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
+            backup_to(db, path.with_name(f"{path.name}.before-{pending[-1]}-{stamp}.bak"))
+        return _runner(db).up()
+
+
+@contextmanager
+def _migration_lock(path: Path | None) -> Iterator[None]:
+    """One process at a time migrates the database at ``path``.
+
+    Not a transaction: Peewee's SQLite migrator must switch foreign keys off
+    outside one (so rebuilding a table cannot cascade into deletes). The lock is
+    an flock on the database's directory; SQLite's own locks on the file are
+    POSIX locks, which an flock on another file neither meets nor releases.
+    """
+    try:
+        import fcntl
+    except ImportError:  # no flock on this platform
+        yield
+        return
+    if path is None:
+        yield
+        return
+    fd = os.open(Path(path).parent, os.O_RDONLY)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(fd)  # releases the flock
 
 
 # Backups ------------------------------------------------------------------------------

@@ -8,6 +8,7 @@ import sqlite3
 import subprocess
 import sys
 import textwrap
+from pathlib import Path
 
 import pytest
 
@@ -246,3 +247,43 @@ def test_backup_from_another_process_while_core_holds_a_write_transaction(core, 
     assert copy.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
     copy.close()
     assert [name for _, name in core.names()] == ["Ada Lovelace", "Charles Babbage"]
+
+
+def _run_at_once(commands: list[list[str]], env: dict) -> list[tuple[int, str]]:
+    procs = [subprocess.Popen([sys.executable, "-m", "relterm", *args], stdout=subprocess.PIPE,
+                              stderr=subprocess.PIPE, text=True, env=env) for args in commands]
+    results = []
+    for proc in procs:
+        _, err = proc.communicate(timeout=120)
+        results.append((proc.returncode, err))
+    return results
+
+
+def test_first_use_from_several_processes_at_once(tmp_path):
+    """Each process finds a new database and wants to create the schema; one does, the others wait."""
+    db = tmp_path / "new" / "relterm.db"
+    env = dict(os.environ, RELTERM_DB=str(db))
+    results = _run_at_once([["add", f"Person {i}"] for i in range(6)], env)
+    assert all(code == 0 for code, _ in results), results
+    conn = sqlite3.connect(db)
+    assert conn.execute("SELECT COUNT(*) FROM contact").fetchone()[0] == 6
+    names = [n for (n,) in conn.execute("SELECT name FROM schema_migration ORDER BY name")]
+    conn.close()
+    from relterm import store
+
+    assert names == sorted(p.stem for p in store.MIGRATIONS_DIR.glob("[0-9]*.py"))
+
+
+def test_upgrade_from_two_processes_at_once_backs_up_once(tmp_path):
+    db = tmp_path / "old" / "relterm.db"
+    db.parent.mkdir()
+    conn = sqlite3.connect(db)
+    conn.executescript((Path(__file__).parent / "data" / "schema_v1.sql").read_text())
+    conn.close()
+    env = dict(os.environ, RELTERM_DB=str(db))
+    results = _run_at_once([["log", "Ada", "--kind", "call", "one"], ["log", "Charles", "--kind", "call", "two"]], env)
+    assert all(code == 0 for code, _ in results), results
+    assert len(list(db.parent.glob("relterm.db.before-*.bak"))) == 1
+    conn = sqlite3.connect(db)
+    assert conn.execute("SELECT COUNT(*) FROM event WHERE kind = 'call'").fetchone()[0] == 3  # one from v1
+    conn.close()
