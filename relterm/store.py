@@ -288,7 +288,11 @@ def _migration_lock(path: Path | None) -> Iterator[None]:
     if path is None:
         yield
         return
-    fd = os.open(Path(path).parent, os.O_RDONLY)
+    try:
+        fd = os.open(Path(path).parent, os.O_RDONLY)
+    except OSError:  # a directory we may write but not read: migrate unguarded, as before
+        yield
+        return
     try:
         fcntl.flock(fd, fcntl.LOCK_EX)
         yield
