@@ -105,7 +105,11 @@ def read_csv(path: Path, kind: str, *, text: Optional[str] = None) -> Iterator[R
         raise InputError(f"{path}: no header row of a {kind} file found")
     if found != kind and not (kind == GOOGLE and found == GOOGLE):
         raise InputError(f"{path}: this looks like a {found} file, not {kind}; try --format {found}")
-    convert = {GOOGLE: _google, LINKEDIN: _linkedin, RELTERM: _relterm}[kind]
+    if kind == GOOGLE:
+        plan = _numbered_plan(header)
+        convert = lambda cells, where: _google(cells, where, plan)  # noqa: E731
+    else:
+        convert = {LINKEDIN: _linkedin, RELTERM: _relterm}[kind]
     name = Path(path).name
     for line, row in rows:
         where = f"{name}: line {line}"
@@ -140,7 +144,18 @@ def _google_label(value: str) -> str:
     return label.strip().lower()
 
 
-def _google(cells: dict, where: str) -> Record:
+def _numbered_plan(header: list[str]) -> list[tuple[str, str, str, str]]:
+    """(group, number, part, column) for the numbered columns ("E-mail 2 - Value"), in order; once per file."""
+    plan = []
+    for column in header:
+        match = _NUMBERED.match(column)
+        if match:
+            plan.append((match.group(1), match.group(2), match.group(3), column))
+    plan.sort(key=lambda item: (item[0], int(item[1])))
+    return plan
+
+
+def _google(cells: dict, where: str, plan: list) -> Record:
     record = Record(where=where)
     get = lambda key: (cells.get(key) or "").strip()  # noqa: E731
     legacy = "Given Name" in cells or "Group Membership" in cells
@@ -152,13 +167,13 @@ def _google(cells: dict, where: str) -> Record:
         name = name or get("File As")
     nickname = get("Nickname")
     numbered: dict[tuple[str, str], dict[str, str]] = {}
-    for column, value in cells.items():
-        match = _NUMBERED.match(column)
-        if match:
-            numbered.setdefault((match.group(1), match.group(2)), {})[match.group(3)] = (value or "").strip()
+    for group, number, part, column in plan:
+        value = cells.get(column)
+        if value:
+            numbered.setdefault((group, number), {})[part] = value.strip()
     company = get("Organization Name")
     title = get("Organization Title")
-    for (group, _), parts in sorted(numbered.items(), key=lambda item: (item[0][0], int(item[0][1]))):
+    for (group, _), parts in numbered.items():
         label = _google_label(parts.get("Label") or parts.get("Type") or "")
         values = _split_multi(parts.get("Value", ""))
         if group == "E-mail":

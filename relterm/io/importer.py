@@ -121,6 +121,8 @@ class _Prepared:
 
 
 def _db(value):
+    if value is None or type(value) is str or type(value) is int:
+        return value
     if isinstance(value, dt.datetime):
         return str(value)
     if isinstance(value, dt.date):
@@ -155,6 +157,12 @@ class Importer:
         self.now = dt.datetime.now().replace(microsecond=0)
         self.today = today()
         self.fields = {f.name: f for f in Contact._meta.sorted_fields}
+        # Columns whose text from a file must become a number, a flag or a date first.
+        self.typed = {f.name: f for f in Contact._meta.sorted_fields
+                      if isinstance(f, (IntegerField, BooleanField, DateField, DateTimeField))
+                      and not isinstance(f, ForeignKeyField)}
+        self.defaults = {f.name: _db(f.default() if callable(f.default) else f.default)
+                         for f in Contact._meta.sorted_fields}
         self.columns = [f for f in Contact._meta.sorted_fields]
         self.intros: list[tuple[int, str, str]] = []
         self.batch: list[_Prepared] = []
@@ -283,8 +291,8 @@ class Importer:
         return key in self._CORE_FIELDS
 
     def _coerce(self, key: str, value, where: str):
-        column = self.fields.get(key)
-        if column is None or not isinstance(value, str) or key == "tags":
+        column = self.typed.get(key)
+        if column is None or not isinstance(value, str):
             return value
         text = value.strip()
         try:
@@ -451,27 +459,17 @@ class Importer:
         rows = []
         levels, details, events = [], [], []
         reason = f"imported from {self.source_name}" if self.source_name else "imported"
+        keys = [f.name for f in columns]
+        now = str(self.now)
         for item in items:
             values = item.values
             values.setdefault("sphere", self.config.sphere_default)
             last = max((e[0] for e in item.events), default=None)
-            row = []
-            for column in columns:
-                key = column.name
-                if key == "id":
-                    value = item.cid
-                elif key in ("created_at", "updated_at"):
-                    value = self.now
-                elif key == "last_interaction":
-                    value = last
-                elif key in values:
-                    value = values[key]
-                elif column.default is not None:
-                    value = column.default() if callable(column.default) else column.default
-                else:
-                    value = None
-                row.append(_db(value))
-            rows.append(row)
+            values["id"] = item.cid
+            values["created_at"] = values["updated_at"] = now
+            values["last_interaction"] = _db(last)
+            defaults = self.defaults
+            rows.append([_db(values[key]) if key in values else defaults[key] for key in keys])
             ranks = dict(item.ranks)
             ranks.setdefault(self.default_key, self.default_ladder.default_rank)
             for ladder, rank in ranks.items():

@@ -13,7 +13,7 @@ from relterm import store
 from relterm.config import load_config
 from relterm.core import Core
 from relterm.io import export, run_import
-from relterm.sanitize import clean_line
+from relterm.sanitize import clean_line, clean_text
 
 # Any text, including the characters vCard and CSV treat specially.
 _chars = st.text(alphabet=st.characters(codec="utf-8", exclude_categories=("Cs",)) | st.sampled_from(
@@ -39,8 +39,9 @@ def contacts(draw):
     seen = {("email", email.lower()), ("phone", phone)}
     unique = []
     for kind, label, value in details:
-        key = (kind, value.strip().lower() if kind == "email" else value.strip())
-        if key in seen or not value.strip():
+        stored = clean_text(value)
+        key = (kind, stored.lower() if kind == "email" else stored)
+        if key in seen or not stored:  # an empty detail is nothing to export
             continue
         seen.add(key)
         unique.append((kind, label, value))
