@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Iterator, Optional
 
 from ..errors import InputError
-from .common import BadRecord, Record, parse_birthday, read_text
+from .common import BadRecord, Record, read_text
 
 # The column names of relterm's own CSV, in order. Contact columns not listed
 # here (added by later versions) follow them, and "level:<ladder>" columns
@@ -134,7 +134,13 @@ def read_csv(path: Path, kind: str, *, text: Optional[str] = None) -> Iterator[R
 
 
 def _split_multi(value: str) -> list[str]:
-    return [v.strip() for v in value.split(_MULTI) if v.strip()] if value else []
+    """Google puts several values in one cell separated by " ::: "."""
+    if not value:
+        return []
+    if _MULTI not in value:
+        value = value.strip()
+        return [value] if value else []
+    return [v.strip() for v in value.split(_MULTI) if v.strip()]
 
 
 def _google_label(value: str) -> str:
@@ -206,12 +212,8 @@ def _google(cells: dict, where: str, plan: list) -> Record:
     if nickname:
         record.details.append(("other", "nickname", nickname))
     record.name = name or nickname or company or (record.emails[0][1] if record.emails else "")
-    birthday = get("Birthday")
-    if birthday:
-        try:
-            record.fields["birthday"] = parse_birthday(birthday)
-        except ValueError as exc:
-            record.warnings.append(f"{where}: birthday left out: {exc}")
+    if get("Birthday"):
+        record.fields["birthday"] = get("Birthday")  # checked by the importer, like every birthday
     if get("Notes"):
         record.fields["notes"] = cells.get("Notes", "")
     labels = get("Labels") or get("Group Membership")

@@ -132,6 +132,16 @@ def _db(value):
     return value
 
 
+def _line(value: str) -> str:
+    """``clean_line``, skipped for text it would only strip (the common case; same result)."""
+    return value.strip() if value.isprintable() and "  " not in value else clean_line(value)
+
+
+def _text(value: str) -> str:
+    """``clean_text``, skipped for text it would only strip (same result)."""
+    return value.strip() if value.isprintable() else clean_text(value)
+
+
 def _empty(value) -> bool:
     return value is None or value == ""
 
@@ -207,14 +217,14 @@ class Importer:
         # The primary email and phone are one-line fields; further ones are details, kept as add_contact keeps them.
         emails = []
         for index, (label, value) in enumerate(record.emails):
-            value = clean_line(value) if index == 0 and record.email_primary else clean_text(value)
+            value = _line(value) if index == 0 and record.email_primary else _text(value)
             if value and value.lower() not in (e.lower() for _, e in emails):
-                emails.append((clean_line(label), value))
+                emails.append((_line(label), value))
         phones = []
         for index, (label, value) in enumerate(record.phones):
-            value = clean_line(value) if index == 0 and record.phone_primary else clean_text(value)
+            value = _line(value) if index == 0 and record.phone_primary else _text(value)
             if value and value not in (p for _, p in phones):
-                phones.append((clean_line(label), value))
+                phones.append((_line(label), value))
         if not record.email_primary:
             emails.insert(0, ("", ""))
         if not record.phone_primary:
@@ -232,11 +242,11 @@ class Importer:
         details += [("phone", label, value) for label, value in phones[1:]]
         seen = set()
         for kind, label, value in record.details:
-            value = clean_text(value)
-            key = (kind, value.lower())
+            value = _text(value)
+            key = (kind, value.lower() if kind == "email" else value)
             if value and key not in seen:
                 seen.add(key)
-                details.append((kind, clean_line(label), value))
+                details.append((kind, _line(label), value))
         ranks: dict[str, int] = {}
         for ladder, rank in record.ranks.items():
             if ladder not in self.config.ladders:
@@ -461,6 +471,8 @@ class Importer:
         reason = f"imported from {self.source_name}" if self.source_name else "imported"
         keys = [f.name for f in columns]
         now = str(self.now)
+        defaults = self.defaults
+        typed = set(self.typed)
         for item in items:
             values = item.values
             values.setdefault("sphere", self.config.sphere_default)
@@ -468,8 +480,8 @@ class Importer:
             values["id"] = item.cid
             values["created_at"] = values["updated_at"] = now
             values["last_interaction"] = _db(last)
-            defaults = self.defaults
-            rows.append([_db(values[key]) if key in values else defaults[key] for key in keys])
+            rows.append([(_db(values[key]) if key in typed else values[key]) if key in values else defaults[key]
+                         for key in keys])
             ranks = dict(item.ranks)
             ranks.setdefault(self.default_key, self.default_ladder.default_rank)
             for ladder, rank in ranks.items():
