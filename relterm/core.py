@@ -78,7 +78,8 @@ class Core:
                 return row[0]
         exact = list(
             Contact.select(Contact.id, Contact.name)
-            .where(active & (fn.LOWER(Contact.name) == text.lower()))
+            # NOCASE folds ASCII exactly as LOWER() does, and lets the contact_name_nocase index answer.
+            .where(active & (Contact.name.collate("NOCASE") == text))
             .tuples()
         )
         if len(exact) == 1:
