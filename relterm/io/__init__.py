@@ -30,7 +30,6 @@ __all__ = [
 def detect_format(path: Path) -> str:
     """The import format of ``path``: a directory is a vdir; files are told by their content."""
     from .backup import looks_like_backup
-    from .common import read_text
     from .csvfmt import sniff
 
     path = Path(path)
@@ -40,7 +39,7 @@ def detect_format(path: Path) -> str:
         raise InputError(f"{path}: no such file or directory")
     try:
         with open(path, "rb") as handle:
-            head = handle.read(64 * 1024)
+            head = handle.read(256 * 1024)
     except OSError as exc:
         raise InputError(f"{path}: cannot read: {exc.strerror or exc}") from None
     from .common import decode_bytes
@@ -49,7 +48,7 @@ def detect_format(path: Path) -> str:
     if looks_like_backup(text):
         return "json"
     # A known CSV header first: a CSV cell may well contain the words BEGIN:VCARD.
-    kind = sniff(read_text(path) if len(head) == 64 * 1024 else text)
+    kind = sniff(text)
     if kind:
         return kind
     if re.search(r"^BEGIN:VCARD\s*$", text, re.IGNORECASE | re.MULTILINE):
@@ -105,12 +104,10 @@ def run_import(
         total = count_cards(path)
         records = read_vcards(path)
     else:
-        from .common import read_text
         from .csvfmt import count_rows, read_csv
 
-        text = read_text(path)
-        total = count_rows(text) if progress is not None else 0
-        records = read_csv(path, fmt, text=text)
+        total = count_rows(path) if progress is not None else 0
+        records = read_csv(path, fmt)
     return import_records(core, records, summary, total=total, progress=progress, dry_run=dry_run, **options)
 
 

@@ -9,7 +9,7 @@ import re
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Optional
+from typing import Iterator, Optional
 
 from ..errors import InputError
 
@@ -103,6 +103,40 @@ def decode_bytes(data: bytes) -> str:
         except UnicodeDecodeError:
             lines.append(raw.decode("cp1252", errors="replace"))
     return "".join(lines)
+
+
+def iter_lines(path: Path) -> Iterator[str]:
+    """The file's lines (with their line ends), decoded as ``decode_bytes`` would, without
+    holding the whole file in memory: UTF-16 when it says so, else UTF-8 with Windows-1252
+    for lines that are not UTF-8."""
+    path = Path(path)
+    try:
+        with open(path, "rb") as handle:
+            head = handle.read(4)
+    except OSError as exc:
+        raise InputError(f"{path}: cannot read: {exc.strerror or exc}") from None
+    utf16 = None
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        utf16 = "utf-16"
+    elif len(head) > 3 and head[0] == 0 and head[1] != 0:
+        utf16 = "utf-16-be"
+    elif len(head) > 3 and head[1] == 0 and head[0] != 0:
+        utf16 = "utf-16-le"
+    if utf16:
+        with open(path, encoding=utf16, errors="replace", newline="") as text:
+            yield from text
+        return
+    with open(path, "rb") as handle:
+        first = True
+        for raw in handle:
+            if first:
+                first = False
+                if raw.startswith(b"\xef\xbb\xbf"):
+                    raw = raw[3:]
+            try:
+                yield raw.decode("utf-8")
+            except UnicodeDecodeError:
+                yield raw.decode("cp1252", errors="replace")
 
 
 def read_text(path: Path) -> str:

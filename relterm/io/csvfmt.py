@@ -20,10 +20,10 @@ import io
 import json
 import re
 from pathlib import Path
-from typing import Iterator, Optional
+from typing import Iterable, Iterator, Optional
 
 from ..errors import InputError
-from .common import BadRecord, Record, read_text
+from .common import BadRecord, Record, iter_lines
 
 # The column names of relterm's own CSV, in order. Contact columns not listed
 # here (added by later versions) follow them, and "level:<ladder>" columns
@@ -66,8 +66,8 @@ def header_kind(row: list[str]) -> Optional[str]:
     return None
 
 
-def _rows(text: str) -> Iterator[tuple[int, list[str]]]:
-    reader = csv.reader(io.StringIO(text, newline=""), strict=False)
+def _rows(lines: Iterable[str]) -> Iterator[tuple[int, list[str]]]:
+    reader = csv.reader(lines, strict=False)
     while True:
         try:
             row = next(reader)
@@ -80,20 +80,21 @@ def _rows(text: str) -> Iterator[tuple[int, list[str]]]:
 
 
 def sniff(text: str) -> Optional[str]:
-    for number, (_, row) in enumerate(_rows(text[:200_000])):
+    for number, (_, row) in enumerate(_rows(io.StringIO(text[:200_000], newline=""))):
         kind = header_kind(row)
         if kind or number > 30:
             return kind
     return None
 
 
-def count_rows(text: str) -> int:
-    return max(sum(1 for _ in csv.reader(io.StringIO(text, newline=""), strict=False)) - 1, 0)
+def count_rows(path: Path) -> int:
+    """Rows after the header (and any preamble lines, which makes this an estimate by a line or two)."""
+    return max(sum(1 for _ in csv.reader(iter_lines(path), strict=False)) - 1, 0)
 
 
-def read_csv(path: Path, kind: str, *, text: Optional[str] = None) -> Iterator[Record | BadRecord]:
-    text = read_text(path) if text is None else text
-    rows = _rows(text)
+def read_csv(path: Path, kind: str) -> Iterator[Record | BadRecord]:
+    """The file's records, read as a stream: the whole file is never in memory."""
+    rows = _rows(iter_lines(path))
     header: Optional[list[str]] = None
     found: Optional[str] = None
     for _, row in rows:

@@ -14,11 +14,11 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
-from typing import Iterator
+from typing import Iterable, Iterator, Optional
 
 import vobject
 
-from .common import BadRecord, Record, parse_birthday, read_text
+from .common import BadRecord, Record, iter_lines, parse_birthday
 
 # Properties whose values are binary blobs: skipped on import.
 _BLOBS = ("PHOTO", "LOGO", "SOUND", "KEY")
@@ -50,25 +50,42 @@ RELTERM_PREFIX = "X-RELTERM-"
 # Splitting a file into cards ------------------------------------------------------------
 
 
-def split_cards(text: str) -> Iterator[tuple[int, int, list[str], int]]:
-    """Yield (card number, first line number, repaired lines, photos dropped) for each card."""
-    lines = text.splitlines()
+def split_cards(lines: Iterable[str]) -> Iterator[tuple[int, int, list[str], int]]:
+    """Yield (card number, first line number, repaired lines, photos dropped) for each card.
+
+    Reads ``lines`` once, front to back, so a 100k-card file is never held in memory whole.
+    """
+    source = iter(lines)
+    lineno = 0
+    pushed: list[str] = []
+
+    def take() -> Optional[str]:
+        nonlocal lineno
+        if pushed:
+            return pushed.pop()
+        raw = next(source, None)
+        if raw is None:
+            return None
+        lineno += 1
+        return raw.rstrip("\r\n")
+
     number = 0
-    i = 0
-    total = len(lines)
-    while i < total:
+    while True:
+        line = take()
+        if line is None:
+            return
         # Only an unindented line begins or ends a card: an indented one continues a folded value.
-        if lines[i].rstrip().upper() != _BEGIN:
-            i += 1
+        if line.rstrip().upper() != _BEGIN:
             continue
         number += 1
-        start = i + 1
+        start = lineno
         card: list[str] = [_BEGIN]
         photos = 0
         depth = 1
-        i += 1
-        while i < total:
-            line = lines[i]
+        while True:
+            line = take()
+            if line is None:
+                break
             upper = line.rstrip().upper()
             if upper == _BEGIN:
                 depth += 1
@@ -77,29 +94,32 @@ def split_cards(text: str) -> Iterator[tuple[int, int, list[str], int]]:
                 if depth == 0:
                     break
             if not line.strip():
-                i += 1
                 continue
             if _BLOB_LINE.match(line):
                 photos += 1
-                i += 1
                 # Continuation lines: folded (leading blank), or raw base64 of vCard 2.1 (no colon).
-                while i < total and (not lines[i].strip() or lines[i][:1] in " \t" or ":" not in lines[i]):
-                    if lines[i].rstrip().upper() in (_END, _BEGIN):
+                while True:
+                    nxt = take()
+                    if nxt is None:
                         break
-                    i += 1
+                    if nxt.rstrip().upper() in (_END, _BEGIN) or not (
+                            not nxt.strip() or nxt[:1] in " \t" or ":" not in nxt):
+                        pushed.append(nxt)
+                        break
                 continue
-            head = line.split(":", 1)[0].upper()
-            if "QUOTED-PRINTABLE" in head:
-                # Join soft line breaks ("=" at the end of a line) before vobject sees them.
-                while line.endswith("=") and i + 1 < total:
-                    nxt = lines[i + 1]
+            if "QUOTED-PRINTABLE" in line.split(":", 1)[0].upper():
+                # Join soft line breaks ("=" at the end of a line) before the line is parsed.
+                while line.endswith("="):
+                    nxt = take()
+                    if nxt is None:
+                        break
+                    if nxt.rstrip().upper() == _END:
+                        pushed.append(nxt)
+                        break
                     line = line[:-1] + (nxt[1:] if nxt[:1] in " \t" else nxt)
-                    i += 1
             card.append(line)
-            i += 1
         card.append(_END)
         yield number, start, card, photos
-        i += 1
 
 
 # Decoding one card --------------------------------------------------------------------------
@@ -418,9 +438,8 @@ def read_vcards(path: Path) -> Iterator[Record | BadRecord]:
     path = Path(path)
     files = sorted(p for p in path.iterdir() if p.suffix.lower() in (".vcf", ".vcard")) if path.is_dir() else [path]
     for file in files:
-        text = read_text(file)
         label = file.name if path.is_dir() else str(file)
-        for number, line, lines, photos in split_cards(text):
+        for number, line, lines, photos in split_cards(iter_lines(file)):
             where = f"{label}: card {number} (line {line})"
             try:
                 record = card_to_record(parse_card(lines), where)
