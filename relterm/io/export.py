@@ -93,8 +93,13 @@ def csv_text(core, contacts: list[dict]) -> str:
     return write_csv(contacts, extra, ladders)
 
 
-def write_vdir(contacts: list[dict], directory: Path) -> int:
-    """One ``<uid>.vcf`` per contact, each written atomically; return how many."""
+def write_vdir(contacts: list[dict], directory: Path, *, prune: bool = False) -> int:
+    """One ``<uid>.vcf`` per contact, each written atomically; return how many.
+
+    With ``prune`` (a full export), cards relterm wrote earlier for contacts no longer
+    exported (archived since) are removed, so a sync deletes them too. Files relterm did
+    not write (no X-RELTERM- property) are never touched.
+    """
     from .vcard import contact_to_vcard
 
     directory = Path(directory).expanduser()
@@ -102,8 +107,20 @@ def write_vdir(contacts: list[dict], directory: Path) -> int:
         raise InputError(f"{directory} is a file; a vdir export needs a directory")
     directory.mkdir(parents=True, exist_ok=True)
     os.chmod(directory, 0o700)
+    written = set()
     for contact in contacts:
-        write_private(directory / f"{safe_file_stem(contact['uid'])}.vcf", contact_to_vcard(contact))
+        target = directory / f"{safe_file_stem(contact['uid'])}.vcf"
+        write_private(target, contact_to_vcard(contact))
+        written.add(target.name)
+    if prune:
+        for stale in directory.glob("*.vcf"):
+            if stale.name in written or not stale.is_file():
+                continue
+            try:
+                if b"\nX-RELTERM-" in stale.read_bytes():
+                    stale.unlink()
+            except OSError:
+                pass
     return len(contacts)
 
 
@@ -126,7 +143,8 @@ def export(core, fmt: str, output: Optional[Path], *, level=None, ladder: Option
         if fmt == "vdir":
             if output is None:
                 raise InputError("a vdir export needs a directory: -o DIR")
-            write_vdir(contacts, output)
+            full = all(v is None for v in (level, ladder, sphere, tag))
+            write_vdir(contacts, output, prune=full)
             return "", count
         if fmt == "vcard":
             text = vcard_text(contacts)

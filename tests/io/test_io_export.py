@@ -256,3 +256,22 @@ def test_cli_export_to_stdout_and_to_a_file(source, tmp_path, invoke, monkeypatc
     assert result.code == 2 and "-o" in result.err
     result = invoke("export", "--format", "json", "--tag", "vip")
     assert result.code == 2 and "whole database" in result.err
+
+
+def test_vdir_re_export_updates_in_place_and_drops_archived_contacts(source, tmp_path):
+    book = tmp_path / "book"
+    book.mkdir()
+    (book / "someone-else.vcf").write_text("BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Kept\r\nUID:x\r\nEND:VCARD\r\n")
+    export(source, "vdir", book)
+    bo = source.resolve("Bo Ek")
+    bo_file = book / f"{source.card(bo).uid}.vcf"
+    assert bo_file.exists()
+    source.edit_contact(source.resolve("Paul"), title="Mayor")
+    source.archive(bo)
+    export(source, "vdir", book, tag="vip")  # a filtered export removes nothing
+    assert bo_file.exists()
+    export(source, "vdir", book)
+    assert not bo_file.exists()
+    assert (book / "someone-else.vcf").exists()
+    assert "TITLE:Mayor" in (book / "paul-uid.vcf").read_text()
+    assert len(list(book.glob("*.vcf"))) == 3
