@@ -82,13 +82,21 @@ class Core:
             .where(active & (Contact.name.collate("NOCASE") == text))
             .tuples()
         )
+        if not exact and not text.isascii():
+            # NOCASE folds ASCII only: "émile zola" must still find "Émile Zola".
+            exact = list(
+                Contact.select(Contact.id, Contact.name)
+                .where(active & (fn.casefold(Contact.name) == text.casefold()))
+                .tuples()
+            )
         if len(exact) == 1:
             return exact[0][0]
         if len(exact) > 1:
             raise AmbiguousError(text, exact)
         like = list(
             Contact.select(Contact.id, Contact.name)
-            .where(active & fn.LOWER(Contact.name).contains(text.lower()))
+            # casefold() (registered by the store) folds every script; SQLite's LOWER() only ASCII.
+            .where(active & fn.casefold(Contact.name).contains(text.casefold()))
             .order_by(Contact.name)
             .limit(51)
             .tuples()
@@ -104,7 +112,7 @@ class Core:
     def _archived_hint(self, text: str) -> str:
         found = (
             Contact.select(Contact.name)
-            .where(Contact.archived_at.is_null(False) & fn.LOWER(Contact.name).contains(text.lower()))
+            .where(Contact.archived_at.is_null(False) & fn.casefold(Contact.name).contains(text.casefold()))
             .limit(1)
             .tuples()
             .first()

@@ -147,8 +147,15 @@ MODELS = [Contact, ContactLevel, ContactDetail, Event, AgendaSnooze]
 # Opening ------------------------------------------------------------------------------
 
 
+def _casefold(value):
+    """SQL ``casefold(text)``: Unicode case folding, where SQLite's LOWER() and NOCASE know only ASCII."""
+    return value.casefold() if isinstance(value, str) else value
+
+
 def _make_database(path: Path) -> SqliteDatabase:
-    return SqliteDatabase(str(path), pragmas=PRAGMAS, timeout=15, check_same_thread=False)
+    db = SqliteDatabase(str(path), pragmas=PRAGMAS, timeout=15, check_same_thread=False)
+    db.register_function(_casefold, "casefold", 1, deterministic=True)  # on every connection
+    return db
 
 
 def open_database(path: Path, *, migrate: bool = True) -> SqliteDatabase:

@@ -249,3 +249,30 @@ def test_clean_line(raw, expected):
 def test_clean_text_keeps_line_breaks_and_tabs():
     assert clean_text("one\r\ntwo\rthree\tfour\x1b[1m\x08") == "one\ntwo\nthree\tfour"
     assert clean_text(None) == ""
+
+
+@pytest.mark.parametrize(
+    "query, expected",
+    [("émile zola", "Émile Zola"), ("ÉMILE", "Émile Zola"), ("łukasz", "Łukasz Nowak"),
+     ("ŁUKASZ NOWAK", "Łukasz Nowak"), ("strasse", "Maria Straße"), ("ZOLA", "Émile Zola")],
+)
+def test_resolve_folds_case_beyond_ascii(core, query, expected):
+    for name in ("Émile Zola", "Łukasz Nowak", "Maria Straße"):
+        core.add_contact(name)
+    assert core.card(core.resolve(query)).name == expected
+
+
+def test_casefold_is_available_on_a_second_threads_connection(core):
+    import threading
+
+    core.add_contact("Émile Zola")
+    found = {}
+
+    def work():
+        found["id"] = core.resolve("émile")
+        core.db.close()
+
+    thread = threading.Thread(target=work)
+    thread.start()
+    thread.join()
+    assert found["id"] == 1
