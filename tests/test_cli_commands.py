@@ -451,3 +451,16 @@ def test_control_characters_are_stripped_from_every_text_field(invoke):
     assert [e["summary"] for e in data["timeline"] if e["kind"] == "note"] == ["said hi"]
     raw = invoke("show", "Eve").out + invoke("list").out
     assert "\x1b" not in raw and "\x07" not in raw and "\x00" not in raw
+
+
+def test_log_an_old_interaction_below_many_newer_ones(invoke, core):
+    cid = core.add_contact("Ada Lovelace")
+    for i in range(60):
+        core.log(cid, "email", f"mail {i}", date="2026-10-01")
+    core.close()
+    result = invoke("log", "Ada", "--kind", "meal", "--date", "2020-01-01", "Backfilled dinner")
+    assert result.code == 0, result
+    assert "Logged meal with Ada Lovelace on 2020-01-01" in result.out
+    data = invoke("show", "Ada", "--json").json()
+    assert data["timeline"][-1]["summary"] == "Backfilled dinner"  # the oldest entry
+    assert data["last_interaction"] == "2026-10-01"
