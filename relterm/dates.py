@@ -83,7 +83,9 @@ def _dateparser(raw: str, base: dt.date) -> dt.date:
         "PREFER_DATES_FROM": "past",
         "RELATIVE_BASE": dt.datetime.combine(base, dt.time(12)),
         "RETURN_AS_TIMEZONE_AWARE": False,
-        "DATE_ORDER": "DMY" if re.match(r"^\d{1,2}[./]\d{1,2}[./]\d{2,4}$", raw) else "YMD",
+        # Day first: "01/11/2026" is 1 November, and "10 Dec" is 10 December (with YMD dateparser
+        # reads it as December 2010). Year-first forms such as 2026/11/01 still parse as such.
+        "DATE_ORDER": "DMY",
     }
     try:
         parsed = dateparser.parse(raw, languages=["en"], settings=settings)

@@ -464,3 +464,13 @@ def test_log_an_old_interaction_below_many_newer_ones(invoke, core):
     data = invoke("show", "Ada", "--json").json()
     assert data["timeline"][-1]["summary"] == "Backfilled dinner"  # the oldest entry
     assert data["last_interaction"] == "2026-10-01"
+
+
+@pytest.mark.parametrize(
+    "given, stored",
+    [("1990-12-10", "1990-12-10"), ("10 Dec 1990", "1990-12-10"), ("--12-10", "--12-10"), ("--1210", "--12-10"),
+     ("10 Dec", "--12-10"), ("December 10", "--12-10")],
+)
+def test_birthday_with_or_without_a_year(invoke, given, stored):
+    assert invoke("add", "Ada", f"--birthday={given}").code == 0
+    assert invoke("show", "Ada", "--json").json()["birthday"] == stored

@@ -204,6 +204,11 @@ BASE = D(2026, 11, 23)  # a Monday
         ("monday", BASE),
         ("1 Nov 2026", D(2026, 11, 1)),
         ("01/11/2026", D(2026, 11, 1)),  # day first
+        ("1.11.2026", D(2026, 11, 1)),
+        ("10 Dec", D(2025, 12, 10)),  # the last 10 December, not December 2010
+        ("Dec 10", D(2025, 12, 10)),
+        ("2026/11/01", D(2026, 11, 1)),
+        ("10 December 1990", D(1990, 12, 10)),
     ],
 )
 def test_parse_date(text, expected):

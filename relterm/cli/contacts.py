@@ -84,7 +84,10 @@ def _birthday(value: str | None) -> str | None:
         return f"--{text[2:4]}-{text[-2:]}"
     from ..dates import parse_date
 
-    return parse_date(text).isoformat()
+    day = parse_date(text)
+    if not re.search(r"\d{4}", text):  # "10 Dec": a day and month, not this year's date
+        return f"--{day.month:02d}-{day.day:02d}"
+    return day.isoformat()
 
 
 @click.command()
