@@ -290,10 +290,38 @@ def load_config(config_dir: Path | None = None, *, path: Path | None = None) -> 
     return parse_config(text, path)
 
 
+class _DuplicateKey(yaml.YAMLError):
+    def __init__(self, key, line: int, first_line: int):
+        self.key, self.line, self.first_line = key, line, first_line
+
+
+class _StrictLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # libyaml's parser when PyYAML has it
+    """A safe loader that refuses a key given twice in one mapping (YAML keeps the last, silently)."""
+
+    def construct_mapping(self, node, deep=False):
+        seen: dict = {}
+        for key_node, _ in node.value:
+            if key_node.tag == "tag:yaml.org,2002:merge":
+                continue
+            key = self.construct_object(key_node, deep=True)
+            try:
+                first = seen.setdefault(key, key_node.start_mark.line + 1)
+            except TypeError:  # an unhashable key: the validation reports it
+                continue
+            if first != key_node.start_mark.line + 1:
+                raise _DuplicateKey(key, key_node.start_mark.line + 1, first)
+        return super().construct_mapping(node, deep)
+
+
 def parse_config(text: str, path: Path | str = "levels.yaml") -> Config:
     try:
-        # libyaml's loader when PyYAML has it: ten times faster, and every command reads this file.
-        data = yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+        # libyaml's parser (ten times faster; every command reads this file), duplicate keys refused.
+        data = yaml.load(text, Loader=_StrictLoader)
+    except _DuplicateKey as exc:
+        raise ConfigError(
+            f"{path}:{exc.line}: {exc.key}: duplicate key (first on line {exc.first_line}); "
+            "YAML would silently keep only the last one"
+        ) from None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f":{mark.line + 1}" if mark is not None else ""

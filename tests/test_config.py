@@ -71,6 +71,10 @@ BROKEN = [
      ["promote_when.min_interaction", "did you mean 'min_interactions'"], "min_interaction:"),
     ("bad colour", lambda t: t.replace('color: "#52be80"', 'color: "#52be8"'), ["is not a colour"], '"#52be8"'),
     ("not a mapping", lambda t: "- just\n- a list\n", ["expected a mapping"], None),
+    ("duplicate kind", lambda t: t.replace("  coffee:", "  email: {}\n  coffee:"),
+     ["email: duplicate key (first on line"], "email: {}"),
+    ("rank given twice in one level", lambda t: t.replace("      - rank: 2\n", "      - rank: 2\n        rank: 3\n"),
+     ["rank: duplicate key"], "        rank: 3"),
 ]
 
 
