@@ -46,6 +46,7 @@ class RelTermApp(App[None]):
         settings: Optional[Settings] = None,
         demo: bool = False,
         watch_database: bool = True,
+        first_page: Optional[tuple[str, list]] = None,
     ) -> None:
         self.core = core
         self.config = config
@@ -53,6 +54,8 @@ class RelTermApp(App[None]):
         self.settings = settings or Settings()
         self.demo = demo
         self.watch_database = watch_database
+        # (ladder key, the first rows of the list) read before Textual started, or None.
+        self.first_page = first_page
         self._colors_cache: dict[tuple[str, str], dict] = {}
         self._backgrounds: dict[str, Color] = {}
         self._watch: Optional[sqlite3.Connection] = None

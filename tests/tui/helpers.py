@@ -76,9 +76,7 @@ def notifications(app) -> str:
 
 
 def timeline_text(app) -> str:
-    """The timeline pane's text, unwrapped."""
-    from textual.widgets import Static
+    """The timeline pane's entries, unwrapped, one per line."""
+    from relterm.tui.widgets.timeline import Timeline
 
-    body = app.main_screen.query_one("#timeline-body", Static)
-    content = body.content
-    return content.plain if hasattr(content, "plain") else str(content)
+    return app.main_screen.query_one(Timeline).plain

@@ -21,9 +21,10 @@ from ..data import cadence_of, next_touch
 class ContactCard(Static, can_focus=True):
     DEFAULT_CSS = """
     ContactCard {
-        height: auto;
+        height: 15;
         background: $surface;
         padding: 0 1;
+        overflow-y: auto;
     }
     """
 
@@ -38,7 +39,7 @@ class ContactCard(Static, can_focus=True):
         brief: bool = False,
     ) -> None:
         if card is None:
-            self.update(Text("No contact selected. a adds one.", style="dim"))
+            self.update(Text("No contact selected. a adds one.", style="dim"), layout=False)
             return
         ladder = config.ladders[ladder_key]
         rank = card.ranks.get(ladder_key)
@@ -88,7 +89,8 @@ class ContactCard(Static, can_focus=True):
             text.append("\n")
             text.append(card.notes, Style(italic=True))
         text.rstrip()
-        self.update(text)
+        # The card has a fixed height (it scrolls when focused), so no layout of the screen is needed.
+        self.update(text, layout=False)
 
     @staticmethod
     def _field(text: Text, label: str, value: str, style: Optional[Style] = None) -> None:

@@ -32,7 +32,8 @@ class ContactList(ScrollView, can_focus=True):
     ContactList {
         background: $surface;
         overflow-x: hidden;
-        overflow-y: auto;
+        overflow-y: scroll;
+        scrollbar-size-vertical: 1;
     }
     ContactList > .contact-list--header {
         text-style: bold;
@@ -112,20 +113,52 @@ class ContactList(ScrollView, can_focus=True):
         self._label_width = max(len(ladder.label(level.rank)) for level in ladder.levels)
         self.refresh()
 
-    def set_rows(self, rows: Sequence[ContactRow], *, select: Optional[int] = None, more: bool = False) -> None:
-        """Show ``rows``; keep the cursor on contact ``select`` (or the same contact) when shown."""
+    def set_rows(
+        self,
+        rows: Sequence[ContactRow],
+        *,
+        select: Optional[int] = None,
+        more: bool = False,
+        locate: Optional[Callable[[int, Optional[ContactRow]], Optional[int]]] = None,
+    ) -> None:
+        """Show ``rows``; keep the cursor on contact ``select`` (or the same contact) when shown.
+
+        ``locate(contact_id, row)`` finds a contact's position in ``rows`` faster than a scan.
+        """
         keep = select if select is not None else self._highlighted
+        previous = self.selected
         self._rows = rows
         self._loading_more = more
-        self.virtual_size = Size(self.scrollable_content_region.width, len(rows) + 1)
+        self._set_virtual_height(len(rows) + 1)
         position = 0
         if keep is not None:
-            found = self._find(keep)
+            if locate is not None:
+                found = locate(keep, previous if previous is not None and previous.id == keep else None)
+            else:
+                found = self._find(keep)
             position = found if found is not None else min(self.cursor, max(len(rows) - 1, 0))
         self.set_reactive(ContactList.cursor, max(0, min(position, len(rows) - 1)) if rows else 0)
         self._scroll_to_cursor()
         self.refresh()
         self._announce()
+
+    def _set_virtual_height(self, height: int) -> None:
+        """Resize the scrollable area without a layout of the whole screen.
+
+        Assigning ``virtual_size`` reflows every widget on the screen (it is a
+        layout reactive), which costs more than drawing the list itself. The
+        vertical scrollbar is always shown (overflow-y: scroll), so a new row
+        count changes no geometry: update the scrollbars and repaint instead.
+        """
+        size = Size(self.scrollable_content_region.width, height)
+        if size == self.virtual_size:
+            return
+        if not self.is_mounted or self.virtual_size.width != size.width:
+            self.virtual_size = size
+            return
+        self.set_reactive(ContactList.virtual_size, size)
+        self._scroll_update(size)
+        self.refresh()
 
     def _find(self, contact_id: int) -> Optional[int]:
         rows = self._rows
@@ -192,7 +225,7 @@ class ContactList(ScrollView, can_focus=True):
         days = 6
         level = self._label_width + 1
         sphere = 13 if width >= 60 else 0
-        rest = width - days - level - sphere - 1
+        rest = width - days - level - sphere
         if rest >= 34:
             company = rest * 2 // 5
             name = rest - company

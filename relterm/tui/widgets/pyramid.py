@@ -160,13 +160,21 @@ class Pyramid(Widget, can_focus=True):
         return lines
 
     def _render_compact(self) -> Text:
+        """One line, top rung first: the widest of three label formats that fits."""
         text = Text(no_wrap=True, overflow="ellipsis", end="")
         width = max(self.size.width, 10)
-        full = sum(len(f" {r.rank} {r.name} {r.count} ") + 1 for r in self._rungs) <= width - 2
-        for rung in reversed(self._rungs):
-            label = f" {rung.rank} {rung.name} {rung.count} " if full else f" {rung.rank}:{rung.count} "
+        rungs = list(reversed(self._rungs))
+        formats = ("  {rank} {name} {count} ", " {rank}:{count} ", "{rank}:{count} ")
+        chosen = formats[-1]
+        for fmt in formats:
+            total = sum(len(fmt.format(rank=r.rank, name=r.name, count=r.count)) + 1 for r in rungs)
+            if total <= width:
+                chosen = fmt
+                break
+        for rung in rungs:
+            label = chosen.format(rank=rung.rank, name=rung.name, count=rung.count)
             if rung.rank == self.marked_rank:
-                label = "▶" + label[1:]
+                label = "▶" + label[1:] if label.startswith(" ") else "▶" + label[:-1]
             if rung.rank == self.filter_rank:
                 label = label[:-1] + "✓"
             style = self._bar_style(rung.color)

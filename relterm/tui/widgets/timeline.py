@@ -1,39 +1,58 @@
-"""The timeline of the selected contact: interactions and level changes, newest first."""
+"""The timeline of the selected contact: interactions and level changes, newest first.
+
+Drawn with the line API like the contact list: the entries are wrapped once
+into lines (continuation lines indented under the text), and only the lines
+on screen are drawn. Showing another contact's timeline repaints this pane
+alone instead of laying out the whole screen again.
+"""
 
 from __future__ import annotations
 
 from typing import Callable, Sequence
 
+from rich.segment import Segment
 from rich.style import Style
 from rich.text import Text
-from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import VerticalScroll
-from textual.widgets import Static
+from textual.geometry import Size
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
 
 from ...domain import TimelineEvent
 
+_INDENT = 20  # "2026-11-02  coffee  " before the text
 
-class Timeline(VerticalScroll, can_focus=True):
+
+class Timeline(ScrollView, can_focus=True):
     DEFAULT_CSS = """
     Timeline {
         background: $surface;
         padding: 0 1;
-    }
-    Timeline > Static {
-        width: 1fr;
+        overflow-x: hidden;
+        overflow-y: scroll;
+        scrollbar-size-vertical: 1;
     }
     """
 
     BINDINGS = [
-        Binding("k", "scroll_up", "Up", show=False, id="timeline-up"),
-        Binding("j", "scroll_down", "Down", show=False, id="timeline-down"),
-        Binding("g", "scroll_home", "Top", show=False, id="timeline-top"),
-        Binding("G", "scroll_end", "Bottom", show=False, id="timeline-bottom"),
+        Binding("up,k", "scroll_up", "Up", show=False, id="timeline-up"),
+        Binding("down,j", "scroll_down", "Down", show=False, id="timeline-down"),
+        Binding("home,g", "scroll_home", "Top", show=False, id="timeline-top"),
+        Binding("end,G", "scroll_end", "Bottom", show=False, id="timeline-bottom"),
+        Binding("pageup", "page_up", "Page up", show=False, id="timeline-page-up"),
+        Binding("pagedown", "page_down", "Page down", show=False, id="timeline-page-down"),
     ]
 
-    def compose(self) -> ComposeResult:
-        yield Static(id="timeline-body")
+    def __init__(self, *, name=None, id=None, classes=None):
+        super().__init__(name=name, id=id, classes=classes)
+        self._entries: list[Text] = []
+        self._lines: list[Strip] = []
+        self._wrapped_for = -1
+
+    @property
+    def plain(self) -> str:
+        """The entries as plain text, one per line (unwrapped)."""
+        return "\n".join(entry.plain for entry in self._entries)
 
     def show_events(
         self,
@@ -42,27 +61,77 @@ class Timeline(VerticalScroll, can_focus=True):
         more: bool = False,
         warning_style: Style | None = None,
     ) -> None:
-        body = self.query_one("#timeline-body", Static)
+        entries: list[Text] = []
         if not events:
-            body.update(Text("Nothing on the timeline yet. l logs an interaction.", style="dim"))
-            return
-        text = Text(end="")
-        for index, event in enumerate(events):
-            if index:
-                text.append("\n")
+            entries.append(Text("Nothing on the timeline yet. l logs an interaction.", style="dim"))
+        for event in events:
+            text = Text(no_wrap=False, end="")
             text.append(event.date.isoformat(), Style(dim=True))
             text.append("  ")
             if event.is_level_change:
-                text.append("level  ", Style(bold=True, italic=True))
+                text.append("level   ", Style(bold=True, italic=True))
             else:
                 text.append(f"{event.kind:<7}", Style(bold=True))
-            text.append(" ")
+                text.append(" ")
             text.append(describe(event) or "")
             if event.other_name:
                 text.append(f" (with {event.other_name})", Style(dim=True))
             if event.warning:
                 text.append(f"  ! {event.warning}", warning_style or Style(bold=True))
+            entries.append(text)
         if more:
-            text.append("\n... older entries: relterm show", Style(dim=True))
-        body.update(text)
-        self.scroll_home(animate=False)
+            entries.append(Text("... older entries: relterm show", style="dim"))
+        self._entries = entries
+        self._wrapped_for = -1
+        self._wrap()
+        self.scroll_to(y=0, animate=False, immediate=True)
+        self.refresh()
+
+    def _wrap(self) -> None:
+        width = self.scrollable_content_region.width
+        if width <= 0:
+            return
+        console = self.app.console
+        lines: list[Strip] = []
+        for entry in self._entries:
+            if entry.cell_len > width and width > _INDENT + 10:
+                head = entry[:_INDENT]
+                body = entry[_INDENT:].wrap(console, width - _INDENT)
+                for index, line in enumerate(body):
+                    prefix = head if index == 0 else Text(" " * _INDENT)
+                    combined = Text.assemble(prefix, line)
+                    lines.append(_strip(combined, console))
+            else:
+                for line in entry.wrap(console, width):
+                    lines.append(_strip(line, console))
+        self._lines = lines
+        self._wrapped_for = width
+        size = Size(width, len(lines))
+        if size == self.virtual_size:
+            return
+        if not self.is_mounted or self.virtual_size.width != width:
+            self.virtual_size = size
+        else:
+            # Only the height changed and the scrollbar is always there (overflow-y: scroll):
+            # update the scrollbar instead of laying out the whole screen again.
+            self.set_reactive(Timeline.virtual_size, size)
+            self._scroll_update(size)
+
+    def on_resize(self) -> None:
+        self._wrap()
+        self.refresh()
+
+    def render_line(self, y: int) -> Strip:
+        if self._wrapped_for != self.scrollable_content_region.width:
+            self._wrap()
+        width = self.scrollable_content_region.width
+        index = y + int(self.scroll_y)
+        base = self.rich_style
+        if 0 <= index < len(self._lines):
+            return self._lines[index].extend_cell_length(width).apply_style(base).crop(0, width)
+        return Strip([Segment(" " * width, base)], width)
+
+
+def _strip(line: Text, console) -> Strip:
+    segments = [segment for segment in line.render(console) if segment.text != "\n"]
+    return Strip(segments, line.cell_len)
