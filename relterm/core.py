@@ -56,11 +56,15 @@ class Core:
     def ladder(self, key: Optional[str] = None) -> tuple[str, Ladder]:
         return self.config.get_ladder(key)
 
-    def parse_level(self, text: str | int, ladder: Optional[str] = None) -> int:
+    def parse_level(self, text: str | int, ladder: Optional[str] = None, *, stored: bool = False) -> int:
+        """A rank from a number or level name. With ``stored``, a number that is no
+        longer in the ladder but still held by some contact is accepted too (for filters)."""
         key, lad = self.ladder(ladder)
         try:
             return lad.parse_rank(text)
         except KeyError:
+            if stored and str(text).strip().lstrip("-").isdigit() and int(text) in self.level_counts(key):
+                return int(text)
             names = ", ".join(f"{lv.rank} {lv.name}" for lv in lad.ordered)
             raise InputError(f"no level {text!r} on the {key} ladder; levels: {names}") from None
 
@@ -161,9 +165,12 @@ class Core:
         if ladder and ladder != default_key:
             key, other = self.ladder(ladder)
             ranks[key] = self.parse_level(level, key) if level is not None else other.default_rank
-            ranks[default_key] = default_ladder.default_rank
+            ranks[default_key] = default_ladder.intro_rank if introduced_by is not None else default_ladder.default_rank
+        elif level is not None:
+            ranks[default_key] = self.parse_level(level)
         else:
-            ranks[default_key] = self.parse_level(level) if level is not None else default_ladder.default_rank
+            # Someone who was introduced starts on the ladder's "introduced" rung.
+            ranks[default_key] = default_ladder.intro_rank if introduced_by is not None else default_ladder.default_rank
         if introduced_by is not None:
             self._contact(introduced_by)
         when = parse_date(date) if date is not None else today()

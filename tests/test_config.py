@@ -146,6 +146,10 @@ def test_rank_removed_from_the_ladder_is_kept_and_marked(invoke, config_dir):
     assert data["Ada Lovelace"]["level"] == 6 and "not in ladder" in data["Ada Lovelace"]["level_name"]
     assert data["Charles Babbage"]["level"] == 2
     assert "6 (not in ladder)" in invoke("show", "Ada").out
+    # The stranded rank can still be filtered on, so the user can find whom to move.
+    stranded = invoke("list", "--level", "6", "--json")
+    assert stranded.code == 0 and [c["name"] for c in stranded.json()] == ["Ada Lovelace"]
+    assert invoke("list", "--level", "9").code == 2
 
     levels = invoke("levels")
     assert "(not in ladder)" in levels.out

@@ -281,3 +281,15 @@ def test_casefold_is_available_on_a_second_threads_connection(core):
     thread.start()
     thread.join()
     assert found["id"] == 1
+
+
+def test_someone_introduced_starts_on_the_introduced_rung(core):
+    ada = core.add_contact("Ada Lovelace", level=4)
+    charles = core.add_contact("Charles Babbage", introduced_by=ada)
+    plain = core.add_contact("Mary Somerville")
+    ladder = core.config.ladder
+    assert core.card(charles).ranks["business"] == ladder.intro_rank == 2
+    assert core.card(plain).ranks["business"] == ladder.default_rank == 1
+    # An explicit level still wins.
+    grace = core.add_contact("Grace Hopper", introduced_by=ada, level="met")
+    assert core.card(grace).ranks["business"] == 4

@@ -167,7 +167,7 @@ def list_(app: AppContext, level, ladder, sphere, tag, archived, sort, as_json):
     """List contacts, with their level, keep-in-touch health and last interaction."""
     core = app.core
     key, lad = core.ladder(ladder)
-    rank = core.parse_level(level, key) if level is not None else None
+    rank = core.parse_level(level, key, stored=True) if level is not None else None
     rows = core.rows(ladder=key, rank=rank, sphere=sphere, tag=tag, archived=archived)
     health = core.intel.health(rows, ladder=key)
     if sort == "urgency":
