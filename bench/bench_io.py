@@ -74,7 +74,7 @@ def _escape(text: str) -> str:
 def make_vcards(n: int, path: Path) -> None:
     with open(path, "w", encoding="utf-8", newline="") as out:
         for i, p in enumerate(_people(n)):
-            bday = p["birthday"].replace("-", "") if p["birthday"].startswith("--") else p["birthday"]
+            bday = "--" + p["birthday"][2:].replace("-", "") if p["birthday"].startswith("--") else p["birthday"]
             out.write(
                 "BEGIN:VCARD\r\nVERSION:3.0\r\n"
                 f"UID:bench-{i}\r\n"

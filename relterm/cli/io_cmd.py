@@ -27,8 +27,9 @@ PROGRESS_FROM = 300
 @click.option("--update", is_flag=True, help="Where a contact exists and the file differs, take the file's value.")
 @click.option("--replace", is_flag=True, help="JSON backups: replace everything in a non-empty database.")
 @click.option("--dry-run", "-n", is_flag=True, help="Check and count everything, write nothing.")
+@click.option("--all", "show_all", is_flag=True, help="List every skipped record and warning, not only the first 50.")
 @pass_app
-def import_(app: AppContext, source, fmt, ladder, level, sphere, tags, update, replace, dry_run):
+def import_(app: AppContext, source, fmt, ladder, level, sphere, tags, update, replace, dry_run, show_all):
     """Import contacts from a vCard file, a vdir of .vcf files, a Google or LinkedIn CSV,
     relterm's CSV, or a relterm JSON backup.
 
@@ -59,7 +60,7 @@ def import_(app: AppContext, source, fmt, ladder, level, sphere, tags, update, r
     finally:
         if bar is not None:
             bar.__exit__(None, None, None)
-    click.echo("\n".join(summary.lines()))
+    click.echo("\n".join(summary.lines(limit=None if show_all else 50)))
 
 
 @click.command("export")

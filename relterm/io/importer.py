@@ -77,8 +77,8 @@ class ImportSummary:
     def total(self) -> int:
         return self.added + self.merged + self.skipped
 
-    def lines(self) -> list[str]:
-        """The summary as the CLI prints it."""
+    def lines(self, limit: Optional[int] = 50) -> list[str]:
+        """The summary as the CLI prints it; at most ``limit`` entries per list (None: all)."""
         verb = "Would import" if self.dry_run else "Imported"
         head = (f"{verb} {self.source} ({self.format}): added {self.added}, merged {self.merged}"
                 f" ({self.updated} with changes), skipped {self.skipped}.")
@@ -87,15 +87,23 @@ class ImportSummary:
             out.append("  Restored rows: " + ", ".join(f"{table} {n}" for table, n in self.restored.items()) + ".")
         if self.photos_skipped:
             out.append(f"  {self.photos_skipped} photo{'s' if self.photos_skipped != 1 else ''} not imported.")
-        if self.problems:
-            out.append(f"Skipped ({len(self.problems)}):")
-            out += [f"  {p}" for p in self.problems]
-        if self.conflicts:
-            out.append(f"Kept differing values ({len(self.conflicts)}; --update takes the file's):")
-            out += [f"  {c}" for c in self.conflicts]
-        if self.warnings:
-            out.append(f"Warnings ({len(self.warnings)}):")
-            out += [f"  {w}" for w in self.warnings]
+        sections = (
+            ("Skipped", self.problems),
+            ("Kept differing values (--update takes the file's)", self.conflicts),
+            ("Warnings", self.warnings),
+        )
+        hidden = 0
+        for title, items in sections:
+            if not items:
+                continue
+            out.append(f"{title} ({len(items)}):")
+            shown = items if limit is None else items[:limit]
+            out += [f"  {item}" for item in shown]
+            if len(items) > len(shown):
+                out.append(f"  ... and {len(items) - len(shown)} more")
+                hidden += len(items) - len(shown)
+        if hidden:
+            out.append("(--all lists every one)")
         if self.dry_run:
             out.append("Dry run: nothing was written.")
         return out

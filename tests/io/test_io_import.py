@@ -232,3 +232,12 @@ def test_cli_import_dry_run(invoke, tmp_path):
     path = write(tmp_path, "a.vcf", vcf("FN:Ann Lee"))
     assert "Dry run" in invoke("import", "--dry-run", str(path)).out
     assert "No contacts yet" in invoke("list").out
+
+
+def test_long_reports_are_capped_unless_all(invoke, tmp_path):
+    cards = [f"FN:P {i}\nBDAY:not a date {i}" for i in range(60)]
+    path = write(tmp_path, "a.vcf", vcf(*cards))
+    result = invoke("import", "--dry-run", str(path))
+    assert "Warnings (60):" in result.out and "... and 10 more" in result.out and "--all" in result.out
+    result = invoke("import", "--dry-run", "--all", str(path))
+    assert "not a date 59" in result.out and "more" not in result.out
