@@ -157,7 +157,8 @@ def fill(core: Core) -> dict[str, int]:
                 kind = rnd.choice(pool)
                 if kind not in kinds:
                     continue
-                core.log(cid, kind, rnd.choice(NOTES.get(kind, ["Kept in touch"])), date=day(rnd.randint(1, 365)))
+                known_for = max((now - added).days - 1, 1)
+                core.log(cid, kind, rnd.choice(NOTES.get(kind, ["Kept in touch"])), date=day(rnd.randint(1, known_for)))
             if has_customer and customer_rank is not None:
                 core.change_level(cid, ladder="customer", to=customer_rank, reason="became a customer",
                                   date=day(rnd.randint(30, 200)))

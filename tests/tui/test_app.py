@@ -516,3 +516,37 @@ async def test_today_is_used_for_keep_in_touch(people, make_app):
         assert contact_list(app).selected.name == "Dana Scully"
         due = dt.date(2026, 8, 1) + dt.timedelta(days=45)
         assert f"{due.isoformat()} ({(dt.date(2026, 11, 23) - due).days}d overdue" in screen_text(app)
+
+
+async def test_enter_takes_the_completion_the_field_shows(people, make_app, core):
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await press(pilot, "a")
+        await type_text(pilot, "Ines Duarte")
+        await press(pilot, "tab")
+        await type_text(pilot, "Conv")  # level name begun
+        await press(pilot, "tab")
+        await type_text(pilot, "fri")  # sphere begun
+        await press(pilot, "tab", "tab", "tab")
+        await type_text(pilot, "ada")  # only Ada Lovelace begins so
+        await press(pilot, "enter")
+        card = core.card(core.resolve("Ines Duarte"))
+        assert (card.ranks["business"], card.sphere, card.introduced_by) == (3, "friends", "Ada Lovelace")
+        await press(pilot, "l")
+        await type_text(pilot, "lunch")
+        await press(pilot, "tab")
+        await type_text(pilot, "mea")
+        await press(pilot, "enter")
+        assert [e.kind for e in core.timeline(card.id) if not e.is_level_change] == ["meal"]
+
+
+async def test_keys_typed_ahead_do_not_open_a_second_popup(people, make_app):
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("p", "l", "a")  # in one burst, before the first popup is up
+        await settle(pilot)
+        assert len([s for s in app.screen_stack if isinstance(s, FormModal)]) == 1
+        await press(pilot, "escape")
+        assert app.screen is main_screen(app)

@@ -3,7 +3,7 @@ problems are listed all at once, and the app can tell whether anything was typed
 
 from __future__ import annotations
 
-from typing import Generic, Optional, TypeVar
+from typing import Generic, Iterable, Optional, TypeVar
 
 from rich.text import Text
 from textual.app import ComposeResult
@@ -13,6 +13,27 @@ from textual.screen import ModalScreen
 from textual.widgets import Footer, Input, Label, Static
 
 ResultT = TypeVar("ResultT")
+
+
+def complete(text: str, options: Iterable[str]) -> str:
+    """What the field's completion shows: the one option ``text`` begins (case-insensitive), else ``text``.
+
+    So "Ingr" + enter means "Ingrid Solberg" when she is the only match, as the
+    greyed completion promised; an exact match always wins.
+    """
+    typed = text.strip()
+    if not typed:
+        return typed
+    folded = typed.casefold()
+    matches = []
+    for option in options:
+        candidate = option.casefold()
+        if candidate == folded:
+            return option
+        if candidate.startswith(folded):
+            matches.append(option)
+    distinct = {m.casefold() for m in matches}
+    return matches[0] if len(distinct) == 1 else typed
 
 
 class FormModal(ModalScreen[Optional[ResultT]], Generic[ResultT]):

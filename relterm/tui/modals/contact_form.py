@@ -11,7 +11,7 @@ from textual.widgets import Input
 
 from ...config import Config, Ladder
 from ...errors import InputError
-from .base import FormModal
+from .base import FormModal, complete
 
 
 @dataclass(frozen=True)
@@ -112,18 +112,21 @@ class ContactForm(FormModal[ContactFormResult]):
             problems.append("name: a contact needs a name")
         rank = self.ladder.default_rank
         if draft.level.strip():
+            level_text = complete(draft.level, [lv.name for lv in self.ladder.ordered])
             try:
-                rank = parse_level_text(self.ladder, draft.level)
+                rank = parse_level_text(self.ladder, level_text)
             except InputError as exc:
                 problems.append(str(exc))
         sphere = self.config.sphere_default
         if draft.sphere.strip():
             try:
-                sphere = self.config.check_sphere(draft.sphere)
+                sphere = self.config.check_sphere(complete(draft.sphere, self.config.spheres))
             except InputError as exc:
                 problems.append(f"sphere: {exc}")
         introducer: Optional[int] = None
         wanted = draft.introduced_by.strip()
+        if wanted and not self._find_id(wanted):
+            wanted = complete(wanted, self._names())
         if wanted:
             found = self._find_id(wanted)
             if not found:

@@ -14,7 +14,7 @@ from textual.widgets import Input
 from ...config import Config
 from ...dates import parse_date
 from ...errors import InputError
-from .base import FormModal
+from .base import FormModal, complete
 
 
 @dataclass(frozen=True)
@@ -65,7 +65,7 @@ class LogForm(FormModal[LogResult]):
         kind = "note"
         if draft.kind.strip():
             try:
-                kind = self.config.check_kind(draft.kind)
+                kind = self.config.check_kind(complete(draft.kind, list(self.config.kinds)))
             except InputError as exc:
                 problems.append(f"kind: {exc}")
         when: Optional[dt.date] = None

@@ -406,11 +406,17 @@ class MainScreen(Screen):
 
     # Flows: popups then writes -----------------------------------------------------------
 
+    def _flow_open(self) -> bool:
+        """Whether a popup flow is already under way (keys typed ahead must not open a second one)."""
+        return any(worker.group == "flow" and not worker.is_finished for worker in self.workers)
+
     def _find_ids(self, name: str) -> list[int]:
         wanted = name.strip().casefold()
         return [row.id for row in self.store.rows if row.name.casefold() == wanted]
 
     def action_add_contact(self) -> None:
+        if self._flow_open():
+            return
         self.add_flow()
 
     @work(exit_on_error=False, group="flow")
@@ -434,6 +440,8 @@ class MainScreen(Screen):
             return
 
     def action_edit_contact(self) -> None:
+        if self._flow_open():
+            return
         row = self._selected_row()
         if row is not None:
             self.edit_flow(row.id)
@@ -476,6 +484,8 @@ class MainScreen(Screen):
             self.core.change_level(contact_id, ladder=self.ladder_key, to=result.rank, reason="edited")
 
     def action_log_interaction(self) -> None:
+        if self._flow_open():
+            return
         row = self._selected_row()
         if row is not None:
             self.log_flow(row.id, row.name)
@@ -503,6 +513,8 @@ class MainScreen(Screen):
         self._step(-1)
 
     def _step(self, step: int) -> None:
+        if self._flow_open():
+            return
         row = self._selected_row()
         if row is None:
             return
@@ -522,6 +534,8 @@ class MainScreen(Screen):
         self.level_flow(row.id, row.name, row.rank, target)
 
     def action_move_level(self) -> None:
+        if self._flow_open():
+            return
         row = self._selected_row()
         if row is not None:
             self.level_flow(row.id, row.name, row.rank, None)
@@ -544,6 +558,8 @@ class MainScreen(Screen):
         self.post_message(messages.LevelChanged(contact_id, self.ladder_key, before, after))
 
     def action_archive(self) -> None:
+        if self._flow_open():
+            return
         row = self._selected_row()
         if row is not None:
             self.archive_flow(row.id, row.name)
@@ -563,6 +579,8 @@ class MainScreen(Screen):
         self.post_message(messages.ContactArchived(contact_id, name))
 
     def action_undo(self) -> None:
+        if self._flow_open():
+            return
         if self._undo is None or time.monotonic() > self._undo[2]:
             self._undo = None
             self.notify("Nothing to undo.", severity="warning", timeout=2)
