@@ -31,7 +31,7 @@ BATCH = 500
 # Contact columns an import never sets from the file.
 _NOT_IMPORTED = {"id", "created_at", "updated_at", "archived_at", "last_interaction", "introduced_by", "name"}
 # Columns compared when merging (besides tags, emails, phones and details, which are united).
-_SCALAR_SKIP = {"name", "email", "phone", "tags", "uid"}
+_SCALAR_SKIP = {"email", "phone", "tags", "uid"}
 
 
 @dataclass
@@ -391,6 +391,8 @@ class Importer:
             if key in _SCALAR_SKIP or _empty(value):
                 continue
             have = current.get(key)
+            if key == "name" and str(have).casefold() == str(value).casefold():
+                continue
             if isinstance(have, (dt.date, dt.datetime)):
                 have = have.isoformat()
             mine = value.isoformat() if isinstance(value, (dt.date, dt.datetime)) else value

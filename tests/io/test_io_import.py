@@ -241,3 +241,18 @@ def test_long_reports_are_capped_unless_all(invoke, tmp_path):
     assert "Warnings (60):" in result.out and "... and 10 more" in result.out and "--all" in result.out
     result = invoke("import", "--dry-run", "--all", str(path))
     assert "not a date 59" in result.out and "more" not in result.out
+
+
+def test_a_card_with_a_known_uid_and_a_new_name_is_a_conflict_or_an_update(core, tmp_path):
+    cid = core.add_contact("Ann Lee", uid="ann-1")
+    path = write(tmp_path, "a.vcf", vcf("FN:Ann Lee-Smith\nUID:ann-1"))
+    summary = run_import(core, path)
+    assert core.card(cid).name == "Ann Lee" and summary.conflicts[0].field == "name"
+    run_import(core, path, update=True)
+    assert core.card(cid).name == "Ann Lee-Smith" and core.count() == 1
+
+
+def test_name_case_differences_are_not_conflicts(core, tmp_path):
+    core.add_contact("Ann Lee", company="Acme")
+    summary = run_import(core, write(tmp_path, "a.vcf", vcf("FN:ANN LEE\nORG:Acme")))
+    assert summary.merged == 1 and summary.conflicts == []
