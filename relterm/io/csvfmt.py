@@ -151,61 +151,71 @@ def _google_label(value: str) -> str:
     return label.strip().lower()
 
 
-def _numbered_plan(header: list[str]) -> list[tuple[str, str, str, str]]:
-    """(group, number, part, column) for the numbered columns ("E-mail 2 - Value"), in order; once per file."""
-    plan = []
+_ADDRESS_PARTS = ("PO Box", "Street", "Extended Address", "City", "Region", "Postal Code", "Country")
+
+
+def _numbered_plan(header: list[str]) -> list[tuple[str, dict[str, str]]]:
+    """For each numbered group ("E-mail 2", "Address 1"...), in order: (group, part -> column).
+    Worked out once per file, so a row only looks up the cells it needs."""
+    groups: dict[tuple[str, str], dict[str, str]] = {}
     for column in header:
         match = _NUMBERED.match(column)
         if match:
-            plan.append((match.group(1), match.group(2), match.group(3), column))
-    plan.sort(key=lambda item: (item[0], int(item[1])))
-    return plan
+            groups.setdefault((match.group(1), match.group(2)), {})[match.group(3)] = column
+    ordered = sorted(groups.items(), key=lambda item: (item[0][0], int(item[0][1])))
+    return [(group, parts) for (group, _), parts in ordered]
 
 
 def _google(cells: dict, where: str, plan: list) -> Record:
     record = Record(where=where)
-    get = lambda key: (cells.get(key) or "").strip()  # noqa: E731
-    legacy = "Given Name" in cells or "Group Membership" in cells
-    if legacy:
+
+    def get(key: str) -> str:
+        value = cells.get(key)
+        return value.strip() if value else ""
+
+    if "Given Name" in cells or "Group Membership" in cells:  # the legacy export
         name = get("Name") or " ".join(p for p in (get("Given Name"), get("Additional Name"), get("Family Name")) if p)
     else:
         name = " ".join(p for p in (get("Name Prefix"), get("First Name"), get("Middle Name"), get("Last Name"),
                                     get("Name Suffix")) if p)
         name = name or get("File As")
     nickname = get("Nickname")
-    numbered: dict[tuple[str, str], dict[str, str]] = {}
-    for group, number, part, column in plan:
-        value = cells.get(column)
-        if value:
-            numbered.setdefault((group, number), {})[part] = value.strip()
     company = get("Organization Name")
     title = get("Organization Title")
-    for (group, _), parts in numbered.items():
-        label = _google_label(parts.get("Label") or parts.get("Type") or "")
-        values = _split_multi(parts.get("Value", ""))
+    for group, parts in plan:
+        if group == "Address":
+            formatted = get(parts["Formatted"]) if "Formatted" in parts else ""
+            if not formatted:
+                got = {part: get(parts[part]) for part in _ADDRESS_PARTS if part in parts}
+                town = " ".join(p for p in (got.get("City"), got.get("Region"), got.get("Postal Code")) if p)
+                formatted = "\n".join(p for p in (got.get("PO Box"), got.get("Street"), got.get("Extended Address"),
+                                                  town, got.get("Country")) if p)
+            if not formatted:
+                continue
+            values = _split_multi(formatted)
+        elif group == "Organization":
+            company = company or get(parts.get("Name", ""))
+            title = title or get(parts.get("Title", ""))
+            continue
+        else:
+            value = cells.get(parts.get("Value", ""))
+            if not value:
+                continue
+            values = _split_multi(value)
+        column = parts.get("Label") or parts.get("Type")
+        label = _google_label(cells.get(column) or "") if column else ""
         if group == "E-mail":
             record.emails += [(label, v) for v in values]
         elif group == "Phone":
             record.phones += [(label, v) for v in values]
+        elif group == "Address":
+            record.details += [("address", label, v) for v in values]
         elif group == "Website":
             record.details += [("url", label, v) for v in values]
         elif group == "Relation":
             record.details += [("related", label, v) for v in values]
-        elif group in ("Event", "Custom Field", "IM"):
+        else:  # Event, Custom Field, IM
             record.details += [("other", label or group.lower(), v) for v in values]
-        elif group == "Address":
-            formatted = parts.get("Formatted", "")
-            if not formatted:
-                town = " ".join(p for p in (parts.get("City", ""), parts.get("Region", ""),
-                                            parts.get("Postal Code", "")) if p)
-                formatted = "\n".join(p for p in (parts.get("PO Box", ""), parts.get("Street", ""),
-                                                  parts.get("Extended Address", ""), town,
-                                                  parts.get("Country", "")) if p)
-            for value in _split_multi(formatted) or []:
-                record.details.append(("address", label, value))
-        elif group == "Organization":
-            company = company or parts.get("Name", "")
-            title = title or parts.get("Title", "")
     if company:
         record.fields["company"] = company
     if title:
@@ -213,10 +223,11 @@ def _google(cells: dict, where: str, plan: list) -> Record:
     if nickname:
         record.details.append(("other", "nickname", nickname))
     record.name = name or nickname or company or (record.emails[0][1] if record.emails else "")
-    if get("Birthday"):
-        record.fields["birthday"] = get("Birthday")  # checked by the importer, like every birthday
-    if get("Notes"):
-        record.fields["notes"] = cells.get("Notes", "")
+    birthday = get("Birthday")
+    if birthday:
+        record.fields["birthday"] = birthday  # checked by the importer, like every birthday
+    if cells.get("Notes", "").strip():
+        record.fields["notes"] = cells["Notes"]
     labels = get("Labels") or get("Group Membership")
     for label in _split_multi(labels):
         if label.lower() in ("* mycontacts", "* other contacts"):
