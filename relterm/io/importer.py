@@ -179,11 +179,11 @@ class Importer:
         self.typed = {f.name: f for f in Contact._meta.sorted_fields
                       if isinstance(f, (IntegerField, BooleanField, DateField, DateTimeField))
                       and not isinstance(f, ForeignKeyField)}
-        self.defaults = {f.name: _db(f.default() if callable(f.default) else f.default)
-                         for f in Contact._meta.sorted_fields}
+        # Defaults of columns a file does not set; callable ones (a fresh value per row) are called per row.
+        self.defaults = {f.name: _db(f.default) for f in Contact._meta.sorted_fields if not callable(f.default)}
+        self.callable_defaults = {f.name: f.default for f in Contact._meta.sorted_fields if callable(f.default)}
         self.columns = [f for f in Contact._meta.sorted_fields]
         self.intros: list[tuple[int, str, str]] = []
-        self.batch: list[_Prepared] = []
         self.batch_new: list[_Prepared] = []
         self.batch_merges: dict[int, list[_Prepared]] = {}
 
@@ -490,6 +490,9 @@ class Importer:
             values["id"] = item.cid
             values["created_at"] = values["updated_at"] = now
             values["last_interaction"] = _db(last)
+            for key, make in self.callable_defaults.items():
+                if key not in values:
+                    values[key] = make()
             rows.append([(_db(values[key]) if key in typed else values[key]) if key in values else defaults[key]
                          for key in keys])
             ranks = dict(item.ranks)
@@ -623,11 +626,15 @@ def _insert_many(cursor, model, given: tuple[str, ...], rows: list[tuple]) -> No
         return
     fields = model._meta.fields
     rest = [f for f in model._meta.sorted_fields if f.name not in given and not isinstance(f, AutoField)]
-    defaults = tuple(_db(f.default() if callable(f.default) else f.default) for f in rest)
     columns = [fields[name].column_name for name in given] + [f.column_name for f in rest]
     sql = (f'INSERT INTO "{model._meta.table_name}" ({", ".join(chr(34) + c + chr(34) for c in columns)}) '
            f'VALUES ({", ".join("?" for _ in columns)})')
-    cursor.executemany(sql, [row + defaults for row in rows] if defaults else rows)
+    if any(callable(f.default) for f in rest):  # a fresh default per row
+        rows = [row + tuple(_db(f.default() if callable(f.default) else f.default) for f in rest) for row in rows]
+    elif rest:
+        defaults = tuple(_db(f.default) for f in rest)
+        rows = [row + defaults for row in rows]
+    cursor.executemany(sql, rows)
 
 
 def import_records(core, records: Iterator[Record | BadRecord], summary: ImportSummary, *, total: int = 0,
