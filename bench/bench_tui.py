@@ -73,7 +73,10 @@ async def _headless(db: Path) -> dict:
     config = load_config()
     core = Core(db, config)
     config_dir = Path(tempfile.mkdtemp(prefix="relterm-bench-config-"))
-    app = RelTermApp(core, config, config_dir=config_dir, watch_database=False)
+    from relterm.tui import FIRST_PAGE
+
+    first_page = (config.default_ladder, core.rows(limit=FIRST_PAGE))  # as relterm.tui.run() does
+    app = RelTermApp(core, config, config_dir=config_dir, watch_database=False, first_page=first_page)
     result: dict = {}
     async with app.run_test(size=(120, 40), message_hook=hook) as pilot:
         original_display = app._display
@@ -155,7 +158,7 @@ def _tmux(*args: str) -> str:
     return subprocess.run(["tmux", *args], capture_output=True, text=True, timeout=30).stdout
 
 
-def in_tmux(contacts: int, runs: int = 3) -> dict:
+def in_tmux(contacts: int, runs: int = 5) -> dict:
     db = database(contacts)
     relterm = Path(sys.executable).parent / "relterm"
     config_dir = tempfile.mkdtemp(prefix="relterm-bench-tmux-")
@@ -181,7 +184,7 @@ def in_tmux(contacts: int, runs: int = 3) -> dict:
                 if first is not None and re.search(r"Contacts \d+ ", pane):  # no "+": the whole list is in
                     loaded.append(now - started)
                     break
-                time.sleep(0.005)
+                time.sleep(0.01)  # each capture spawns tmux; polling faster would steal CPU from the app
             pid = _tmux("display-message", "-p", "-t", session, "#{pane_pid}").strip()
             if pid:
                 time.sleep(0.5)

@@ -301,8 +301,8 @@ class MainScreen(Screen):
     def action_switch_ladder(self) -> None:
         keys = list(self.config.ladders)
         self.ladder_key = keys[(keys.index(self.ladder_key) + 1) % len(keys)]
-        self.store = ContactStore(text=self.store.text)
-        self.store.rank = None
+        # Not complete: the first page of the new ladder replaces the old rows at once.
+        self.store = ContactStore(text=self.store.text, complete=False)
         self.query_one(Pyramid).filter_rank = None
         self._apply_ladder_styles()
         self._show_card()
