@@ -160,46 +160,100 @@ def _tmux(*args: str) -> str:
 
 def in_tmux(contacts: int, runs: int = 5) -> dict:
     db = database(contacts)
-    relterm = Path(sys.executable).parent / "relterm"
+    relterm = None  # run as `python -m relterm` from this tree (see _one_tmux_run)
     config_dir = tempfile.mkdtemp(prefix="relterm-bench-tmux-")
     firsts, loaded, rss = [], [], []
-    for run in range(runs):
-        session = f"relterm-bench-{os.getpid()}-{run}"
-        command = f"RELTERM_CONFIG_DIR={config_dir} RELTERM_DB={db} {relterm}"
-        started = time.perf_counter()
-        subprocess.run(["tmux", "new-session", "-d", "-s", session, "-x", "120", "-y", "40", command], check=True)
-        first = None
-        try:
-            deadline = started + 30
-            while time.perf_counter() < deadline:
-                pane = _tmux("capture-pane", "-p", "-t", session)
-                now = time.perf_counter()
-                # a contact row: the rank/level column is drawn, e.g. "3 Conversant"
-                if first is None and any(
-                    line.count("│") >= 2 and any(f" {r} " in line for r in ("0 Cold", "1 Researched", "2 Introduced",
-                                                                              "3 Conversant", "4 Met", "5 Regular"))
-                    for line in pane.splitlines()
-                ):
-                    first = now - started
-                if first is not None and re.search(r"Contacts \d+ ", pane):  # no "+": the whole list is in
-                    loaded.append(now - started)
-                    break
-                time.sleep(0.01)  # each capture spawns tmux; polling faster would steal CPU from the app
-            pid = _tmux("display-message", "-p", "-t", session, "#{pane_pid}").strip()
-            if pid:
-                time.sleep(0.5)
-                status = Path(f"/proc/{pid}/status").read_text()
-                for line in status.splitlines():
-                    if line.startswith("VmHWM:"):
-                        rss.append(int(line.split()[1]) / 1024)
-        finally:
-            _tmux("send-keys", "-t", session, "q")
-            time.sleep(0.3)
-            _tmux("kill-session", "-t", session)
-        if first is not None:
-            firsts.append(first)
+    # An idle session keeps the tmux server alive between runs (killing the last session stops
+    # the server, and a new session started while it shuts down fails).
+    anchor = f"relterm-bench-anchor-{os.getpid()}"
+    subprocess.run(["tmux", "new-session", "-d", "-s", anchor, "sleep 600"], check=True)
+    try:
+        for run in range(runs):
+            _one_tmux_run(run, db, relterm, config_dir, contacts, firsts, loaded, rss)
+    finally:
+        _tmux("kill-session", "-t", anchor)
     shutil.rmtree(config_dir, ignore_errors=True)
     return {"first_rows_s": firsts, "all_loaded_s": loaded, "peak_rss_mb": rss}
+
+
+def _one_tmux_run(run, db, relterm, config_dir, contacts, firsts, loaded, rss) -> None:
+    """Launch relterm in a fresh 120x40 tmux session and time it; append to the lists."""
+    session = f"relterm-bench-{os.getpid()}-{run}"
+    # `python -m relterm` from this source tree (PYTHONPATH), as the `relterm` script would run it.
+    command = f"PYTHONPATH={ROOT} RELTERM_CONFIG_DIR={config_dir} RELTERM_DB={db} {sys.executable} -m relterm"
+    started = time.perf_counter()
+    subprocess.run(["tmux", "new-session", "-d", "-s", session, "-x", "120", "-y", "40", command], check=True)
+    first = None
+    try:
+        deadline = started + 30
+        while time.perf_counter() < deadline:
+            pane = _tmux("capture-pane", "-p", "-t", session)
+            now = time.perf_counter()
+            # a contact row: the rank/level column is drawn, e.g. "3 Conversant"
+            if first is None and any(
+                line.count("│") >= 2 and any(f" {r} " in line for r in ("0 Cold", "1 Researched", "2 Introduced",
+                                                                          "3 Conversant", "4 Met", "5 Regular"))
+                for line in pane.splitlines()
+            ):
+                first = now - started
+            if first is not None and re.search(r"Contacts \d+ ", pane):  # no "+": the whole list is in
+                loaded.append(now - started)
+                break
+            time.sleep(0.01)  # each capture spawns tmux; polling faster would steal CPU from the app
+        pid = _tmux("display-message", "-p", "-t", session, "#{pane_pid}").strip()
+        if pid:
+            time.sleep(0.5)
+            status = Path(f"/proc/{pid}/status").read_text()
+            for line in status.splitlines():
+                if line.startswith("VmHWM:"):
+                    rss.append(int(line.split()[1]) / 1024)
+    finally:
+        _tmux("send-keys", "-t", session, "q")
+        time.sleep(0.3)
+        _tmux("kill-session", "-t", session)
+    if first is not None:
+        firsts.append(first)
+
+
+BARE_APP = """
+from textual.app import App
+from textual.widgets import Static
+
+
+class Bare(App):
+    def compose(self):
+        yield Static("bare app row")
+
+
+Bare().run()
+"""
+
+
+def bare_textual_in_tmux(runs: int = 5) -> list[float]:
+    """For comparison: a one-widget Textual app, launched and detected the same way."""
+    script = Path(tempfile.mkdtemp(prefix="relterm-bench-bare-")) / "bare.py"
+    script.write_text(BARE_APP)
+    anchor = f"relterm-bench-anchor-{os.getpid()}"
+    subprocess.run(["tmux", "new-session", "-d", "-s", anchor, "sleep 600"], check=True)
+    times = []
+    try:
+        for run in range(runs):
+            session = f"relterm-bench-bare-{os.getpid()}-{run}"
+            started = time.perf_counter()
+            subprocess.run(["tmux", "new-session", "-d", "-s", session, "-x", "120", "-y", "40",
+                            f"{sys.executable} {script}"], check=True)
+            try:
+                while time.perf_counter() < started + 30:
+                    if "bare app row" in _tmux("capture-pane", "-p", "-t", session):
+                        times.append(time.perf_counter() - started)
+                        break
+                    time.sleep(0.01)
+            finally:
+                _tmux("kill-session", "-t", session)
+    finally:
+        _tmux("kill-session", "-t", anchor)
+        shutil.rmtree(script.parent, ignore_errors=True)
+    return times
 
 
 # Report -------------------------------------------------------------------------------
@@ -223,6 +277,9 @@ def main(argv: list[str] | None = None) -> int:
         prepare_environment()  # as `relterm` does before importing Textual
         print(json.dumps(asyncio.run(_headless(args.child))))
         return 0
+    if not args.no_tmux and shutil.which("tmux"):
+        bare = bare_textual_in_tmux()
+        print(f"tmux, a one-widget Textual app, start to first frame (ms): {_stats([t * 1000 for t in bare])}")
     for size in args.sizes:
         print(f"== {size} contacts ({database(size).name})")
         figures = headless(size)
