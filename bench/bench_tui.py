@@ -160,7 +160,6 @@ def _tmux(*args: str) -> str:
 
 def in_tmux(contacts: int, runs: int = 5) -> dict:
     db = database(contacts)
-    relterm = None  # run as `python -m relterm` from this tree (see _one_tmux_run)
     config_dir = tempfile.mkdtemp(prefix="relterm-bench-tmux-")
     firsts, loaded, rss = [], [], []
     # An idle session keeps the tmux server alive between runs (killing the last session stops
@@ -169,14 +168,14 @@ def in_tmux(contacts: int, runs: int = 5) -> dict:
     subprocess.run(["tmux", "new-session", "-d", "-s", anchor, "sleep 600"], check=True)
     try:
         for run in range(runs):
-            _one_tmux_run(run, db, relterm, config_dir, contacts, firsts, loaded, rss)
+            _one_tmux_run(run, db, config_dir, firsts, loaded, rss)
     finally:
         _tmux("kill-session", "-t", anchor)
     shutil.rmtree(config_dir, ignore_errors=True)
     return {"first_rows_s": firsts, "all_loaded_s": loaded, "peak_rss_mb": rss}
 
 
-def _one_tmux_run(run, db, relterm, config_dir, contacts, firsts, loaded, rss) -> None:
+def _one_tmux_run(run: int, db: Path, config_dir: str, firsts: list, loaded: list, rss: list) -> None:
     """Launch relterm in a fresh 120x40 tmux session and time it; append to the lists."""
     session = f"relterm-bench-{os.getpid()}-{run}"
     # `python -m relterm` from this source tree (PYTHONPATH), as the `relterm` script would run it.
