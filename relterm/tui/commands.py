@@ -54,7 +54,7 @@ class View:
 
     def command(self) -> Command:
         return Command(
-            f"view-{self.id}", self.key, f"open_view('{self.id}')", self.title, self.help, group="Views",
+            f"view-{self.id}", self.key, f"app.open_view('{self.id}')", self.title, self.help, group="Views",
             footer=True,
         )
 
@@ -71,6 +71,10 @@ def _pretty(key: str) -> str:
 
 # Views added by other modules, one line each (see the module docstring).
 VIEWS: list[View] = []
+VIEWS.append(View("agenda", "A", "Agenda", "Whom to reach out to now: overdue, reviews, names, birthdays.",
+                  "agenda:AgendaScreen"))
+VIEWS.append(View("circles", "C", "Circles", "Who introduced you to whom, with how many each opened up.",
+                  "circles:CirclesScreen"))
 
 
 COMMANDS: list[Command] = [
@@ -87,6 +91,10 @@ COMMANDS: list[Command] = [
     Command("undo", "u", "undo", "Undo archive", "Bring back the contact archived a moment ago."),
     Command("filter", "slash", "focus_filter", "Filter", "Filter the list by name, company, email or tags.",
             group="Navigation", footer=True, key_display="/"),
+    Command("names", "i", "give_names", "Names they gave",
+            "Record names the selected contact gave you (one per line), to contact."),
+    Command("review", "R", "review", "Review relationship",
+            "Review the selected relationship (continue, stop, start) and set how often to review it."),
     Command("clear-filter", "escape", "clear_filter", "Clear filter",
             "Clear the filter and the rung filter and return to the list.", group="Navigation"),
     Command("ladder", "L", "switch_ladder", "Switch ladder", "Show the next ladder (business, customer ...).",

@@ -51,3 +51,11 @@ class LevelChanged(Message):
 @dataclass
 class DataChangedElsewhere(Message):
     """Another process (the CLI, a script) wrote to the database."""
+
+
+@dataclass
+class NamesRecorded(Message):
+    """Someone gave you names: new contacts to contact, and an entry on their timeline."""
+
+    introducer_id: int
+    contact_ids: tuple[int, ...]

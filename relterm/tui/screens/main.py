@@ -32,6 +32,8 @@ from ..modals.confirm import Confirm
 from ..modals.contact_form import ContactDraft, ContactForm
 from ..modals.level_form import LevelForm
 from ..modals.log_form import LogDraft, LogForm
+from ..modals.names_form import NamesDraft, NamesForm
+from ..modals.review_form import ReviewDraft, ReviewForm
 from ..widgets.card import ContactCard
 from ..widgets.contact_list import ContactList
 from ..widgets.pyramid import Pyramid
@@ -50,6 +52,7 @@ class MainScreen(Screen):
         self.ladder_key: str = self.app.config.default_ladder
         self.selected_id: Optional[int] = None
         self.card: Optional[Card] = None
+        self.balance = None  # the give/ask ledger of the contact on the card (relterm.intel.Balance)
         self.last_kind = "note"
         self._undo: Optional[tuple[int, str, float]] = None
         self._loaded_once = False
@@ -216,9 +219,11 @@ class MainScreen(Screen):
                 card = None
             events = self.core.timeline(contact_id, limit=TIMELINE_LIMIT + 1) if card is not None else []
         if not worker.is_cancelled:
-            self.app.call_from_thread(self._detail_loaded, contact_id, card, events)
+            self.app.call_from_thread(self._detail_loaded, contact_id, card, events, balance)
 
-    def _detail_loaded(self, contact_id: int, card: Optional[Card], events: list[TimelineEvent]) -> None:
+    def _detail_loaded(
+        self, contact_id: int, card: Optional[Card], events: list[TimelineEvent], balance: Any = None
+    ) -> None:
         if contact_id != self.selected_id:
             return
         self.card = card
@@ -246,9 +251,10 @@ class MainScreen(Screen):
             level_style = Style(color=color.rich_color, bold=True) if color is not None else None
         self.query_one(ContactCard).show_card(
             card, self.config, self.ladder_key, today(), level_style, self._warning_style(),
-            brief=self.has_class("-compact"),
+            brief=self.has_class("-compact"), balance=self.balance if card is not None else None,
         )
 
+            balance = self.core.intel.balance(contact_id) if card is not None else None
     # Filtering -----------------------------------------------------------------------
 
     @on(Input.Changed, "#filter")
@@ -256,6 +262,7 @@ class MainScreen(Screen):
         started = time.perf_counter()
         self.store.apply(event.value, self.store.rank)
         self._show_rows()
+        self.balance = balance
         now = time.perf_counter()
         self.timings["filter"].append(now - started)
         self.finished["filter"].append(now)
@@ -496,8 +503,24 @@ class MainScreen(Screen):
         while True:
             result = await self.app.push_screen_wait(LogForm(self.config, name, draft=draft))
             if result is None:
-                return
-            ok, event_id = await self._db(self.core.log, contact_id, result.kind, result.note, date=result.date)
+                return None
+            force = False
+            if self.config.kind(result.kind).direction == "ask":
+                ok, warning = await self._db(self.core.ask_warning, contact_id, result.kind)
+                if not ok:
+                    draft = result.draft
+                    continue
+                if warning:
+                    question = Text.assemble((warning, Style(bold=True)), "\n\nLog this ", result.kind, " with ")
+                    question.append(name)
+                    question.append(" anyway? The warning is kept with the entry.")
+                    if not await self.app.push_screen_wait(Confirm(question, yes=f"log the {result.kind}")):
+                        draft = result.draft
+                        continue
+                    force = True
+            ok, event_id = await self._db(
+                self.core.log, contact_id, result.kind, result.note, date=result.date, force=force
+            )
             if not ok:
                 draft = result.draft
                 continue
@@ -554,6 +577,16 @@ class MainScreen(Screen):
         before, after = change
         verb = "Promoted" if before is None or after > before else "Demoted"
         self.notify(f"{verb} {name}: {self.ladder.label(before)} -> {self.ladder.label(after)}", markup=False,
+        await self.run_log(contact_id, name)
+
+    async def run_log(self, contact_id: int, name: str) -> Optional[int]:
+        """The log popup, then the write; the new event's id, or None when nothing was logged.
+
+        Runs inside a flow worker (this screen's or a view's). An ask too early
+        for the contact's level shows the warning and needs a second yes; then it
+        is logged with the warning kept on the event. A no reopens the popup with
+        what was typed.
+        """
                     timeout=3)
         self.post_message(messages.LevelChanged(contact_id, self.ladder_key, before, after))
 
@@ -566,8 +599,106 @@ class MainScreen(Screen):
 
     @work(exit_on_error=False, group="flow")
     async def archive_flow(self, contact_id: int, name: str) -> None:
+            return event_id
+
+    async def run_db(self, function: Callable[..., Any], *args, **kwargs) -> tuple[bool, Any]:
+        """Run a database call in a thread worker for a view; (True, result) or (False, error), reported."""
+        return await self._db(function, *args, **kwargs)
+
+    @work(exit_on_error=False, group="show")
+    async def show_contact(self, contact_id: int) -> None:
+        """Select a contact (a view's enter): the filter is cleared when it hides them."""
+        if self.store.position_of(contact_id) is None:
+            self.action_clear_filter()
+        await self._refresh_contact(contact_id)
+        self.query_one(ContactList).focus()
+
+    def action_give_names(self) -> None:
+        if self._flow_open():
+            return
+        row = self._selected_row()
+        if row is not None:
+            self.names_flow(row.id, row.name)
+
+    @work(exit_on_error=False, group="flow")
+    async def names_flow(self, contact_id: int, name: str) -> None:
+        draft: Optional[NamesDraft] = None
+        while True:
+            result = await self.app.push_screen_wait(NamesForm(name, draft=draft))
+            if result is None:
+                return
+            ok, recorded = await self._db(self.core.intel.introduce_many, contact_id, result.lines, date=result.date)
+            if not ok:
+                draft = result.draft
+                continue
+            new = sum(1 for r in recorded if r.created)
+            known = len(recorded) - new
+            text = f"{name} gave you {len(recorded)} name{'s' if len(recorded) != 1 else ''}: {new} new to contact"
+            text += f", {known} already known." if known else "."
+            self.notify(text, markup=False, timeout=4)
+            self.post_message(messages.NamesRecorded(contact_id, tuple(r.contact_id for r in recorded)))
         question = Text("Archive ")
         question.append(name, Style(bold=True))
+    async def on_names_recorded(self, message: messages.NamesRecorded) -> None:
+        for contact_id in message.contact_ids:
+            await self._refresh_contact(contact_id, select=False)
+        if self.selected_id == message.introducer_id:
+            self.load_detail(message.introducer_id)
+
+    def action_review(self) -> None:
+        if self._flow_open():
+            return
+        row = self._selected_row()
+        if row is not None:
+            self.review_flow(row.id, row.name)
+
+    @work(exit_on_error=False, group="flow")
+    async def review_flow(self, contact_id: int, name: str) -> None:
+        await self.run_review(contact_id, name)
+
+    async def run_review(self, contact_id: int, name: str) -> Optional[int]:
+        """The review popup, then the writes; the review event's id (0: only the schedule changed) or None."""
+        ok, card = await self._db(self.core.card, contact_id)
+        if not ok:
+            return None
+        due = card.review_due.isoformat() if card.review_due else None
+        draft: Optional[ReviewDraft] = None
+        while True:
+            form = ReviewForm(name, current_every=card.review_every_days, review_due=due, draft=draft)
+            result = await self.app.push_screen_wait(form)
+            if result is None:
+                return None
+            ok, value = await self._db(self._save_review, contact_id, result)
+            if not ok:
+                draft = result.draft
+                continue
+            event_id, next_due = value
+            if event_id:
+                text = f"Recorded the review of {name}."
+                text += f" Next review due {next_due.isoformat()}." if next_due else ""
+                self.notify(text, markup=False, timeout=4)
+                self.post_message(messages.InteractionLogged(contact_id, event_id))
+            else:
+                self.notify(f"Reviewing {name} every {result.every} days; the next review is due "
+                            f"{next_due.isoformat()}." if next_due else f"Stopped the reviews of {name}.",
+                            markup=False, timeout=4)
+                self.post_message(messages.ContactEdited(contact_id))
+            return event_id
+
+    def _save_review(self, contact_id: int, result) -> tuple[int, Any]:
+        """Schedule (when the popup changed it) and record the answers, in one transaction."""
+        from ... import store
+
+        with store.write():
+            next_due = None
+            if result.every is not None:
+                next_due = self.core.intel.schedule_review(contact_id, result.every)
+            if not result.answered:
+                return 0, next_due
+            return self.core.intel.record_review(
+                contact_id, keep=result.keep, stop=result.stop, start=result.start, date=result.date
+            )
+
         question.append("?\nThey leave the list; their timeline is kept and `relterm restore` brings them back.")
         if not await self.app.push_screen_wait(Confirm(question, yes="archive")):
             return

@@ -37,6 +37,7 @@ class ContactCard(Static, can_focus=True):
         level_style: Optional[Style] = None,
         warning_style: Optional[Style] = None,
         brief: bool = False,
+        balance=None,  # relterm.intel.Balance, loaded with the card
     ) -> None:
         if card is None:
             self.update(Text("No contact selected. a adds one.", style="dim"), layout=False)
@@ -83,6 +84,10 @@ class ContactCard(Static, can_focus=True):
             when = "today" if days == 0 else (f"in {days}d" if days > 0 else f"{-days}d overdue")
             self._field(text, "Keep in touch", f"{due.isoformat()} ({when}, every {cadence}d)",
                         warning_style if days < 0 else None)
+        if balance is not None and (balance.given or balance.received or balance.asks):
+            ledger = f"gave {balance.given} · received {balance.received} · asked {balance.asks}"
+            self._field(text, "Give/ask", f"{ledger} (net {balance.net:+d})",
+                        warning_style if balance.net < 0 else None)
         if card.archived_at is not None:
             self._field(text, "Archived", card.archived_at.date().isoformat())
         if card.notes:
