@@ -19,6 +19,7 @@ import datetime as dt
 import io
 import json
 import re
+import sys
 from pathlib import Path
 from typing import Iterable, Iterator, Optional
 
@@ -107,24 +108,26 @@ def read_csv(path: Path, kind: str) -> Iterator[Record | BadRecord]:
     if found != kind and not (kind == GOOGLE and found == GOOGLE):
         raise InputError(f"{path}: this looks like a {found} file, not {kind}; try --format {found}")
     if kind == GOOGLE:
-        plan = _numbered_plan(header)
-        convert = lambda cells, where: _google(cells, where, plan)  # noqa: E731
+        google = _GooglePlan(header)
     else:
         convert = {LINKEDIN: _linkedin, RELTERM: _relterm}[kind]
     name = Path(path).name
+    width = len(header)
     for line, row in rows:
         where = f"{name}: line {line}"
         if row and row[0] == "\x00csv-error":
             yield BadRecord(where, f"cannot read the row: {row[1]}")
             continue
-        if not any(cell.strip() for cell in row):
+        if not "".join(row).strip():
             continue
-        if len(row) > len(header) and any(cell.strip() for cell in row[len(header):]):
-            yield BadRecord(where, f"{len(row)} cells where the header has {len(header)} columns")
+        if len(row) > width and any(cell.strip() for cell in row[width:]):
+            yield BadRecord(where, f"{len(row)} cells where the header has {width} columns")
             continue
-        cells = dict(zip(header, row))
         try:
-            record = convert(cells, where)
+            if kind == GOOGLE:
+                record = _google(google.cells(row), where, google, len(row))
+            else:
+                record = convert(dict(zip(header, row)), where)
         except (ValueError, KeyError) as exc:
             yield BadRecord(where, str(exc))
             continue
@@ -152,41 +155,92 @@ def _google_label(value: str) -> str:
 
 
 _ADDRESS_PARTS = ("PO Box", "Street", "Extended Address", "City", "Region", "Postal Code", "Country")
+# Numbered groups kept as details: group -> (detail kind, label when the file gives none).
+_GROUP_DETAIL = {"Address": ("address", ""), "Website": ("url", ""), "Relation": ("related", "")}
 
 
-def _numbered_plan(header: list[str]) -> list[tuple[str, dict[str, str]]]:
-    """For each numbered group ("E-mail 2", "Address 1"...), in order: (group, part -> column).
-    Worked out once per file, so a row only looks up the cells it needs."""
-    groups: dict[tuple[str, str], dict[str, str]] = {}
-    for column in header:
-        match = _NUMBERED.match(column)
-        if match:
-            groups.setdefault((match.group(1), match.group(2)), {})[match.group(3)] = column
-    ordered = sorted(groups.items(), key=lambda item: (item[0][0], int(item[0][1])))
-    return [(group, parts) for (group, _), parts in ordered]
+class _GooglePlan:
+    """Where each column a Google row is read from sits, worked out once per file.
+
+    A row becomes a list of cells by column position (see :meth:`cells`); every
+    column the reader asks for is an index into it. A column the header lacks
+    points at an empty cell kept at the end, so a short row, a missing column
+    and an empty cell all read as "". A name the header gives twice reads the
+    last such column the row reaches, as a dict built from the row would.
+    """
+
+    def __init__(self, header: list[str]):
+        self.names = list(dict.fromkeys(header))
+        self.width = len(header)
+        self.duplicates = len(self.names) != len(header)
+        self.missing = len(self.names)  # the index of the empty cell after the row's cells
+        self.index = {name: i for i, name in enumerate(self.names)}
+        self.header = header
+        col = self.col
+        # The legacy export is told by its columns; a row too short to reach them reads as the current one.
+        self.legacy_from = min((header.index(c) for c in ("Given Name", "Group Membership") if c in self.index),
+                               default=sys.maxsize)
+        self.unnamed = col("")  # what a group lacking its "Value" (or "Name") part reads
+        self.name_parts = tuple(col(c) for c in ("Name Prefix", "First Name", "Middle Name", "Last Name",
+                                                 "Name Suffix"))
+        self.legacy_parts = tuple(col(c) for c in ("Given Name", "Additional Name", "Family Name"))
+        self.name, self.file_as, self.nickname = col("Name"), col("File As"), col("Nickname")
+        self.company, self.title = col("Organization Name"), col("Organization Title")
+        self.birthday, self.notes = col("Birthday"), col("Notes")
+        self.labels, self.membership = col("Labels"), col("Group Membership")
+        # For each numbered group ("E-mail 2", "Address 1"...), in order: (group, part -> cell index).
+        groups: dict[tuple[str, str], dict[str, int]] = {}
+        for column in header:
+            match = _NUMBERED.match(column)
+            if match:
+                groups.setdefault((match.group(1), match.group(2)), {})[match.group(3)] = col(column)
+        ordered = sorted(groups.items(), key=lambda item: (item[0][0], int(item[0][1])))
+        # Each group as (what it is, where its value, label and parts are, the detail kind, the default label).
+        self.groups = []
+        for (group, _), parts in ordered:
+            label = parts.get("Label", parts.get("Type"))
+            address = tuple((part, parts[part]) for part in _ADDRESS_PARTS if part in parts)
+            kind, default = _GROUP_DETAIL.get(group, ("other", group.lower()))
+            self.groups.append((group, parts, parts.get("Value", self.unnamed), label, address,
+                                parts.get("Formatted"), kind, default))
+        self.label_cache: dict[str, str] = {}
+
+    def col(self, name: str) -> int:
+        return self.index.get(name, self.missing)
+
+    def cells(self, row: list[str]) -> list[str]:
+        """The row as cells by index, with the empty cell at the end."""
+        if self.duplicates:
+            by_name = dict(zip(self.header, row))
+            return [by_name.get(name, "") for name in self.names] + [""]
+        width = self.width
+        if len(row) == width:
+            row.append("")
+            return row
+        if len(row) > width:
+            return row[:width] + [""]
+        return row + [""] * (width + 1 - len(row))
 
 
-def _google(cells: dict, where: str, plan: list) -> Record:
+def _google(cells: list[str], where: str, plan: _GooglePlan, length: int) -> Record:
+    """A record from ``cells`` (see :meth:`_GooglePlan.cells`) of a row ``length`` cells long."""
     record = Record(where=where)
 
-    def get(key: str) -> str:
-        value = cells.get(key)
-        return value.strip() if value else ""
-
-    if "Given Name" in cells or "Group Membership" in cells:  # the legacy export
-        name = get("Name") or " ".join(p for p in (get("Given Name"), get("Additional Name"), get("Family Name")) if p)
+    if length > plan.legacy_from:  # the legacy export
+        name = cells[plan.name].strip() or " ".join(
+            p for p in (cells[i].strip() for i in plan.legacy_parts) if p)
     else:
-        name = " ".join(p for p in (get("Name Prefix"), get("First Name"), get("Middle Name"), get("Last Name"),
-                                    get("Name Suffix")) if p)
-        name = name or get("File As")
-    nickname = get("Nickname")
-    company = get("Organization Name")
-    title = get("Organization Title")
-    for group, parts in plan:
+        name = " ".join(p for p in (cells[i].strip() for i in plan.name_parts) if p)
+        name = name or cells[plan.file_as].strip()
+    nickname = cells[plan.nickname].strip()
+    company = cells[plan.company].strip()
+    title = cells[plan.title].strip()
+    labels = plan.label_cache
+    for group, parts, value_at, label_at, address, formatted_at, kind, default in plan.groups:
         if group == "Address":
-            formatted = get(parts["Formatted"]) if "Formatted" in parts else ""
+            formatted = cells[formatted_at].strip() if formatted_at is not None else ""
             if not formatted:
-                got = {part: get(parts[part]) for part in _ADDRESS_PARTS if part in parts}
+                got = {part: cells[i].strip() for part, i in address}
                 town = " ".join(p for p in (got.get("City"), got.get("Region"), got.get("Postal Code")) if p)
                 formatted = "\n".join(p for p in (got.get("PO Box"), got.get("Street"), got.get("Extended Address"),
                                                   town, got.get("Country")) if p)
@@ -194,28 +248,35 @@ def _google(cells: dict, where: str, plan: list) -> Record:
                 continue
             values = _split_multi(formatted)
         elif group == "Organization":
-            company = company or get(parts.get("Name", ""))
-            title = title or get(parts.get("Title", ""))
+            company = company or cells[parts.get("Name", plan.unnamed)].strip()
+            title = title or cells[parts.get("Title", plan.unnamed)].strip()
             continue
         else:
-            value = cells.get(parts.get("Value", ""))
+            value = cells[value_at]
             if not value:
                 continue
-            values = _split_multi(value)
-        column = parts.get("Label") or parts.get("Type")
-        label = _google_label(cells.get(column) or "") if column else ""
+            if _MULTI in value:
+                values = _split_multi(value)
+            else:
+                value = value.strip()
+                if not value:
+                    continue
+                values = (value,)
+        if label_at is None:
+            label = ""
+        else:
+            raw = cells[label_at]
+            label = labels.get(raw)
+            if label is None:
+                label = _google_label(raw)
+                if len(labels) < 1000:
+                    labels[raw] = label
         if group == "E-mail":
             record.emails += [(label, v) for v in values]
         elif group == "Phone":
             record.phones += [(label, v) for v in values]
-        elif group == "Address":
-            record.details += [("address", label, v) for v in values]
-        elif group == "Website":
-            record.details += [("url", label, v) for v in values]
-        elif group == "Relation":
-            record.details += [("related", label, v) for v in values]
-        else:  # Event, Custom Field, IM
-            record.details += [("other", label or group.lower(), v) for v in values]
+        else:
+            record.details += [(kind, label or default, v) for v in values]
     if company:
         record.fields["company"] = company
     if title:
@@ -223,12 +284,13 @@ def _google(cells: dict, where: str, plan: list) -> Record:
     if nickname:
         record.details.append(("other", "nickname", nickname))
     record.name = name or nickname or company or (record.emails[0][1] if record.emails else "")
-    birthday = get("Birthday")
+    birthday = cells[plan.birthday].strip()
     if birthday:
         record.fields["birthday"] = birthday  # checked by the importer, like every birthday
-    if cells.get("Notes", "").strip():
-        record.fields["notes"] = cells["Notes"]
-    labels = get("Labels") or get("Group Membership")
+    notes = cells[plan.notes]
+    if notes.strip():
+        record.fields["notes"] = notes
+    labels = cells[plan.labels].strip() or cells[plan.membership].strip()
     for label in _split_multi(labels):
         if label.lower() in ("* mycontacts", "* other contacts"):
             continue

@@ -10,7 +10,8 @@ the transaction is rolled back and the database is as it was.
 from __future__ import annotations
 
 import datetime as dt
-import uuid
+import operator
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable, Iterator, Optional
@@ -140,14 +141,16 @@ def _db(value):
     return value
 
 
-def _line(value: str) -> str:
-    """``clean_line``, skipped for text it would only strip (the common case; same result)."""
-    return value.strip() if value.isprintable() and "  " not in value else clean_line(value)
-
-
-def _text(value: str) -> str:
-    """``clean_text``, skipped for text it would only strip (same result)."""
-    return value.strip() if value.isprintable() else clean_text(value)
+def _fresh_uids() -> Iterator[str]:
+    """Random (version 4) UUIDs as ``str(uuid.uuid4())`` writes them, from one ``os.urandom`` call per thousand."""
+    while True:
+        data = bytearray(os.urandom(16 * 1024))
+        for start in range(0, len(data), 16):
+            raw = data[start:start + 16]
+            raw[6] = raw[6] & 0x0F | 0x40  # version 4
+            raw[8] = raw[8] & 0x3F | 0x80  # RFC 4122 variant
+            h = raw.hex()
+            yield f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}"
 
 
 def _empty(value) -> bool:
@@ -183,6 +186,7 @@ class Importer:
         self.defaults = {f.name: _db(f.default) for f in Contact._meta.sorted_fields if not callable(f.default)}
         self.callable_defaults = {f.name: f.default for f in Contact._meta.sorted_fields if callable(f.default)}
         self.columns = [f for f in Contact._meta.sorted_fields]
+        self.fresh_uids = _fresh_uids()
         self.intros: list[tuple[int, str, str]] = []
         self.batch_new: list[_Prepared] = []
         self.batch_merges: dict[int, list[_Prepared]] = {}
@@ -225,14 +229,14 @@ class Importer:
         # The primary email and phone are one-line fields; further ones are details, kept as add_contact keeps them.
         emails = []
         for index, (label, value) in enumerate(record.emails):
-            value = _line(value) if index == 0 and record.email_primary else _text(value)
+            value = clean_line(value) if index == 0 and record.email_primary else clean_text(value)
             if value and value.lower() not in (e.lower() for _, e in emails):
-                emails.append((_line(label), value))
+                emails.append((clean_line(label), value))
         phones = []
         for index, (label, value) in enumerate(record.phones):
-            value = _line(value) if index == 0 and record.phone_primary else _text(value)
+            value = clean_line(value) if index == 0 and record.phone_primary else clean_text(value)
             if value and value not in (p for _, p in phones):
-                phones.append((_line(label), value))
+                phones.append((clean_line(label), value))
         if not record.email_primary:
             emails.insert(0, ("", ""))
         if not record.phone_primary:
@@ -250,11 +254,11 @@ class Importer:
         details += [("phone", label, value) for label, value in phones[1:]]
         seen = set()
         for kind, label, value in record.details:
-            value = _text(value)
+            value = clean_text(value)
             key = (kind, value.lower() if kind == "email" else value)
             if value and key not in seen:
                 seen.add(key)
-                details.append((kind, _line(label), value))
+                details.append((kind, clean_line(label), value))
         ranks: dict[str, int] = {}
         for ladder, rank in record.ranks.items():
             if ladder not in self.config.ladders:
@@ -280,9 +284,13 @@ class Importer:
     def _clean(self, raw: dict, where: str) -> dict:
         """The core's checks (``Core.clean_fields``) for known fields; typed coercion for newer columns."""
         known, generic = {}, {}
+        typed, core_fields = self.typed, self._CORE_FIELDS
         for key, value in raw.items():
-            (generic if key == "uid" or not self._core_knows(key) else known)[key] = self._coerce(key, value, where)
-        known = {k: v for k, v in known.items() if v is not _BAD}
+            if key in typed:
+                value = self._coerce(key, value, where)
+                if value is _BAD:
+                    continue
+            (known if key in core_fields else generic)[key] = value
         try:
             values = self.core.clean_fields(known)
         except InputError:
@@ -296,17 +304,13 @@ class Importer:
                         raise
                     self.summary.warnings.append(f"{where}: {key} left out: {exc}")
         for key, value in generic.items():
-            if value is _BAD:
-                continue
             values[key] = clean_line(value) if isinstance(value, str) and key == "uid" else (
                 clean_text(value) if isinstance(value, str) else value)
         return values
 
+    # Fields ``Core.clean_fields`` checks ("uid" is not one of them).
     _CORE_FIELDS = {"name", "company", "title", "email", "phone", "sphere", "notes", "birthday", "tags",
                     "cadence_days", "review_every_days", "to_contact", "review_due", "snoozed_until"}
-
-    def _core_knows(self, key: str) -> bool:
-        return key in self._CORE_FIELDS
 
     def _coerce(self, key: str, value, where: str):
         column = self.typed.get(key)
@@ -378,7 +382,7 @@ class Importer:
         item.cid = cid
         values = item.values
         if not values.get("uid") or values["uid"] in self.by_uid:
-            values["uid"] = str(uuid.uuid4())
+            values["uid"] = next(self.fresh_uids)
         self._remember(cid, item)
         self.pending[cid] = item
         self.batch_new.append(item)
@@ -473,41 +477,50 @@ class Importer:
 
     def _insert_new(self, db, items: list[_Prepared]) -> None:
         cursor = db.cursor()
-        columns = [f for f in self.columns]
+        columns = self.columns
         names = ", ".join(f'"{f.column_name}"' for f in columns)
         marks = ", ".join("?" for _ in columns)
         rows = []
         levels, details, events = [], [], []
         reason = f"imported from {self.source_name}" if self.source_name else "imported"
-        keys = [f.name for f in columns]
+        row_of = operator.itemgetter(*(f.name for f in columns))
         now = str(self.now)
+        today = self.today.isoformat()
         defaults = self.defaults
-        typed = set(self.typed)
+        typed = tuple(self.typed)
+        callable_defaults = self.callable_defaults.items()
+        sphere_default = self.config.sphere_default
+        default_key, default_rank = self.default_key, self.default_ladder.default_rank
+        kind_of = self.config.kind
         for item in items:
             values = item.values
-            values.setdefault("sphere", self.config.sphere_default)
-            last = max((e[0] for e in item.events), default=None)
-            values["id"] = item.cid
+            cid = item.cid
+            values.setdefault("sphere", sphere_default)
+            values["id"] = cid
             values["created_at"] = values["updated_at"] = now
-            values["last_interaction"] = _db(last)
-            for key, make in self.callable_defaults.items():
+            values["last_interaction"] = _db(max(e[0] for e in item.events)) if item.events else None
+            for key, make in callable_defaults:
                 if key not in values:
                     values[key] = make()
-            rows.append([(_db(values[key]) if key in typed else values[key]) if key in values else defaults[key]
-                         for key in keys])
-            ranks = dict(item.ranks)
-            ranks.setdefault(self.default_key, self.default_ladder.default_rank)
+            row = {**defaults, **values}
+            for key in typed:
+                if key in values:
+                    row[key] = _db(row[key])
+            rows.append(row_of(row))
+            ranks = item.ranks
+            if default_key not in ranks:
+                ranks = {**ranks, default_key: default_rank}
             for ladder, rank in ranks.items():
-                levels.append((item.cid, ladder, rank))
-                events.append((item.cid, self.today.isoformat(), LEVEL_CHANGE, "", ladder, None, rank, reason, None,
-                               str(self.now)))
-            for position, (kind, label, value) in enumerate(item.details):
-                details.append((item.cid, kind, label, value, position))
+                levels.append((cid, ladder, rank))
+                events.append((cid, today, LEVEL_CHANGE, "", ladder, None, rank, reason, None, now))
+            position = 0
+            for kind, label, value in item.details:
+                details.append((cid, kind, label, value, position))
+                position += 1
             for date, kind, summary in item.events:
-                events.append((item.cid, _db(date), kind, summary, None, None, None, None,
-                               self.config.kind(kind).direction, str(self.now)))
+                events.append((cid, _db(date), kind, summary, None, None, None, None, kind_of(kind).direction, now))
             if item.introduced_by:
-                self.intros.append((item.cid, item.introduced_by, item.where))
+                self.intros.append((cid, item.introduced_by, item.where))
         cursor.executemany(f'INSERT INTO contact ({names}) VALUES ({marks})', rows)
         _insert_many(cursor, ContactLevel, ("contact", "ladder", "rank"), levels)
         _insert_many(cursor, ContactDetail, ("contact", "kind", "label", "value", "position"), details)
