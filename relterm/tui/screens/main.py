@@ -218,6 +218,7 @@ class MainScreen(Screen):
             except RelTermError:
                 card = None
             events = self.core.timeline(contact_id, limit=TIMELINE_LIMIT + 1) if card is not None else []
+            balance = self.core.intel.balance(contact_id) if card is not None else None
         if not worker.is_cancelled:
             self.app.call_from_thread(self._detail_loaded, contact_id, card, events, balance)
 
@@ -227,6 +228,7 @@ class MainScreen(Screen):
         if contact_id != self.selected_id:
             return
         self.card = card
+        self.balance = balance
         self._show_card()
         self.query_one(Timeline).show_events(
             events[:TIMELINE_LIMIT], self.core.event_text, more=len(events) > TIMELINE_LIMIT,
@@ -254,7 +256,6 @@ class MainScreen(Screen):
             brief=self.has_class("-compact"), balance=self.balance if card is not None else None,
         )
 
-            balance = self.core.intel.balance(contact_id) if card is not None else None
     # Filtering -----------------------------------------------------------------------
 
     @on(Input.Changed, "#filter")
@@ -262,7 +263,6 @@ class MainScreen(Screen):
         started = time.perf_counter()
         self.store.apply(event.value, self.store.rank)
         self._show_rows()
-        self.balance = balance
         now = time.perf_counter()
         self.timings["filter"].append(now - started)
         self.finished["filter"].append(now)
@@ -499,6 +499,16 @@ class MainScreen(Screen):
 
     @work(exit_on_error=False, group="flow")
     async def log_flow(self, contact_id: int, name: str) -> None:
+        await self.run_log(contact_id, name)
+
+    async def run_log(self, contact_id: int, name: str) -> Optional[int]:
+        """The log popup, then the write; the new event's id, or None when nothing was logged.
+
+        Runs inside a flow worker (this screen's or a view's). An ask too early
+        for the contact's level shows the warning and needs a second yes; then it
+        is logged with the warning kept on the event. A no reopens the popup with
+        what was typed.
+        """
         draft = LogDraft(kind=self.last_kind)
         while True:
             result = await self.app.push_screen_wait(LogForm(self.config, name, draft=draft))
@@ -527,78 +537,6 @@ class MainScreen(Screen):
             self.last_kind = result.kind
             self.notify(f"Logged {result.kind} with {name} on {result.date.isoformat()}.", markup=False, timeout=3)
             self.post_message(messages.InteractionLogged(contact_id, event_id))
-            return
-
-    def action_promote(self) -> None:
-        self._step(1)
-
-    def action_demote(self) -> None:
-        self._step(-1)
-
-    def _step(self, step: int) -> None:
-        if self._flow_open():
-            return
-        row = self._selected_row()
-        if row is None:
-            return
-        ladder = self.ladder
-        if row.rank is None:
-            if step < 0:
-                self.notify(f"{row.name} is not on the {self.ladder_key} ladder.", severity="warning", markup=False)
-                return
-            target = ladder.default_rank
-        else:
-            target = ladder.next_rank(row.rank, step)
-        if target is None:
-            edge = "top" if step > 0 else "bottom"
-            self.notify(f"{row.name} is on the {edge} rung ({ladder.label(row.rank)}).", severity="warning",
-                        markup=False)
-            return
-        self.level_flow(row.id, row.name, row.rank, target)
-
-    def action_move_level(self) -> None:
-        if self._flow_open():
-            return
-        row = self._selected_row()
-        if row is not None:
-            self.level_flow(row.id, row.name, row.rank, None)
-
-    @work(exit_on_error=False, group="flow")
-    async def level_flow(self, contact_id: int, name: str, current: Optional[int], target: Optional[int]) -> None:
-        form = LevelForm(self.ladder, self.ladder_key, name, current, target)
-        result = await self.app.push_screen_wait(form)
-        if result is None:
-            return
-        ok, change = await self._db(
-            self.core.change_level, contact_id, ladder=self.ladder_key, to=result.rank, reason=result.reason
-        )
-        if not ok:
-            return
-        before, after = change
-        verb = "Promoted" if before is None or after > before else "Demoted"
-        self.notify(f"{verb} {name}: {self.ladder.label(before)} -> {self.ladder.label(after)}", markup=False,
-        await self.run_log(contact_id, name)
-
-    async def run_log(self, contact_id: int, name: str) -> Optional[int]:
-        """The log popup, then the write; the new event's id, or None when nothing was logged.
-
-        Runs inside a flow worker (this screen's or a view's). An ask too early
-        for the contact's level shows the warning and needs a second yes; then it
-        is logged with the warning kept on the event. A no reopens the popup with
-        what was typed.
-        """
-                    timeout=3)
-        self.post_message(messages.LevelChanged(contact_id, self.ladder_key, before, after))
-
-    def action_archive(self) -> None:
-        if self._flow_open():
-            return
-        row = self._selected_row()
-        if row is not None:
-            self.archive_flow(row.id, row.name)
-
-    @work(exit_on_error=False, group="flow")
-    async def archive_flow(self, contact_id: int, name: str) -> None:
             return event_id
 
     async def run_db(self, function: Callable[..., Any], *args, **kwargs) -> tuple[bool, Any]:
@@ -637,8 +575,8 @@ class MainScreen(Screen):
             text += f", {known} already known." if known else "."
             self.notify(text, markup=False, timeout=4)
             self.post_message(messages.NamesRecorded(contact_id, tuple(r.contact_id for r in recorded)))
-        question = Text("Archive ")
-        question.append(name, Style(bold=True))
+            return
+
     async def on_names_recorded(self, message: messages.NamesRecorded) -> None:
         for contact_id in message.contact_ids:
             await self._refresh_contact(contact_id, select=False)
@@ -699,6 +637,68 @@ class MainScreen(Screen):
                 contact_id, keep=result.keep, stop=result.stop, start=result.start, date=result.date
             )
 
+    def action_promote(self) -> None:
+        self._step(1)
+
+    def action_demote(self) -> None:
+        self._step(-1)
+
+    def _step(self, step: int) -> None:
+        if self._flow_open():
+            return
+        row = self._selected_row()
+        if row is None:
+            return
+        ladder = self.ladder
+        if row.rank is None:
+            if step < 0:
+                self.notify(f"{row.name} is not on the {self.ladder_key} ladder.", severity="warning", markup=False)
+                return
+            target = ladder.default_rank
+        else:
+            target = ladder.next_rank(row.rank, step)
+        if target is None:
+            edge = "top" if step > 0 else "bottom"
+            self.notify(f"{row.name} is on the {edge} rung ({ladder.label(row.rank)}).", severity="warning",
+                        markup=False)
+            return
+        self.level_flow(row.id, row.name, row.rank, target)
+
+    def action_move_level(self) -> None:
+        if self._flow_open():
+            return
+        row = self._selected_row()
+        if row is not None:
+            self.level_flow(row.id, row.name, row.rank, None)
+
+    @work(exit_on_error=False, group="flow")
+    async def level_flow(self, contact_id: int, name: str, current: Optional[int], target: Optional[int]) -> None:
+        form = LevelForm(self.ladder, self.ladder_key, name, current, target)
+        result = await self.app.push_screen_wait(form)
+        if result is None:
+            return
+        ok, change = await self._db(
+            self.core.change_level, contact_id, ladder=self.ladder_key, to=result.rank, reason=result.reason
+        )
+        if not ok:
+            return
+        before, after = change
+        verb = "Promoted" if before is None or after > before else "Demoted"
+        self.notify(f"{verb} {name}: {self.ladder.label(before)} -> {self.ladder.label(after)}", markup=False,
+                    timeout=3)
+        self.post_message(messages.LevelChanged(contact_id, self.ladder_key, before, after))
+
+    def action_archive(self) -> None:
+        if self._flow_open():
+            return
+        row = self._selected_row()
+        if row is not None:
+            self.archive_flow(row.id, row.name)
+
+    @work(exit_on_error=False, group="flow")
+    async def archive_flow(self, contact_id: int, name: str) -> None:
+        question = Text("Archive ")
+        question.append(name, Style(bold=True))
         question.append("?\nThey leave the list; their timeline is kept and `relterm restore` brings them back.")
         if not await self.app.push_screen_wait(Confirm(question, yes="archive")):
             return
