@@ -131,20 +131,18 @@ class CirclesScreen(Screen):
         box.border_title = (
             f"Circles of influence · {len(roots)} first contacts · {introduced} people reached through introductions"
         )
+        hint = self.query_one("#circles-hint", Static)
         if not roots:
-            tree.root.add_leaf(Text("No contacts yet. a on the main screen adds one.", Style(dim=True)))
+            hint.update(Text("No contacts yet: a on the main screen adds one. escape: back"))
             return
         if not openers:
-            tree.root.add_leaf(Text(
-                "Nobody has introduced you to anyone yet: i on a contact records names they gave you.",
-                Style(dim=True),
-            ))
+            hint.update(Text("Nobody has introduced you to anyone yet: i on a contact records names they gave you."))
         self._add_batch(tree.root, openers, 0)
         if loners:
             label = Text(f"Met directly, no introductions yet ({len(loners)})", Style(dim=True))
             group = tree.root.add(label, data=_Pending(loners, 0), expand=False)
             group.allow_expand = True
-        tree.move_cursor(tree.root.children[0] if tree.root.children else None)
+        tree.cursor_line = 0
 
     def _label(self, node: IntroNode) -> Text:
         label = Text(no_wrap=True, overflow="ellipsis")
