@@ -4,6 +4,11 @@ Rows are ``relterm.domain.ContactRow`` (slotted, frozen). Each row has a
 lower-case "haystack" (name, company, email and tags) so a keystroke in the
 filter is one substring test per row, in C; when the new filter text extends
 the previous one only the previous matches are searched again.
+
+Rows stay in name order. The health marker (on track / due / overdue) and
+the suggestion marker of each contact are kept by contact id, filled in by the
+row-loading worker; sorting by urgency walks the rows in a precomputed order
+(most days overdue first) instead of moving them.
 """
 
 from __future__ import annotations
@@ -17,6 +22,25 @@ from typing import Optional, Sequence
 
 from ..config import Ladder
 from ..domain import ContactRow
+
+# Health states (relterm.intel.model) and suggestion actions, as the list shows them.
+HEALTH_OVERDUE, HEALTH_DUE, HEALTH_OK = "overdue", "due", "ok"
+NO_URGENCY = 1 << 40  # urgency key of a contact without a cadence: after everyone else
+
+
+def urgency_keys(health: dict) -> tuple[dict[int, str], dict[int, int]]:
+    """From ``core.intel.health()``: contact id -> state, and id -> sort key (most days over first).
+
+    Run in the row-loading worker: one pass over the Health values, so the UI
+    thread only looks markers up while drawing the visible lines.
+    """
+    states: dict[int, str] = {}
+    keys: dict[int, int] = {}
+    for cid, item in health.items():
+        states[cid] = item.state
+        over = item.days_over
+        keys[cid] = NO_URGENCY if over is None else -over
+    return states, keys
 
 
 def haystack(row: ContactRow) -> str:
@@ -58,21 +82,54 @@ class ContactStore:
     complete: bool = True  # False while only the first screenful is loaded
     text: str = ""
     rank: Optional[int] = None
+    sphere: Optional[str] = None  # the matrix view filters to one sphere
     indices: Sequence[int] = field(default_factory=lambda: range(0))
+    health: dict[int, str] = field(default_factory=dict)  # contact id -> "ok" | "due" | "overdue" | "none"
+    urgency: dict[int, int] = field(default_factory=dict)  # contact id -> sort key, lower is more urgent
+    suggested: dict = field(default_factory=dict)  # contact id -> relterm.intel.Suggestion (promote / demote)
+    by_urgency: bool = False
+    _order: Optional[list[int]] = None  # row indices, most urgent first (built when first needed)
 
     def load(self, rows: list[ContactRow], hays: Optional[list[str]] = None, *, complete: bool = True) -> None:
         self.rows = rows
         self.hays = hays if hays is not None else [haystack(r) for r in rows]
         self.complete = complete
         self._base_text = None
+        self._order = None
         self.apply(self.text, self.rank, force=True)
 
     _base_text: Optional[str] = None
+
+    # Markers and the urgency order ------------------------------------------------------
+
+    def set_health(self, states: dict[int, str], keys: dict[int, int], *, replace: bool = True) -> None:
+        """Health markers and urgency keys (from :func:`urgency_keys`); ``replace=False`` updates some."""
+        if replace:
+            self.health, self.urgency = states, keys
+        else:
+            self.health.update(states)
+            self.urgency.update(keys)
+        self._order = None
+        if self.by_urgency:
+            self.apply(self.text, self.rank, force=True)
+
+    def set_sort(self, by_urgency: bool) -> None:
+        self.by_urgency = by_urgency
+        self.apply(self.text, self.rank, force=True)
+
+    def order(self) -> list[int]:
+        """Row indices, most urgent first; equally urgent rows keep the name order."""
+        if self._order is None or len(self._order) != len(self.rows):
+            urgency = self.urgency
+            keys = [urgency.get(row.id, NO_URGENCY) for row in self.rows]
+            self._order = sorted(range(len(keys)), key=keys.__getitem__)
+        return self._order
 
     def apply(self, text: str, rank: Optional[int], *, force: bool = False) -> Sequence[int]:
         """Filter by words (all must occur) and by rank; return the matching indices."""
         text = text.strip().lower()
         words = text.split()
+        sphere = self.sphere
         narrowing = (
             not force
             and rank == self.rank
@@ -81,16 +138,19 @@ class ContactStore:
             and len(text.split()) >= len(self._base_text.split())
         )
         self.text, self.rank = text, rank
-        if not words and rank is None:
-            self.indices = range(len(self.rows))
+        everyone: Sequence[int] = self.order() if self.by_urgency else range(len(self.rows))
+        if not words and rank is None and sphere is None:
+            self.indices = everyone
             self._base_text = text
             return self.indices
         if narrowing and len(self.indices) > len(self.rows) // 4:
             narrowing = False  # a scan of every haystack runs faster than picking most of them out
-        base: Sequence[int] = self.indices if narrowing else range(len(self.rows))
+        base: Sequence[int] = self.indices if narrowing else everyone
         hays, rows = self.hays, self.rows
         if rank is not None and not narrowing:
             base = [i for i in base if rows[i].rank == rank]
+        if sphere is not None and not narrowing:
+            base = [i for i in base if rows[i].sphere == sphere]
         for word in words:
             # The loop runs in C: substring tests over the haystacks, then pick the matching indices.
             if isinstance(base, range) and len(base) == len(hays):
@@ -114,6 +174,12 @@ class ContactStore:
         if index is None:
             index = self._index_of(contact_id)
             if index is None:
+                return None
+        if self.by_urgency:
+            # Not ascending: a scan, in C.
+            try:
+                return self.indices.index(index)
+            except ValueError:
                 return None
         position = bisect.bisect_left(self.indices, index)
         if position < len(self.indices) and self.indices[position] == index:
@@ -144,6 +210,7 @@ class ContactStore:
         position = bisect.bisect_left(keys, (sort_key(row.name), row.id))
         self.rows.insert(position, row)
         self.hays.insert(position, haystack(row))
+        self._order = None
         self.apply(self.text, self.rank, force=True)
 
     def remove(self, contact_id: int) -> None:
@@ -151,6 +218,7 @@ class ContactStore:
         if old is not None:
             del self.rows[old]
             del self.hays[old]
+        self._order = None
         self.apply(self.text, self.rank, force=True)
 
     def names(self) -> list[str]:

@@ -1,14 +1,22 @@
-"""Promote, demote or move a contact to any rung, with a reason."""
+"""Promote, demote or move a contact to any rung, with a reason.
+
+The popup also shows the evidence for the move: the criteria of the next
+rung's ``promote_when`` with what the contact has against each, loaded by a
+thread worker (``evidence`` is a callable the screen passes in), and any
+promotion or demotion relterm suggests. Nothing moves until the user saves.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Optional
+from typing import Callable, Optional
 
+from rich.style import Style
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
+from textual.worker import Worker, WorkerState
 
 from ...config import Ladder
 from .base import FormModal
@@ -34,17 +42,33 @@ class LevelForm(FormModal[LevelResult]):
         margin-bottom: 1;
         width: 1fr;
     }
+    LevelForm #evidence {
+        width: 1fr;
+        height: auto;
+        margin-bottom: 1;
+    }
     """
 
     def __init__(
-        self, ladder: Ladder, ladder_key: str, contact_name: str, current: Optional[int], target: Optional[int] = None
+        self,
+        ladder: Ladder,
+        ladder_key: str,
+        contact_name: str,
+        current: Optional[int],
+        target: Optional[int] = None,
+        *,
+        evidence: Optional[Callable[[], object]] = None,
+        suggestion: object = None,
     ) -> None:
+        """``evidence()`` returns a ``relterm.intel.Evidence`` (run in a thread); ``suggestion`` a ``Suggestion``."""
         super().__init__()
         self.ladder = ladder
         self.ladder_key = ladder_key
         self.contact_name = contact_name
         self.current = current
         self.target = target
+        self._load_evidence = evidence
+        self.suggestion = suggestion
 
     def title_text(self) -> Text:
         if self.target is None:
@@ -71,10 +95,61 @@ class LevelForm(FormModal[LevelResult]):
         else:
             level = self.ladder.level(self.target)
             yield Static(Text(level.description if level else ""), classes="level-description")
+        if self._load_evidence is not None or self.suggestion is not None:
+            yield Static(self._evidence_text(None, loading=self._load_evidence is not None), id="evidence")
         yield self.row("Reason", Input(placeholder="why (may be empty)", id="reason", compact=True))
+
+    # Evidence ----------------------------------------------------------------------------
+
+    def _styles(self) -> tuple[Style, Style, Style]:
+        def color(name: str) -> Style:
+            value = self.app.theme_variables.get(name)
+            return Style(color=value, bold=True) if value else Style(bold=True)
+
+        return color("success"), color("error"), color("accent")
+
+    def _evidence_text(self, evidence, *, loading: bool = False, failed: str = "") -> Text:
+        met_style, unmet_style, suggest_style = self._styles()
+        text = Text()
+        suggestion = self.suggestion
+        if suggestion is not None:
+            arrow = "↑" if suggestion.action == "promote" else "↓"
+            text.append(f"{arrow} relterm suggests: {suggestion.action} to {self.ladder.label(suggestion.to_rank)}",
+                        suggest_style)
+            for line in suggestion.evidence:
+                text.append("\n  ")
+                text.append(line)
+            text.append("\n")
+        if loading:
+            text.append("Evidence: loading ...", Style(dim=True))
+        elif failed:
+            text.append(f"Evidence: {failed}", Style(dim=True))
+        elif evidence is not None:
+            if evidence.next_rank is None:
+                text.append("Evidence: no rung above this one on the ladder." if evidence.rank is not None
+                            else f"Evidence: not on the {self.ladder_key} ladder yet.", Style(dim=True))
+            elif not evidence.criteria:
+                text.append(f"Evidence: {self.ladder.label(evidence.next_rank)} sets no criteria; "
+                            "the move is your call.", Style(dim=True))
+            else:
+                span = f" (last {evidence.within_days} days)" if evidence.within_days else " (all time)"
+                verdict = "all met" if evidence.met else "not all met"
+                text.append(f"Evidence for {self.ladder.label(evidence.next_rank)}{span}: {verdict}")
+                for criterion in evidence.criteria:
+                    text.append("\n  ")
+                    if criterion.met:
+                        text.append("✓ met    ", met_style)
+                    else:
+                        text.append("✗ unmet  ", unmet_style)
+                    text.append(f"{criterion.name}: {criterion.have} of {criterion.need}")
+        text.rstrip()
+        return text
 
     def on_mount(self) -> None:
         super().on_mount()
+        if self._load_evidence is not None:
+            self.run_worker(self._load_evidence, thread=True, exit_on_error=False, group="evidence",
+                            name="evidence")
         if self.target is None:
             rungs = self.query_one("#rungs", OptionList)
             ranks = [level.rank for level in reversed(self.ladder.ordered)]
@@ -82,6 +157,15 @@ class LevelForm(FormModal[LevelResult]):
             rungs.focus()
         else:
             self.query_one("#reason", Input).focus()
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        if event.worker.group != "evidence" or not self.is_mounted:
+            return
+        box = self.query_one("#evidence", Static)
+        if event.state == WorkerState.SUCCESS:
+            box.update(self._evidence_text(event.worker.result))
+        elif event.state == WorkerState.ERROR:
+            box.update(self._evidence_text(None, failed=str(event.worker.error)))
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         event.stop()

@@ -27,7 +27,7 @@ from ...errors import RelTermError
 from .. import messages
 from .. import FIRST_PAGE
 from ..commands import screen_bindings
-from ..data import ContactStore, haystack
+from ..data import ContactStore, haystack, urgency_keys
 from ..modals.confirm import Confirm
 from ..modals.contact_form import ContactDraft, ContactForm
 from ..modals.level_form import LevelForm
@@ -56,6 +56,7 @@ class MainScreen(Screen):
         self.last_kind = "note"
         self._undo: Optional[tuple[int, str, float]] = None
         self._loaded_once = False
+        self.by_urgency = False  # the list's order: False by name, True most overdue first
         # Timings of the app's own work, read by the benchmark (seconds).
         self.timings: dict[str, list[float]] = {"filter": [], "detail": []}
         self.finished: dict[str, list[float]] = {"filter": [], "detail": []}  # perf_counter() at the end of each
@@ -162,11 +163,40 @@ class MainScreen(Screen):
             return  # a first page never replaces a whole list
         self.store.load(rows, hays, complete=complete)
         self._loaded_once = True
+        if complete:
+            self.load_markers(key, list(rows))
         self._show_rows(select=select if select is not None else self.selected_id)
         if rows and "first_rows" not in self.marks:
             self.call_after_refresh(self.marks.setdefault, "first_rows", time.perf_counter())
         self._update_pyramid()
         self.app.refresh_data_version()
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="markers")
+    def load_markers(self, key: str, rows: list[ContactRow]) -> None:
+        """Health markers (fast), then suggestion markers (a second or two at 100k contacts), after the list."""
+        worker = get_current_worker()
+        with self.app.connection():
+            states, keys = urgency_keys(self.core.intel.health(rows, ladder=key))
+            if worker.is_cancelled:
+                return
+            self.app.call_from_thread(self._health_loaded, key, states, keys)
+            suggested = self.core.intel.suggested(ladder=key)
+        if not worker.is_cancelled:
+            self.app.call_from_thread(self._suggestions_loaded, key, suggested)
+
+    def _health_loaded(self, key: str, states: dict[int, str], keys: dict[int, int], replace: bool = True) -> None:
+        if key != self.ladder_key:
+            return
+        self.store.set_health(states, keys, replace=replace)
+        self.query_one(ContactList).set_markers(self.store.health, self.store.suggested)
+        if self.by_urgency:
+            self._show_rows()
+
+    def _suggestions_loaded(self, key: str, suggested: dict) -> None:
+        if key != self.ladder_key:
+            return
+        self.store.suggested = suggested
+        self.query_one(ContactList).set_markers(self.store.health, self.store.suggested)
 
     def _show_rows(self, select: Optional[int] = None) -> None:
         self.query_one(ContactList).set_rows(
@@ -179,8 +209,12 @@ class MainScreen(Screen):
         total = len(self.store.rows)
         more = "+" if not self.store.complete else ""
         title = f"Contacts {shown}{more}" if shown == total else f"Contacts {shown} of {total}{more}"
+        if self.store.sphere is not None:
+            title += f" · sphere {self.store.sphere}"
         if self.store.rank is not None:
             title += f" · rung {self.store.rank}"
+        if self.store.by_urgency:
+            title += " · most urgent first"
         self.query_one("#left").border_title = title
 
     def _update_pyramid(self) -> None:
@@ -276,10 +310,11 @@ class MainScreen(Screen):
 
     def action_clear_filter(self) -> None:
         field = self.query_one("#filter", Input)
-        had_filter = bool(field.value) or self.store.rank is not None
+        had_filter = bool(field.value) or self.store.rank is not None or self.store.sphere is not None
         with field.prevent(Input.Changed):
             field.value = ""
         if had_filter:
+            self.store.sphere = None
             self.store.apply("", None, force=True)
             self.query_one(Pyramid).filter_rank = None
             self._show_rows()
@@ -305,11 +340,27 @@ class MainScreen(Screen):
     def _rung_chosen(self, event: Pyramid.RungChosen) -> None:
         self._filter_rank(None if self.store.rank == event.rank else event.rank)
 
+    def action_toggle_sort(self) -> None:
+        self.by_urgency = not self.by_urgency
+        self.store.set_sort(self.by_urgency)
+        self._show_rows(select=self.selected_id)
+        if self.by_urgency and not self.store.health:
+            self.notify("Sort: urgency (health still loading: the order follows in a moment).", timeout=3)
+        else:
+            self.notify("Sort: most urgent first." if self.by_urgency else "Sort: by name.", timeout=2)
+
+    def filter_to(self, sphere: Optional[str], rank: Optional[int]) -> None:
+        """Show only one sphere and/or one rung (the matrix view's enter); escape clears it."""
+        self.store.sphere = sphere
+        self._filter_rank(rank)
+        self.query_one(ContactList).focus()
+
     def action_switch_ladder(self) -> None:
         keys = list(self.config.ladders)
         self.ladder_key = keys[(keys.index(self.ladder_key) + 1) % len(keys)]
         # Not complete: the first page of the new ladder replaces the old rows at once.
-        self.store = ContactStore(text=self.store.text, complete=False)
+        self.store = ContactStore(text=self.store.text, complete=False, by_urgency=self.by_urgency)
+        self.query_one(ContactList).set_markers(self.store.health, self.store.suggested)
         self.query_one(Pyramid).filter_rank = None
         self._apply_ladder_styles()
         self._show_card()
@@ -365,11 +416,19 @@ class MainScreen(Screen):
             self.notify("No contact selected.", severity="warning")
         return row
 
+    def _rows_and_health(self, key: str, contact_id: int) -> tuple[list[ContactRow], tuple[dict, dict]]:
+        rows = self.core.rows(ladder=key, ids=[contact_id])
+        return rows, urgency_keys(self.core.intel.health(rows, ladder=key))
+
     async def _refresh_contact(self, contact_id: int, *, select: bool = True) -> None:
-        ok, rows = await self._db(self.core.rows, ladder=self.ladder_key, ids=[contact_id])
-        if not ok:
+        key = self.ladder_key
+        ok, value = await self._db(self._rows_and_health, key, contact_id)
+        if not ok or key != self.ladder_key:
             return
+        rows, (states, keys) = value
         if rows:
+            self.store.health.update(states)
+            self.store.urgency.update(keys)
             self.store.upsert(rows[0])
             if select and self.store.position_of(contact_id) is None:
                 # The filter hides it: show everyone so the change is visible.
@@ -381,6 +440,9 @@ class MainScreen(Screen):
             self.store.remove(contact_id)
         self._show_rows(select=contact_id if select else None)
         self._update_pyramid()
+        if self.store.complete:
+            # Suggestions depend on the whole timeline: read them again in the background.
+            self.load_markers(key, list(self.store.rows))
         current = self.query_one(ContactList).selected
         if current is not None and current.id == contact_id:
             self._detail_started = time.perf_counter()
@@ -673,7 +735,15 @@ class MainScreen(Screen):
 
     @work(exit_on_error=False, group="flow")
     async def level_flow(self, contact_id: int, name: str, current: Optional[int], target: Optional[int]) -> None:
-        form = LevelForm(self.ladder, self.ladder_key, name, current, target)
+        key = self.ladder_key
+        upward = target is None or current is None or target > current
+
+        def evidence():
+            with self.app.connection():
+                return self.core.intel.evidence(contact_id, ladder=key)
+
+        form = LevelForm(self.ladder, key, name, current, target, evidence=evidence if upward else None,
+                         suggestion=self.store.suggested.get(contact_id))
         result = await self.app.push_screen_wait(form)
         if result is None:
             return

@@ -3,6 +3,11 @@
 A ``ScrollView`` with ``render_line`` (Textual's line API): the widget holds a
 sequence of ``ContactRow`` and a cursor; each visible line is built from plain
 strings into segments, never parsed as markup.
+
+Before each name: the health marker (● overdue, ◐ due today, ○ on track, in
+the theme's error / warning / success colours; blank without a cadence) and
+the suggestion marker (↑ promotion, ↓ demotion worth considering). Both are
+looked up by contact id in dicts the screen fills from its loading worker.
 """
 
 from __future__ import annotations
@@ -54,6 +59,21 @@ class ContactList(ScrollView, can_focus=True):
     ContactList > .contact-list--muted {
         color: $text-muted;
     }
+    ContactList > .contact-list--mark-overdue {
+        color: $error;
+        text-style: bold;
+    }
+    ContactList > .contact-list--mark-due {
+        color: $warning;
+        text-style: bold;
+    }
+    ContactList > .contact-list--mark-ok {
+        color: $success;
+    }
+    ContactList > .contact-list--mark-suggestion {
+        color: $accent;
+        text-style: bold;
+    }
     """
 
     COMPONENT_CLASSES = {
@@ -61,7 +81,14 @@ class ContactList(ScrollView, can_focus=True):
         "contact-list--cursor",
         "contact-list--overdue",
         "contact-list--muted",
+        "contact-list--mark-overdue",
+        "contact-list--mark-due",
+        "contact-list--mark-ok",
+        "contact-list--mark-suggestion",
     }
+
+    HEALTH_MARKS = {"overdue": "●", "due": "◐", "ok": "○"}
+    SUGGESTION_MARKS = {"promote": "↑", "demote": "↓"}
 
     BINDINGS = [
         Binding("up,k", "cursor(-1)", "Up", show=False, id="list-up"),
@@ -94,6 +121,8 @@ class ContactList(ScrollView, can_focus=True):
         self._label_width = 8
         self._loading_more = False
         self._highlighted: Optional[int] = None
+        self._health: dict[int, str] = {}
+        self._suggested: dict[int, str] = {}
 
     # Data -------------------------------------------------------------------------
 
@@ -111,6 +140,12 @@ class ContactList(ScrollView, can_focus=True):
         self._ladder = ladder
         self._level_styles = level_styles
         self._label_width = max(len(ladder.label(level.rank)) for level in ladder.levels)
+        self.refresh()
+
+    def set_markers(self, health: dict[int, str], suggested: dict) -> None:
+        """Contact id -> health state and -> ``Suggestion``; the visible lines are redrawn."""
+        self._health = health
+        self._suggested = suggested
         self.refresh()
 
     def set_rows(
@@ -254,7 +289,7 @@ class ContactList(ScrollView, can_focus=True):
     def _header(self, width: int, base: Style) -> Strip:
         name, level, sphere, company, days = self._columns(width)
         style = base + self.get_component_rich_style("contact-list--header")
-        parts = [fit(" Name", name), fit("Level", level), fit("Sphere", sphere) if sphere else "",
+        parts = [fit("   Name", name), fit("Level", level), fit("Sphere", sphere) if sphere else "",
                  fit("Company", company) if company else "", " " + fit("Days", days - 1)]
         text = "".join(parts)
         return Strip([Segment(fit(text, width), style)], width)
@@ -275,8 +310,16 @@ class ContactList(ScrollView, can_focus=True):
             cadence = cadence_of(row.cadence_days, row.rank, ladder)
             if cadence is not None and (since is None or since > cadence):
                 days_style = base + self.get_component_rich_style("contact-list--overdue")
+        state = self._health.get(row.id)
+        health_mark = self.HEALTH_MARKS.get(state, " ") if state else " "
+        suggestion = self._suggested.get(row.id)
+        suggestion_mark = self.SUGGESTION_MARKS.get(suggestion.action, " ") if suggestion is not None else " "
         segments = [
-            Segment(" " + fit(row.name, name_w - 2) + " ", base),
+            Segment(health_mark, base + self.get_component_rich_style(f"contact-list--mark-{state}")
+                    if health_mark != " " else base),
+            Segment(suggestion_mark, base + self.get_component_rich_style("contact-list--mark-suggestion")
+                    if suggestion_mark != " " else base),
+            Segment(" " + fit(row.name, name_w - 4) + " ", base),
             Segment(fit(label, level_w), level_style),
         ]
         if sphere_w:
