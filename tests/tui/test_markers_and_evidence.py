@@ -174,3 +174,37 @@ def _contrast(a, b) -> float:
 
     la, lb = sorted((luminance(a), luminance(b)), reverse=True)
     return (la + 0.05) / (lb + 0.05)
+
+
+# The pyramid over time ------------------------------------------------------------------------
+
+
+def pyramid_line(app, rung: str) -> str:
+    """The pyramid's line of one rung, as drawn on the screen (right of the list)."""
+    for line in screen_text(app).splitlines():
+        right = line.split("││", 1)[-1] if "││" in line else ""
+        if rung in right:
+            return right
+    raise AssertionError(f"{rung} is not in the pyramid")
+
+
+async def test_H_shows_each_rungs_history_as_bars_and_hides_it_again(people, make_app, core):
+    # Chen rises from rung 1 to 3 in September; Grace arrived on rung 6 in January.
+    core.change_level(people["Chen Wei"], ladder="business", to=3, reason="met twice", date="2026-09-15")
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert not any(block in pyramid_line(app, "3 Conversant") for block in "▁▂▃▄▅▆▇█")
+        await press(pilot, "H")
+        await settle(pilot)
+        text = screen_text(app)
+        assert "2025-12 … 2026-11" in text
+        # Rung 3: nobody in December 2025 (the timelines start in January), Ben from January,
+        # Chen too from September: a blank, then half-height bars, then full ones; up by two.
+        spark = pyramid_line(app, "3 Conversant").split("3 Conversant")[1]
+        assert " ▅▅▅▅▅▅▅▅███ +2" in spark
+        # Rung 1: Chen from January to August.
+        assert " ████████    ±0" in pyramid_line(app, "1 Researched")
+        await press(pilot, "H")
+        assert "2025-12 … 2026-11" not in screen_text(app)
+        assert not any(block in pyramid_line(app, "3 Conversant") for block in "▁▂▃▄▅▆▇█")

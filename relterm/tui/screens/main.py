@@ -340,6 +340,26 @@ class MainScreen(Screen):
     def _rung_chosen(self, event: Pyramid.RungChosen) -> None:
         self._filter_rank(None if self.store.rank == event.rank else event.rank)
 
+    def action_toggle_history(self) -> None:
+        pyramid = self.query_one(Pyramid)
+        if pyramid.history_shown:
+            pyramid.set_history(None)
+            return
+        self.load_history(self.ladder_key)
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="history")
+    def load_history(self, key: str) -> None:
+        worker = get_current_worker()
+        with self.app.connection():
+            history = self.core.intel.level_history(ladder=key)
+        if not worker.is_cancelled:
+            self.app.call_from_thread(self._history_loaded, key, history)
+
+    def _history_loaded(self, key: str, history) -> None:
+        if key != self.ladder_key:
+            return
+        self.query_one(Pyramid).set_history(dict(history.counts), history.months)
+
     def action_toggle_sort(self) -> None:
         self.by_urgency = not self.by_urgency
         self.store.set_sort(self.by_urgency)
@@ -350,7 +370,13 @@ class MainScreen(Screen):
             self.notify("Sort: most urgent first." if self.by_urgency else "Sort: by name.", timeout=2)
 
     def filter_to(self, sphere: Optional[str], rank: Optional[int]) -> None:
-        """Show only one sphere and/or one rung (the matrix view's enter); escape clears it."""
+        """Show only one sphere and/or one rung (the matrix view's enter); escape clears it.
+
+        The text filter is cleared so that the list holds exactly the contacts counted.
+        """
+        field = self.query_one("#filter", Input)
+        with field.prevent(Input.Changed):
+            field.value = ""
         self.store.sphere = sphere
         self._filter_rank(rank)
         self.query_one(ContactList).focus()
@@ -364,6 +390,8 @@ class MainScreen(Screen):
         self.query_one(Pyramid).filter_rank = None
         self._apply_ladder_styles()
         self._show_card()
+        if self.query_one(Pyramid).history_shown:
+            self.load_history(self.ladder_key)
         self.notify(f"Ladder: {self.ladder.name} ({self.ladder_key})", timeout=3, markup=False)
         self.load_rows(first_page=True, select=self.selected_id)
 
@@ -443,6 +471,8 @@ class MainScreen(Screen):
         if self.store.complete:
             # Suggestions depend on the whole timeline: read them again in the background.
             self.load_markers(key, list(self.store.rows))
+        if self.query_one(Pyramid).history_shown:
+            self.load_history(key)
         current = self.query_one(ContactList).selected
         if current is not None and current.id == contact_id:
             self._detail_started = time.perf_counter()

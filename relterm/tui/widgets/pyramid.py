@@ -3,6 +3,11 @@
 ``enter`` on a rung asks the screen to filter the list to it. The selected
 contact's rung is marked with ▶, the rung the list is filtered to with ✓.
 With the ``-compact`` class the pyramid folds into one line.
+
+With a history (``set_history``: per rung, the count at the end of each of
+the last months) each rung also shows a sparkline of those counts, scaled to
+the rung's own highest month, and the change over the period; folded into
+one line, the pyramid shows the history of the highlighted rung.
 """
 
 from __future__ import annotations
@@ -19,6 +24,17 @@ from textual.reactive import reactive
 from textual.widget import Widget
 
 from ...config import Ladder
+
+SPARKS = "▁▂▃▄▅▆▇█"
+
+
+def sparkline(counts: tuple[int, ...]) -> str:
+    """One block per month, its height relative to the highest month; a blank for none."""
+    top = max(counts, default=0)
+    if top <= 0:
+        return " " * len(counts)
+    last = len(SPARKS) - 1
+    return "".join(SPARKS[min(last, round(n * last / top))] if n > 0 else " " for n in counts)
 
 
 @dataclass
@@ -62,6 +78,18 @@ class Pyramid(Widget, can_focus=True):
         super().__init__(name=name, id=id, classes=classes)
         self._rungs: list[Rung] = []  # bottom rung first
         self._unplaced = 0
+        self._history: Optional[dict[int, tuple[int, ...]]] = None
+        self._months: tuple[str, ...] = ()
+
+    def set_history(self, counts: Optional[dict[int, tuple[int, ...]]], months: tuple[str, ...] = ()) -> None:
+        """Per rung, one count per month (oldest first); None hides the history."""
+        self._history = counts
+        self._months = months
+        self.refresh(layout=True)
+
+    @property
+    def history_shown(self) -> bool:
+        return self._history is not None
 
     def set_ladder(self, ladder: Ladder, counts: dict[int, int], colors: dict[int, Color], unplaced: int) -> None:
         self._rungs = [
@@ -117,7 +145,7 @@ class Pyramid(Widget, can_focus=True):
     def get_content_height(self, container, viewport, width: int) -> int:
         if self.has_class("-compact"):
             return 1
-        return len(self._rungs) + (1 if self._unplaced else 0)
+        return len(self._rungs) + (1 if self._unplaced else 0) + (1 if self._history is not None else 0)
 
     @staticmethod
     def _bar_style(color: Color) -> Style:
@@ -129,6 +157,11 @@ class Pyramid(Widget, can_focus=True):
             return self._render_compact()
         width = max(self.size.width, 10)
         inner = width - 4  # "▶ " before, " ✓" after
+        history = self._history
+        spark_width = 0
+        if history is not None:
+            spark_width = len(self._months) + 6  # " " + the months + " +123" (the change over the period)
+            inner = max(inner - spark_width, 10)
         rungs = list(reversed(self._rungs))  # top rung first
         count = len(rungs)
         longest = max((len(f" {r.rank} {r.name}  {r.count} ") for r in rungs), default=10)
@@ -136,6 +169,8 @@ class Pyramid(Widget, can_focus=True):
         lines = Text(no_wrap=True, overflow="crop", end="")
         for position, rung in enumerate(rungs):
             bar = narrowest if count <= 1 else narrowest + (inner - narrowest) * position // (count - 1)
+            if history is not None:
+                bar = min(inner, longest)  # one width for every rung: the months line up beside them
             label = f"{rung.rank} {rung.name}  {rung.count}"
             if len(label) > bar:
                 label = f"{rung.rank}  {rung.count}"
@@ -152,15 +187,28 @@ class Pyramid(Widget, can_focus=True):
             lines.append(" " * side + marker)
             lines.append(bar_text, style)
             lines.append(after + " " * (inner - bar - side))
-            if position < count - 1 or self._unplaced:
+            if history is not None:
+                counts = history.get(rung.rank, ())
+                lines.append(" ")
+                lines.append(sparkline(counts), Style(color=rung.color.rich_color))
+                change = counts[-1] - counts[0] if counts else 0
+                lines.append(f" {change:+d}" if change else " ±0", Style(dim=not change))
+            if position < count - 1 or self._unplaced or history is not None:
                 lines.append("\n")
         if self._unplaced:
             note = f"not on this ladder: {self._unplaced}"
             lines.append(note.center(width)[:width], Style(dim=True))
+            if history is not None:
+                lines.append("\n")
+        if history is not None and self._months:
+            span = f"{self._months[0]} … {self._months[-1]}: end of each month, change over the period"
+            lines.append(span[:width].rjust(width)[:width], Style(dim=True))
         return lines
 
     def _render_compact(self) -> Text:
         """One line, top rung first: the widest of three label formats that fits."""
+        if self._history is not None:
+            return self._render_compact_history()
         text = Text(no_wrap=True, overflow="ellipsis", end="")
         width = max(self.size.width, 10)
         rungs = list(reversed(self._rungs))
@@ -182,4 +230,20 @@ class Pyramid(Widget, can_focus=True):
                 style += Style(reverse=True, bold=True)
             text.append(label, style)
             text.append(" ")
+        return text
+
+    def _render_compact_history(self) -> Text:
+        """One line: the highlighted rung's months (up and down choose the rung)."""
+        text = Text(no_wrap=True, overflow="ellipsis", end="")
+        rung = next((r for r in self._rungs if r.rank == self.cursor_rank), None)
+        if rung is None or self._history is None:
+            return text
+        counts = self._history.get(rung.rank, ())
+        style = self._bar_style(rung.color)
+        if self.has_focus:
+            style += Style(reverse=True, bold=True)
+        text.append(f" {rung.rank} {rung.name} ", style)
+        text.append(" " + sparkline(counts), Style(color=rung.color.rich_color))
+        if counts:
+            text.append(f" {counts[0]}→{counts[-1]}")
         return text
