@@ -47,7 +47,7 @@ class ReviewForm(FormModal[ReviewResult]):
     }
     """
 
-    BINDINGS = [Binding("ctrl+s", "submit", "Save", id="review-save")]
+    BINDINGS = [Binding("ctrl+s", "save", "Save", id="review-save")]
     HINT = "enter: next field, saves on the last · ctrl+s saves · escape cancels"
     FIELDS = ("continue", "stop", "start", "every", "date")
 
@@ -86,11 +86,20 @@ class ReviewForm(FormModal[ReviewResult]):
         self.query_one("#continue", Input).focus()
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
+        """Enter: the next field; on the last field, save (the answers can be long, so no early save)."""
         event.stop()
         if event.input.id == self.FIELDS[-1]:
-            self.action_submit()
+            super().action_submit()
         else:
-            self.focus_next(Input)
+            event.input.screen.focus_next(Input)
+
+    def action_submit(self) -> None:
+        # In a field, enter arrives as Input.Submitted (above); this binding only saves from elsewhere.
+        if not isinstance(self.focused, Input):
+            super().action_submit()
+
+    def action_save(self) -> None:
+        super().action_submit()
 
     def collect(self, problems: list[str]) -> Optional[ReviewResult]:
         value = {key: self.query_one(f"#{key}", Input).value for key in self.FIELDS}
