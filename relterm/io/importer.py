@@ -21,7 +21,7 @@ from peewee import AutoField, BooleanField, DateField, DateTimeField, ForeignKey
 from .. import store
 from ..dates import today
 from ..domain import LEVEL_CHANGE, join_tags, split_tags
-from ..errors import InputError
+from ..errors import InputError, RelTermError
 from ..sanitize import clean_line, clean_text
 from ..store import Contact, ContactDetail, ContactLevel, Event
 from .common import BadRecord, Record, parse_birthday
@@ -332,13 +332,22 @@ class Importer:
     # Matching and merging ---------------------------------------------------------------------
 
     def add(self, item: Record | BadRecord) -> None:
+        self.take(*self.check(item))
+
+    def check(self, item: Record | BadRecord) -> tuple[str, str, Optional[_Prepared]]:
+        """(where, why it is skipped, None) for a record that cannot be imported, else ("", "", prepared).
+        Touches no database: with a separate reader process it runs there."""
         if isinstance(item, BadRecord):
-            self._skip(item.where, item.reason)
-            return
+            return item.where, item.reason, None
         try:
-            prepared = self.prepare(item)
+            return "", "", self.prepare(item)
         except InputError as exc:
-            self._skip(item.where, str(exc))
+            return item.where, str(exc), None
+
+    def take(self, where: str, reason: str, prepared: Optional[_Prepared]) -> None:
+        """Match a checked record and add or merge it (or count it as skipped)."""
+        if prepared is None:
+            self._skip(where, reason)
             return
         match = self._match(prepared)
         if match is None:
@@ -651,18 +660,37 @@ def _insert_many(cursor, model, given: tuple[str, ...], rows: list[tuple]) -> No
 
 
 def import_records(core, records: Iterator[Record | BadRecord], summary: ImportSummary, *, total: int = 0,
-                   progress: Optional[Progress] = None, dry_run: bool = False, **options) -> ImportSummary:
-    """Import ``records`` in one transaction (rolled back at the end for a dry run)."""
+                   progress: Optional[Progress] = None, dry_run: bool = False, apart: bool = False,
+                   **options) -> ImportSummary:
+    """Import ``records`` in one transaction (rolled back at the end for a dry run).
+
+    With ``apart``, reading and checking the records runs in a forked process
+    (where the platform forks) while this one matches and writes them, so a
+    large file keeps two cores busy. The results are the same either way: the
+    records arrive in file order, with the warnings each one gave, and every
+    database write stays in this process's one transaction.
+    """
     importer = Importer(core, summary, **options)
     done = 0
+    reader = _Reader(importer, records) if apart and _Reader.available() else None
     try:
         with store.write():
             importer.prefetch()
-            for item in records:
-                importer.add(item)
-                done += 1
-                if progress is not None and done % 100 == 0:
-                    progress(done, max(total, done))
+            if reader is None:
+                for item in records:
+                    importer.add(item)
+                    done += 1
+                    if progress is not None and done % 100 == 0:
+                        progress(done, max(total, done))
+            else:
+                for where, reason, packed, warnings, photos in reader.results():
+                    if warnings:
+                        summary.warnings += warnings
+                    summary.photos_skipped += photos
+                    importer.take(where, reason, _Prepared(*packed) if packed is not None else None)
+                    done += 1
+                    if progress is not None and done % 100 == 0:
+                        progress(done, max(total, done))
             importer.flush()
             importer.link_introducers()
             if progress is not None:
@@ -671,8 +699,99 @@ def import_records(core, records: Iterator[Record | BadRecord], summary: ImportS
                 raise _Rollback()
     except _Rollback:
         pass
+    finally:
+        if reader is not None:
+            reader.stop()
     summary.updated_fields = importer.update
     return summary
+
+
+class _Reader:
+    """Reads and checks records in a forked child process and hands them over in batches, in order.
+
+    The child never touches the database (it only runs :meth:`Importer.check`,
+    which needs the config alone); it ignores Ctrl-C, which reaches the parent,
+    and stops when the parent stops reading. An exception in the child (a file
+    that cannot be read at all, say) is raised again in the parent, inside its
+    transaction, so nothing is written.
+    """
+
+    BATCH = 500
+
+    @staticmethod
+    def available() -> bool:
+        """Whether a second process can help: the platform forks and this process may use two cores."""
+        import multiprocessing
+
+        try:
+            cores = len(os.sched_getaffinity(0))
+        except AttributeError:  # no affinity call (macOS)
+            cores = os.cpu_count() or 1
+        return cores >= 2 and "fork" in multiprocessing.get_all_start_methods()
+
+    def __init__(self, importer: Importer, records: Iterator[Record | BadRecord]):
+        import multiprocessing
+
+        context = multiprocessing.get_context("fork")
+        self.receive, send = context.Pipe(duplex=False)
+        self.process = context.Process(target=_read_apart, args=(importer, records, send), daemon=True)
+        self.process.start()
+        send.close()  # the child holds the only writing end: its exit ends the stream
+
+    def results(self) -> Iterator[tuple]:
+        while True:
+            try:
+                batch = self.receive.recv()
+            except EOFError:
+                raise RelTermError("reading the file stopped unexpectedly; nothing was imported") from None
+            if batch is None:
+                return
+            if isinstance(batch, BaseException):
+                raise batch
+            yield from batch
+
+    def stop(self) -> None:
+        if self.process.is_alive():
+            self.process.kill()
+        self.process.join()
+        self.receive.close()
+
+
+def _read_apart(importer: Importer, records: Iterator[Record | BadRecord], send) -> None:
+    """The reader process: check every record and send (where, reason, prepared fields, warnings, photos)."""
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    sink = importer.summary = ImportSummary(source="", format="")
+    batch: list = []
+    try:
+        try:
+            for item in records:
+                where, reason, prepared = importer.check(item)
+                packed = None if prepared is None else (
+                    prepared.where, prepared.values, prepared.emails, prepared.details, prepared.ranks,
+                    prepared.introduced_by, prepared.events)
+                batch.append((where, reason, packed, sink.warnings or None, sink.photos_skipped))
+                if sink.warnings:
+                    sink.warnings = []  # the list sent stays as it is
+                sink.photos_skipped = 0
+                if len(batch) >= _Reader.BATCH:
+                    send.send(batch)
+                    batch = []
+            if batch:
+                send.send(batch)
+            send.send(None)
+        except (BrokenPipeError, EOFError):  # the parent stopped reading
+            return
+        except BaseException as exc:
+            try:
+                send.send(exc)
+            except Exception:
+                send.send(RelTermError(f"reading the file failed: {exc}"))
+    except (BrokenPipeError, EOFError, OSError):
+        return
+    finally:
+        send.close()
 
 
 def source_label(path: Path) -> str:

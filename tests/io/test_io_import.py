@@ -256,3 +256,88 @@ def test_name_case_differences_are_not_conflicts(core, tmp_path):
     core.add_contact("Ann Lee", company="Acme")
     summary = run_import(core, write(tmp_path, "a.vcf", vcf("FN:ANN LEE\nORG:Acme")))
     assert summary.merged == 1 and summary.conflicts == []
+
+
+GOOGLE_HEADER = ("First Name,Last Name,Organization Name,Birthday,Labels,E-mail 1 - Label,E-mail 1 - Value,"
+                 "E-mail 2 - Label,E-mail 2 - Value,Phone 1 - Label,Phone 1 - Value\n")
+GOOGLE_ROWS = (
+    "Ann,Lee,Acme,1980-02-30,* myContacts ::: vip,* Work,ann@acme.example,Home,ann@home.example,Mobile,+1 555 0100\n"
+    ",,,,,,,,,,\n"
+    "Ann,Lee,Acme,,Friends,,ANN@acme.example,,,Work,+1 555 0199\n"
+    "Bo,Ek,Globex,--04-15,,,bo@globex.example,,,,\n"
+    ",,,,,,,,,,\n"
+    "Cy,\x1b[2JTwo,Initech,bad,x ::: y,,cy@initech.example,,,,\n"
+    "Zed\n"
+    "Bad,Row,,,,,,,,,,extra\n"
+)
+
+
+def _contents(core) -> list:
+    cards = [core.card(cid) for cid, _ in core.names()]
+    return [(c.name, c.company, c.email, c.phone, c.birthday, c.tags, c.details, c.ranks, len(core.timeline(c.id)))
+            for c in cards]
+
+
+def test_a_file_read_in_a_second_process_imports_exactly_as_in_one(core, tmp_path, monkeypatch):
+    """Large files are read and checked in a forked process; what lands in the database and the summary
+    (merges, warnings, skipped rows, in file order) is the same as reading in the importing process."""
+    import relterm.io as relterm_io
+    from relterm import store
+    from relterm.config import load_config
+    from relterm.core import Core
+    from relterm.io import importer
+
+    if not importer._Reader.available():
+        pytest.skip("this platform cannot fork")
+    path = write(tmp_path, "contacts.csv", GOOGLE_HEADER + GOOGLE_ROWS * 3)
+    core.add_contact("Bo Ek", company="Globex", tags=["old"])
+    used = []
+    real_results = importer._Reader.results
+    monkeypatch.setattr(importer._Reader, "results", lambda self: used.append(1) or real_results(self))
+    monkeypatch.setattr(relterm_io, "APART_BYTES", 1)
+    apart = run_import(core, path)
+    apart_contents = _contents(core)
+    assert used, "the second process was not used"
+    store.close_database()
+
+    monkeypatch.setattr(relterm_io, "APART_BYTES", 1 << 40)
+    here = Core(tmp_path / "here.db", load_config())
+    here.add_contact("Bo Ek", company="Globex", tags=["old"])
+    together = run_import(here, path)
+    assert len(used) == 1
+    assert apart.lines(None) == together.lines(None)
+    # Ann, Cy and Zed added; Bo merged with the contact already there; repeats merged; extra cells skipped.
+    assert (apart.added, apart.merged, apart.skipped) == (3, 12, 3)
+    assert [w.split(": ")[1] for w in apart.warnings] == ["line 2", "line 7", "line 10", "line 15", "line 18", "line 23"]
+    assert apart_contents == _contents(here)
+
+
+def test_a_failure_while_reading_in_a_second_process_writes_nothing(core, tmp_path, monkeypatch):
+    import multiprocessing
+
+    import relterm.io as relterm_io
+    from relterm.io import importer
+
+    if not importer._Reader.available():
+        pytest.skip("this platform cannot fork")
+    monkeypatch.setattr(relterm_io, "APART_BYTES", 1)
+    core.add_contact("Existing")
+    path = write(tmp_path, "contacts.csv", "just,some,cells\n1,2,3\n")
+    with pytest.raises(InputError, match="no header row"):
+        run_import(core, path, format="google-csv")
+    # Interrupted while writing: rolled back, and the reading process is gone.
+    calls = {"n": 0}
+    real_take = importer.Importer.take
+
+    def interrupted(self, *args):
+        calls["n"] += 1
+        if calls["n"] == 5:
+            raise KeyboardInterrupt
+        real_take(self, *args)
+
+    monkeypatch.setattr(importer, "BATCH", 2)
+    monkeypatch.setattr(importer.Importer, "take", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        run_import(core, write(tmp_path, "more.csv", GOOGLE_HEADER + GOOGLE_ROWS * 5))
+    assert [n for _, n in core.names()] == ["Existing"]
+    assert multiprocessing.active_children() == []
