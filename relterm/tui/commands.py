@@ -75,6 +75,8 @@ VIEWS.append(View("agenda", "A", "Agenda", "Whom to reach out to now: overdue, r
                   "agenda:AgendaScreen"))
 VIEWS.append(View("circles", "C", "Circles", "Who introduced you to whom, with how many each opened up.",
                   "circles:CirclesScreen"))
+VIEWS.append(View("matrix", "M", "Matrix", "Contacts by sphere and rung; enter filters the list to a cell.",
+                  "matrix:MatrixScreen"))
 
 
 COMMANDS: list[Command] = [
@@ -89,18 +91,26 @@ COMMANDS: list[Command] = [
     Command("edit", "e", "edit_contact", "Edit", "Edit the selected contact."),
     Command("archive", "d", "archive", "Archive", "Archive the selected contact (after confirmation; u undoes)."),
     Command("undo", "u", "undo", "Undo archive", "Bring back the contact archived a moment ago."),
-    Command("filter", "slash", "focus_filter", "Filter", "Filter the list by name, company, email or tags.",
-            group="Navigation", footer=True, key_display="/"),
     Command("names", "i", "give_names", "Names they gave",
             "Record names the selected contact gave you (one per line), to contact."),
     Command("review", "R", "review", "Review relationship",
             "Review the selected relationship (continue, stop, start) and set how often to review it."),
+    Command("filter", "slash", "focus_filter", "Filter", "Filter the list by name, company, email or tags.",
+            group="Navigation", footer=True, key_display="/"),
     Command("clear-filter", "escape", "clear_filter", "Clear filter",
-            "Clear the filter and the rung filter and return to the list.", group="Navigation"),
+            "Clear the filter, the rung and the sphere filter, and return to the list.", group="Navigation"),
     Command("ladder", "L", "switch_ladder", "Switch ladder", "Show the next ladder (business, customer ...).",
             group="Ladders"),
     Command("reload", "r", "reload", "Reload", "Read the database again (changes made elsewhere).",
             group="Navigation"),
+    Command("sort", "o", "toggle_sort", "Sort: name / urgency",
+            "Order the list by name, or most overdue first (then soonest due).", group="Navigation"),
+    Command("history", "H", "toggle_history", "Pyramid history",
+            "Show or hide each rung's count over the last 12 months beside the pyramid.", group="Ladders"),
+    Command("import", "I", "import_contacts", "Import contacts…",
+            "Import a vCard, CSV (Google, LinkedIn, relterm) or JSON backup file.", group="Contacts"),
+    Command("export", "X", "export_contacts", "Export contacts…",
+            "Export the contacts to a vCard, CSV or JSON file.", group="Contacts"),
     Command("help", "question_mark", "app.help", "Help", "Show every key.", group="App", footer=True,
             key_display="?"),
     Command("quit", "q", "app.quit", "Quit", "Leave relterm.", group="App", footer=True),

@@ -30,6 +30,7 @@ from ..commands import screen_bindings
 from ..data import ContactStore, haystack, urgency_keys
 from ..modals.confirm import Confirm
 from ..modals.contact_form import ContactDraft, ContactForm
+from ..modals.import_form import ExportForm, ImportForm, ImportProgress
 from ..modals.level_form import LevelForm
 from ..modals.log_form import LogDraft, LogForm
 from ..modals.names_form import NamesDraft, NamesForm
@@ -787,6 +788,59 @@ class MainScreen(Screen):
         self.notify(f"{verb} {name}: {self.ladder.label(before)} -> {self.ladder.label(after)}", markup=False,
                     timeout=3)
         self.post_message(messages.LevelChanged(contact_id, self.ladder_key, before, after))
+
+    def action_import_contacts(self) -> None:
+        if self._flow_open():
+            return
+        self.import_flow()
+
+    @work(exit_on_error=False, group="flow")
+    async def import_flow(self) -> None:
+        from pathlib import Path
+
+        from ...io import run_import
+
+        path, fmt = "", "auto"
+        while True:
+            request = await self.app.push_screen_wait(ImportForm(Path.cwd(), path=path, format=fmt))
+            if request is None:
+                return
+            progress = ImportProgress(request.path)
+            await self.app.push_screen(progress)
+
+            def report(done: int, total: int) -> None:
+                self.app.call_from_thread(progress.advance, done, total)
+
+            ok, summary = await self._db(run_import, self.core, request.path, format=request.format,
+                                         progress=report)
+            if not ok:
+                # The error is on screen as a notification; nothing was written. Try another file.
+                await progress.dismiss(None)
+                path, fmt = str(request.path), request.format
+                continue
+            progress.show_summary(summary)
+            self.notify(summary.lines(limit=0)[0], markup=False, timeout=5)
+            self.load_rows(select=self.selected_id)
+            return
+
+    def action_export_contacts(self) -> None:
+        if self._flow_open():
+            return
+        self.export_flow()
+
+    @work(exit_on_error=False, group="flow")
+    async def export_flow(self) -> None:
+        from pathlib import Path
+
+        from ...io import export
+
+        request = await self.app.push_screen_wait(ExportForm(Path.cwd()))
+        if request is None:
+            return
+        ok, value = await self._db(export, self.core, request.format, request.path)
+        if ok:
+            self.notify(f"Exported {value[1]} contacts to {request.path} ({request.format}).", markup=False,
+                        timeout=5)
 
     def action_archive(self) -> None:
         if self._flow_open():

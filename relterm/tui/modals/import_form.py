@@ -1,0 +1,269 @@
+"""Import and export popups: pick a file, choose the format, watch the progress, read the summary.
+
+Textual has no file dialog, so :class:`ImportForm` is a small one: a
+directory tree showing only folders and the files relterm can import
+(.vcf, .vcard, .csv, .json), a path field that takes a typed path too, and
+the format (auto by default). :class:`ExportForm` asks for the format and
+the file to write. :class:`ImportProgress` shows a progress bar while the
+screen's worker imports, then the summary: added, merged, skipped with the
+reasons, and the first problems.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Iterable, Optional
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.screen import ModalScreen
+from textual.widgets import DirectoryTree, Footer, Input, Label, ProgressBar, Select, Static
+
+from ...io import EXPORT_FORMATS, IMPORT_FORMATS
+from .base import FormModal
+
+IMPORTABLE = {".vcf", ".vcard", ".csv", ".json"}
+SUFFIXES = {"vcard": ".vcf", "csv": ".csv", "json": ".json", "ics": ".ics", "vdir": ""}
+
+
+class ContactFileTree(DirectoryTree):
+    """Folders and importable files only; hidden entries are left out."""
+
+    def filter_paths(self, paths: Iterable[Path]) -> Iterable[Path]:
+        result = []
+        for path in paths:
+            if path.name.startswith("."):
+                continue
+            try:
+                if path.is_dir() or path.suffix.lower() in IMPORTABLE:
+                    result.append(path)
+            except OSError:
+                continue
+        return result
+
+
+@dataclass(frozen=True)
+class ImportRequest:
+    path: Path
+    format: str
+
+
+def _row(label: str, field) -> Horizontal:
+    return Horizontal(Label(label), field, classes="form-row")
+
+
+class ImportForm(FormModal[ImportRequest]):
+    """Choose a file (tree or typed path) and the format."""
+
+    DEFAULT_CSS = """
+    ImportForm > Vertical {
+        width: 90;
+    }
+    ImportForm ContactFileTree {
+        height: 14;
+        margin-bottom: 1;
+        background: $surface;
+    }
+    ImportForm Select {
+        width: 1fr;
+    }
+    """
+
+    TITLE_TEXT = "Import contacts (vCard, Google/LinkedIn/relterm CSV, JSON backup)"
+    HINT = "enter on a file picks it · enter in a field imports · escape cancels · tab next field"
+
+    def __init__(self, start: Path, *, path: str = "", format: str = "auto") -> None:
+        super().__init__()
+        self.start = start
+        self.initial_path = path
+        self.initial_format = format if format in IMPORT_FORMATS else "auto"
+
+    def compose_form(self) -> ComposeResult:
+        yield ContactFileTree(self.start, id="files")
+        yield _row("File", Input(self.initial_path, placeholder="a .vcf, .csv or .json file, or a vCard folder",
+                                 id="path", compact=True))
+        yield _row("Format", Select([(name, name) for name in IMPORT_FORMATS], value=self.initial_format,
+                                    allow_blank=False, compact=True, id="format"))
+
+    def on_mount(self) -> None:
+        super().on_mount()
+        self.query_one(ContactFileTree).focus()
+
+    def _snapshot(self) -> tuple:
+        return super()._snapshot() + (self.query_one("#format", Select).value,)
+
+    @on(DirectoryTree.FileSelected)
+    def _file_selected(self, event: DirectoryTree.FileSelected) -> None:
+        event.stop()
+        field = self.query_one("#path", Input)
+        field.value = str(event.path)
+        field.focus()
+
+    @on(DirectoryTree.DirectorySelected)
+    def _directory_selected(self, event: DirectoryTree.DirectorySelected) -> None:
+        # A folder of .vcf files (a vdir) can be imported as a whole: offer it, keep browsing.
+        event.stop()
+        self.query_one("#path", Input).value = str(event.path)
+
+    def collect(self, problems: list[str]) -> Optional[ImportRequest]:
+        text = self.query_one("#path", Input).value.strip()
+        fmt = str(self.query_one("#format", Select).value)
+        if not text:
+            problems.append("pick a file in the tree or type its path")
+            return None
+        path = Path(text).expanduser()
+        if not path.is_absolute():
+            path = self.start / path
+        if not path.exists():
+            problems.append(f"no such file or folder: {path}")
+            return None
+        return ImportRequest(path, fmt)
+
+
+@dataclass(frozen=True)
+class ExportRequest:
+    path: Path
+    format: str
+
+
+class ExportForm(FormModal[ExportRequest]):
+    """Choose the format and the file (a folder for vdir) to write."""
+
+    DEFAULT_CSS = """
+    ExportForm Select {
+        width: 1fr;
+    }
+    """
+
+    TITLE_TEXT = "Export contacts"
+    HINT = "enter exports · escape cancels · tab next field · an existing file is replaced"
+
+    def __init__(self, start: Path) -> None:
+        super().__init__()
+        self.start = start
+
+    def compose_form(self) -> ComposeResult:
+        yield _row("Format", Select([(name, name) for name in EXPORT_FORMATS], value="vcard", allow_blank=False,
+                                    compact=True, id="format"))
+        yield _row("File", Input(str(self.start / "relterm-contacts.vcf"), id="path", compact=True))
+        yield Static(Text("vdir writes one .vcf per contact into a folder; json is the whole database."),
+                     classes="form-note")
+
+    def on_mount(self) -> None:
+        super().on_mount()
+        self.query_one("#path", Input).focus()
+
+    def _snapshot(self) -> tuple:
+        return super()._snapshot() + (self.query_one("#format", Select).value,)
+
+    @on(Select.Changed, "#format")
+    def _format_changed(self, event: Select.Changed) -> None:
+        """Follow the format with the file's suffix while the name is still the suggested one."""
+        field = self.query_one("#path", Input)
+        path = Path(field.value)
+        if path.stem == "relterm-contacts":
+            field.value = str(path.with_suffix(SUFFIXES.get(str(event.value), "")))
+
+    def collect(self, problems: list[str]) -> Optional[ExportRequest]:
+        text = self.query_one("#path", Input).value.strip()
+        fmt = str(self.query_one("#format", Select).value)
+        if not text:
+            problems.append("type the file to write")
+            return None
+        path = Path(text).expanduser()
+        if not path.is_absolute():
+            path = self.start / path
+        if fmt != "vdir" and path.is_dir():
+            problems.append(f"{path} is a folder; type a file name (or choose vdir)")
+            return None
+        if not path.parent.is_dir():
+            problems.append(f"{path.parent}: no such folder")
+            return None
+        return ExportRequest(path, fmt)
+
+
+class ImportProgress(ModalScreen[None]):
+    """The import under way (a progress bar), then its summary; escape or enter closes when done."""
+
+    DEFAULT_CSS = """
+    ImportProgress {
+        align: center middle;
+    }
+    ImportProgress > Vertical {
+        width: 90;
+        max-width: 100%;
+        height: auto;
+        max-height: 90%;
+        border: thick $primary;
+        background: $panel;
+        padding: 0 1;
+    }
+    ImportProgress #progress-title {
+        text-style: bold;
+        margin-bottom: 1;
+    }
+    ImportProgress ProgressBar {
+        margin-bottom: 1;
+    }
+    ImportProgress #summary-box {
+        height: auto;
+        max-height: 20;
+    }
+    ImportProgress #progress-hint {
+        color: $text-muted;
+        margin-top: 1;
+    }
+    """
+
+    BINDINGS = [
+        Binding("escape", "close", "Close", id="import-close"),
+        Binding("enter", "close", "Close", show=False, id="import-close-enter"),
+    ]
+
+    def __init__(self, path: Path) -> None:
+        super().__init__()
+        self.path = path
+        self.finished = False
+
+    def compose(self) -> ComposeResult:
+        with Vertical():
+            title = Text("Importing ")
+            title.append(str(self.path))
+            yield Static(title, id="progress-title")
+            yield ProgressBar(total=None, show_eta=False, id="progress")
+            with VerticalScroll(id="summary-box"):
+                yield Static("", id="summary")
+            yield Static(Text("The import is one transaction: it finishes or writes nothing."), id="progress-hint")
+        yield Footer()
+
+    def advance(self, done: int, total: int) -> None:
+        """Called (through call_from_thread) every hundred records."""
+        bar = self.query_one(ProgressBar)
+        if total:
+            bar.update(total=total, progress=done)
+
+    def show_summary(self, summary) -> None:
+        """What ``run_import`` returned: the counts, then the first few problems of each kind."""
+        self.finished = True
+        bar = self.query_one(ProgressBar)
+        bar.update(total=bar.total or 1, progress=bar.total or 1)
+        title = Text(f"Imported {self.path.name} ({summary.format})", style="bold")
+        self.query_one("#progress-title", Static).update(title)
+        lines = [f"Added {summary.added}, merged {summary.merged} ({summary.updated} with changes), "
+                 f"skipped {summary.skipped}."]
+        lines += summary.lines(limit=5)[1:]
+        lines = [line.replace("(--all lists every one)", "(relterm import --dry-run --all lists every one)")
+                 for line in lines]
+        self.query_one("#summary", Static).update(Text("\n".join(lines)))  # names from the file: plain text
+        self.query_one("#progress-hint", Static).update(Text("escape or enter closes"))
+
+    def action_close(self) -> None:
+        if not self.finished:
+            self.notify("The import is still running; it cannot stop halfway (one transaction).",
+                        severity="warning", timeout=3)
+            return
+        self.dismiss(None)

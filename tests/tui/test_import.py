@@ -1,0 +1,172 @@
+"""Import and export from the command palette: the file picker, the progress, the summary, the list."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+from relterm.tui.modals.import_form import ExportForm, ImportForm, ImportProgress
+from relterm.tui.screens.main import MainScreen
+from relterm.tui.widgets.contact_list import ContactList
+
+import asyncio
+
+from textual.screen import ModalScreen
+from textual.worker import WorkerState
+
+from .helpers import db_rows, notifications, screen_text
+
+SIZE = (120, 40)
+DATA = Path(__file__).resolve().parent.parent / "data" / "io"
+
+
+async def settle(pilot, timeout: float = 10.0) -> None:
+    """As helpers.settle, less the file tree's directory reader, a worker that waits for work all along."""
+    app = pilot.app
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + timeout
+    quiet_rounds = 0
+    while loop.time() < deadline:
+        await pilot.pause()
+        modal_open = isinstance(app.screen, ModalScreen)
+        busy = [
+            worker for worker in app.workers
+            if worker.state in (WorkerState.PENDING, WorkerState.RUNNING)
+            and not (worker.group == "flow" and modal_open) and worker.name != "_loader"
+        ]
+        if busy:
+            quiet_rounds = 0
+            await asyncio.sleep(0.01)
+            continue
+        quiet_rounds += 1
+        if quiet_rounds >= 3:
+            return
+    raise AssertionError(f"the app did not settle: {[w.name for w in app.workers]}")
+
+
+async def press(pilot, *keys: str) -> None:
+    for key in keys:
+        await pilot.press(key)
+        await settle(pilot)
+
+
+async def type_text(pilot, text: str) -> None:
+    await pilot.press(*text)
+    await settle(pilot)
+
+
+def shown_names(app) -> list[str]:
+    return [row.name for row in app.main_screen.query_one(ContactList).rows]
+
+
+def contact_names(db_path) -> set[str]:
+    return {name for (name,) in db_rows(db_path, "SELECT name FROM contact")}
+
+
+async def open_from_palette(pilot, title: str) -> None:
+    await press(pilot, "ctrl+p")
+    await type_text(pilot, title)
+    await press(pilot, "enter")
+    await settle(pilot)
+
+
+async def test_import_a_vcard_file_typed_in_the_path_field(people, make_app, db_path, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await open_from_palette(pilot, "Import contacts")
+        assert isinstance(app.screen, ImportForm)
+        await press(pilot, "tab")  # from the file tree to the path field
+        assert app.focused.id == "path"
+        await type_text(pilot, str(DATA / "apple.vcf"))
+        await press(pilot, "enter")
+        await settle(pilot)
+        assert isinstance(app.screen, ImportProgress)
+        text = screen_text(app)
+        assert "Imported apple.vcf (vcard)" in text
+        assert "Added 2, merged 0 (0 with changes), skipped 0." in text
+        assert "1 photo not imported" in text
+        await press(pilot, "escape")
+        await settle(pilot)
+        assert isinstance(app.screen, MainScreen)
+        assert {"Dr. Chidi Okafor", "Saga Lindqvist"} <= set(shown_names(app))
+        assert "Contacts 9" in screen_text(app)
+    assert {"Dr. Chidi Okafor", "Saga Lindqvist"} <= contact_names(db_path)
+
+
+async def test_import_a_google_csv_picked_in_the_file_tree(people, make_app, db_path, tmp_path, monkeypatch):
+    folder = tmp_path / "exports"
+    folder.mkdir()
+    shutil.copy(DATA / "google-contacts.csv", folder / "google-contacts.csv")
+    (folder / "notes.txt").write_text("not offered: only contact files are listed\n")
+    monkeypatch.chdir(folder)
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await open_from_palette(pilot, "Import contacts")
+        assert isinstance(app.screen, ImportForm)
+        await settle(pilot)
+        text = screen_text(app)
+        assert "google-contacts.csv" in text and "notes.txt" not in text
+        await press(pilot, "down", "enter")  # the file: its path goes to the path field
+        assert app.screen.query_one("#path").value == str(folder / "google-contacts.csv")
+        await press(pilot, "enter")
+        await settle(pilot)
+        assert "Imported google-contacts.csv (google-csv)" in screen_text(app)
+        assert "Added 3, merged 0" in screen_text(app)
+        await press(pilot, "enter")  # enter closes the summary too
+        await settle(pilot)
+        assert {"Priya Raman", "Tom Becker"} <= set(shown_names(app))
+        # A name that looks like a spreadsheet formula is shown as it was stored: plain text.
+    assert {"Priya Raman", "Tom Becker"} <= contact_names(db_path)
+
+
+async def test_a_malformed_file_gives_a_notification_and_the_app_keeps_running(
+    people, make_app, db_path, tmp_path, monkeypatch
+):
+    monkeypatch.chdir(tmp_path)
+    bad = tmp_path / "contacts.csv"
+    bad.write_bytes(b"\x00\x01garbage;;;\nnot,a,known,header\n\xff\xfe[bold]x[/]\n")
+    before = contact_names(db_path)
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await open_from_palette(pilot, "Import contacts")
+        await press(pilot, "tab")
+        await type_text(pilot, str(bad))
+        await press(pilot, "enter")
+        await settle(pilot)
+        assert "cannot tell the format" in notifications(app)
+        # The form is back with the path, to try another file or format; escape leaves.
+        assert isinstance(app.screen, ImportForm)
+        assert app.screen.query_one("#path").value == str(bad)
+        await press(pilot, "escape")
+        assert isinstance(app.screen, MainScreen)
+        # Still running: keys work.
+        await press(pilot, "j")
+        assert app.main_screen.query_one(ContactList).selected.name == "Ben Okri"
+        # A path that does not exist is caught in the form.
+        await open_from_palette(pilot, "Import contacts")
+        await press(pilot, "tab")
+        await type_text(pilot, str(tmp_path / "missing.vcf"))
+        await press(pilot, "enter")
+        assert isinstance(app.screen, ImportForm)
+        assert "no such file or folder" in screen_text(app)
+        await press(pilot, "escape")
+    assert contact_names(db_path) == before
+
+
+async def test_export_from_the_palette_writes_a_vcard_file(people, make_app, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await open_from_palette(pilot, "Export contacts")
+        assert isinstance(app.screen, ExportForm)
+        await press(pilot, "enter")
+        await settle(pilot)
+        assert isinstance(app.screen, MainScreen)
+        assert "Exported 7 contacts" in notifications(app)
+    text = (tmp_path / "relterm-contacts.vcf").read_text(encoding="utf-8")
+    assert text.count("BEGIN:VCARD") == 7 and "FN:Ada Lovelace" in text
