@@ -665,7 +665,7 @@ def import_records(core, records: Iterator[Record | BadRecord], summary: ImportS
     """Import ``records`` in one transaction (rolled back at the end for a dry run).
 
     With ``apart``, reading and checking the records runs in a forked process
-    (where the platform forks) while this one matches and writes them, so a
+    (when :meth:`_Reader.available`) while this one matches and writes them, so a
     large file keeps two cores busy. The results are the same either way: the
     records arrive in file order, with the warnings each one gave, and every
     database write stays in this process's one transaction.
@@ -720,14 +720,18 @@ class _Reader:
 
     @staticmethod
     def available() -> bool:
-        """Whether a second process can help: the platform forks and this process may use two cores."""
+        """Whether a second process can help and is safe: the platform forks, this process may use two
+        cores, and it runs one thread (forking a threaded process, such as the TUI, can leave the child
+        waiting on a lock another thread held; imports there read in-process)."""
         import multiprocessing
+        import threading
 
         try:
             cores = len(os.sched_getaffinity(0))
         except AttributeError:  # no affinity call (macOS)
             cores = os.cpu_count() or 1
-        return cores >= 2 and "fork" in multiprocessing.get_all_start_methods()
+        return (cores >= 2 and threading.active_count() == 1
+                and "fork" in multiprocessing.get_all_start_methods())
 
     def __init__(self, importer: Importer, records: Iterator[Record | BadRecord]):
         import multiprocessing
