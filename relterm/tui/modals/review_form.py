@@ -39,6 +39,13 @@ class ReviewResult:
         return bool(self.keep or self.stop or self.start)
 
 
+class AnswerField(Input):
+    """A field where enter moves on to the next field at once (keys typed right after land there)."""
+
+    async def action_submit(self) -> None:
+        self.screen.focus_next(Input)
+
+
 class ReviewForm(FormModal[ReviewResult]):
     DEFAULT_CSS = """
     ReviewForm .review-question {
@@ -49,7 +56,7 @@ class ReviewForm(FormModal[ReviewResult]):
 
     BINDINGS = [Binding("ctrl+s", "save", "Save", id="review-save")]
     HINT = "enter: next field, saves on the last · ctrl+s saves · escape cancels"
-    FIELDS = ("continue", "stop", "start", "every", "date")
+    FIELDS = ("continue", "stop", "start", "every", "date")  # all AnswerFields but the last
 
     def __init__(self, contact_name: str, *, current_every: Optional[int], review_due: Optional[str],
                  draft: Optional[ReviewDraft] = None) -> None:
@@ -69,15 +76,15 @@ class ReviewForm(FormModal[ReviewResult]):
         values = {"continue": d.keep, "stop": d.stop, "start": d.start}
         for key, question in QUESTIONS:
             yield Static(Text(question), classes="review-question")
-            yield self.row(key.capitalize(), Input(values[key], id=key, compact=True))
+            yield self.row(key.capitalize(), AnswerField(values[key], id=key, compact=True))
         if self.current_every:
             schedule = f"Reviewed every {self.current_every} days"
             schedule += f"; next due {self.review_due}." if self.review_due else "."
         else:
             schedule = "No reviews scheduled: give a number of days to review regularly."
         yield Static(Text(schedule), classes="form-note")
-        yield self.row("Every (days)", Input(d.every, id="every", compact=True, placeholder="e.g. 90; 0 stops",
-                                             restrict=r"\d*"))
+        yield self.row("Every (days)", AnswerField(d.every, id="every", compact=True,
+                                                   placeholder="e.g. 90; 0 stops", restrict=r"\d*"))
         yield self.row("Date", Input(d.date, id="date", compact=True,
                                      placeholder='today, yesterday, "last friday", 2026-11-01'))
 
@@ -85,18 +92,13 @@ class ReviewForm(FormModal[ReviewResult]):
         super().on_mount()
         self.query_one("#continue", Input).focus()
 
-    def on_input_submitted(self, event: Input.Submitted) -> None:
-        """Enter: the next field; on the last field, save (the answers can be long, so no early save)."""
-        event.stop()
-        if event.input.id == self.FIELDS[-1]:
-            super().action_submit()
-        else:
-            event.input.screen.focus_next(Input)
-
     def action_submit(self) -> None:
-        # In a field, enter arrives as Input.Submitted (above); this binding only saves from elsewhere.
-        if not isinstance(self.focused, Input):
-            super().action_submit()
+        """Enter on the last field (or outside the fields) saves; on the others it moves on (AnswerField)."""
+        focused = self.focused
+        if isinstance(focused, AnswerField):
+            self.focus_next(Input)
+            return
+        super().action_submit()
 
     def action_save(self) -> None:
         super().action_submit()

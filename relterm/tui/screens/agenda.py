@@ -77,7 +77,7 @@ class AgendaScreen(Screen):
         border: round $primary;
         background: $surface;
     }
-    AgendaScreen OptionList {
+    AgendaScreen OptionList, AgendaScreen OptionList:focus {
         height: 1fr;
         border: none;
         background: $surface;
@@ -99,7 +99,9 @@ class AgendaScreen(Screen):
     def __init__(self) -> None:
         super().__init__()
         self.items: list[AgendaItem] = []
-        self._highlight_key: Optional[tuple[str, int]] = None
+        self._highlight_key: Optional[tuple[str, int]] = None  # the item to keep highlighted after a reload
+        self._highlight_index: Optional[int] = None  # where it was, to stay near when it leaves
+        self._width = 0  # the width the lines were cut to
 
     @property
     def main(self):
@@ -112,7 +114,9 @@ class AgendaScreen(Screen):
         yield Footer()
 
     def on_mount(self) -> None:
-        self.query_one("#agenda-box").border_title = "Agenda · loading"
+        box = self.query_one("#agenda-box")
+        box.border_title = "Agenda · loading"
+        box.border_subtitle = "enter: go to the person · l: log · s: snooze · escape: back"
         self.query_one(OptionList).focus()
         self.load()
 
@@ -135,6 +139,8 @@ class AgendaScreen(Screen):
         if current is not None and keep is None:
             keep = (current.item, current.contact_id)
         ladder = self.main.ladder if self.main is not None else self.app.config.ladders[self.app.config.default_ladder]
+        width = max(options.scrollable_content_region.width - 2, 20) if options.size.width else 100
+        self._width = width
         counts = {kind: 0 for kind in ITEM_KINDS}
         for item in items:
             counts[item.item] += 1
@@ -160,7 +166,7 @@ class AgendaScreen(Screen):
                 position_of[(item.item, item.contact_id)] = len(prompts)
                 if first_item is None:
                     first_item = len(prompts)
-                prompts.append(Option(self._line(item, ladder), id=str(index)))
+                prompts.append(Option(self._line(item, ladder, width), id=str(index)))
         options.set_options(prompts)
         self.set_class(not items, "-empty")
         total = len(items)
@@ -185,19 +191,25 @@ class AgendaScreen(Screen):
         self._highlight_key = None
         self._highlight_index = None
 
-    _highlight_index: Optional[int] = None
+    def on_resize(self) -> None:
+        options = self.query_one(OptionList)
+        if self.items and options.size.width and options.scrollable_content_region.width - 2 != self._width:
+            self._loaded(self.items)  # the lines are cut to the width: cut them again
 
-    def _line(self, item: AgendaItem, ladder) -> Text:
+    def _line(self, item: AgendaItem, ladder, width: int) -> Text:
         status = item.status.upper() if item.status == "overdue" else item.status
         status_style = Style(bold=True, color=self._color("error")) if item.status == "overdue" else Style(
             color=self._color("warning")) if item.status == "due" else Style(dim=True)
-        name = item.name if len(item.name) <= NAME_WIDTH else item.name[: NAME_WIDTH - 1] + "…"
+        name_width = NAME_WIDTH if width >= 100 else 18
+        name = item.name if len(item.name) <= name_width else item.name[: name_width - 1] + "…"
         level = ladder.label(item.rank) if item.rank is not None else "-"
+        level_width = min(max(len(ladder.label(level.rank)) for level in ladder.levels), 16)
         line = Text(no_wrap=True, overflow="ellipsis")
         line.append(f"{status:<9}", status_style)
-        line.append(f"{name:<{NAME_WIDTH}}  ", Style(bold=True))
-        line.append(f"{level:<16}  ")
+        line.append(f"{name:<{name_width}}  ", Style(bold=True))
+        line.append(f"{level:<{level_width}}  ")
         line.append(item.detail, Style(dim=True))
+        line.truncate(width, overflow="ellipsis")
         return line
 
     def _color(self, name: str):

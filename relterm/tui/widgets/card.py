@@ -86,8 +86,8 @@ class ContactCard(Static, can_focus=True):
                         warning_style if days < 0 else None)
         if balance is not None and (balance.given or balance.received or balance.asks):
             ledger = f"gave {balance.given} · received {balance.received} · asked {balance.asks}"
-            self._field(text, "Give/ask", f"{ledger} (net {balance.net:+d})",
-                        warning_style if balance.net < 0 else None)
+            # In the warning colour when you took more (received and asked) than you gave.
+            self._field(text, "Give/ask", ledger, warning_style if balance.net < 0 else None)
         if card.archived_at is not None:
             self._field(text, "Archived", card.archived_at.date().isoformat())
         if card.notes:
