@@ -122,3 +122,43 @@ async def test_an_empty_agenda_says_so(core, make_app):
         assert isinstance(app.screen, AgendaScreen)
         await press(pilot, "escape")
         assert isinstance(app.screen, MainScreen)
+
+
+async def test_l_on_a_review_item_holds_the_review_and_it_leaves(people, make_app, db_path, core):
+    grace = people["Grace Hopper"]
+    core.intel.schedule_review(grace, 90, first="2026-11-20")
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await press(pilot, "A")
+        assert "Reviews due (1)" in screen_text(app)
+        await press(pilot, "down", "down", "down")  # past the keep-in-touch part and the heading
+        assert app.screen._current().name == "Grace Hopper"
+        await press(pilot, "l")
+        assert "Review your relationship with Grace Hopper" in screen_text(app)
+        await type_text(pilot, "Great lunches")
+        await press(pilot, "ctrl+s")
+        assert isinstance(app.screen, AgendaScreen)
+        assert "Reviews due" not in screen_text(app)
+        assert db_rows(db_path, "SELECT review_due FROM contact WHERE id = ?", grace) == [("2027-02-21",)]
+
+
+async def test_a_birthday_leaves_the_agenda_once_you_have_logged_the_wishes(people, make_app, db_path, core):
+    ben = people["Ben Okri"]
+    core.edit_contact(ben, birthday="1959-11-26")
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await press(pilot, "A")
+        text = screen_text(app)
+        assert "Birthdays (1)" in text and "turning 67" in text
+        await press(pilot, "end")
+        assert app.screen._current().name == "Ben Okri"
+        await press(pilot, "l")
+        await type_text(pilot, "Happy birthday card")
+        await press(pilot, "enter")
+        assert "Birthdays" not in screen_text(app)
+        # Hidden until the day after the birthday, then back next year.
+        assert db_rows(db_path, "SELECT item, until FROM agenda_snooze WHERE contact_id = ?", ben) == [
+            ("birthday", "2026-11-27")
+        ]
