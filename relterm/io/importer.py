@@ -125,6 +125,7 @@ class _Prepared:
     ranks: dict  # ladder -> rank
     introduced_by: Optional[str]
     events: list  # (date, kind, summary)
+    name_key: tuple  # (name, company) case-folded, for matching
     cid: Optional[int] = None
     pending: bool = False  # inserted in this run's current batch, not yet written
 
@@ -279,7 +280,8 @@ class Importer:
                 self.summary.photos_skipped += 1
             else:
                 self.summary.warnings.append(warning)
-        return _Prepared(where, values, [e.lower() for _, e in emails if e], details, ranks, introducer, events)
+        return _Prepared(where, values, [e.lower() for _, e in emails if e], details, ranks, introducer, events,
+                         (values["name"].casefold(), values.get("company", "").casefold()))
 
     def _clean(self, raw: dict, where: str) -> dict:
         """The core's checks (``Core.clean_fields``) for known fields; typed coercion for newer columns."""
@@ -374,8 +376,7 @@ class Importer:
         for email in item.emails:
             if email in self.by_email:
                 return self.by_email[email]
-        key = (item.values["name"].casefold(), item.values.get("company", "").casefold())
-        return self.by_name.get(key)
+        return self.by_name.get(item.name_key)
 
     def _remember(self, cid: int, item: _Prepared) -> None:
         values = item.values
@@ -383,7 +384,7 @@ class Importer:
             self.by_uid.setdefault(values["uid"], cid)
         for email in item.emails:
             self.by_email.setdefault(email, cid)
-        self.by_name.setdefault((values["name"].casefold(), values.get("company", "").casefold()), cid)
+        self.by_name.setdefault(item.name_key, cid)
 
     def _new(self, item: _Prepared) -> None:
         cid = self.next_id
@@ -496,7 +497,7 @@ class Importer:
         now = str(self.now)
         today = self.today.isoformat()
         defaults = self.defaults
-        typed = tuple(self.typed)
+        typed = tuple(key for key in self.typed if key not in ("id", "created_at", "updated_at", "last_interaction"))
         callable_defaults = self.callable_defaults.items()
         sphere_default = self.config.sphere_default
         default_key, default_rank = self.default_key, self.default_ladder.default_rank
@@ -683,14 +684,16 @@ def import_records(core, records: Iterator[Record | BadRecord], summary: ImportS
                     if progress is not None and done % 100 == 0:
                         progress(done, max(total, done))
             else:
-                for where, reason, packed, warnings, photos in reader.results():
-                    if warnings:
-                        summary.warnings += warnings
-                    summary.photos_skipped += photos
-                    importer.take(where, reason, _Prepared(*packed) if packed is not None else None)
-                    done += 1
-                    if progress is not None and done % 100 == 0:
-                        progress(done, max(total, done))
+                take = importer.take
+                for batch in reader.batches():
+                    for where, reason, packed, warnings, photos in batch:
+                        if warnings:
+                            summary.warnings += warnings
+                        summary.photos_skipped += photos
+                        take(where, reason, _Prepared(*packed) if packed is not None else None)
+                        done += 1
+                        if progress is not None and done % 100 == 0:
+                            progress(done, max(total, done))
             importer.flush()
             importer.link_introducers()
             if progress is not None:
@@ -742,7 +745,8 @@ class _Reader:
         self.process.start()
         send.close()  # the child holds the only writing end: its exit ends the stream
 
-    def results(self) -> Iterator[tuple]:
+    def batches(self) -> Iterator[list[tuple]]:
+        """Lists of (where, reason, prepared fields or None, warnings or None, photos skipped), in file order."""
         while True:
             try:
                 batch = self.receive.recv()
@@ -752,7 +756,7 @@ class _Reader:
                 return
             if isinstance(batch, BaseException):
                 raise batch
-            yield from batch
+            yield batch
 
     def stop(self) -> None:
         if self.process.is_alive():
@@ -774,7 +778,7 @@ def _read_apart(importer: Importer, records: Iterator[Record | BadRecord], send)
                 where, reason, prepared = importer.check(item)
                 packed = None if prepared is None else (
                     prepared.where, prepared.values, prepared.emails, prepared.details, prepared.ranks,
-                    prepared.introduced_by, prepared.events)
+                    prepared.introduced_by, prepared.events, prepared.name_key)
                 batch.append((where, reason, packed, sink.warnings or None, sink.photos_skipped))
                 if sink.warnings:
                     sink.warnings = []  # the list sent stays as it is

@@ -292,8 +292,8 @@ def test_a_file_read_in_a_second_process_imports_exactly_as_in_one(core, tmp_pat
     path = write(tmp_path, "contacts.csv", GOOGLE_HEADER + GOOGLE_ROWS * 3)
     core.add_contact("Bo Ek", company="Globex", tags=["old"])
     used = []
-    real_results = importer._Reader.results
-    monkeypatch.setattr(importer._Reader, "results", lambda self: used.append(1) or real_results(self))
+    real_batches = importer._Reader.batches
+    monkeypatch.setattr(importer._Reader, "batches", lambda self: used.append(1) or real_batches(self))
     monkeypatch.setattr(relterm_io, "APART_BYTES", 1)
     apart = run_import(core, path)
     apart_contents = _contents(core)
