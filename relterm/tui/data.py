@@ -28,19 +28,23 @@ HEALTH_OVERDUE, HEALTH_DUE, HEALTH_OK = "overdue", "due", "ok"
 NO_URGENCY = 1 << 40  # urgency key of a contact without a cadence: after everyone else
 
 
-def urgency_keys(health: dict) -> tuple[dict[int, str], dict[int, int]]:
-    """From ``core.intel.health()``: contact id -> state, and id -> sort key (most days over first).
+def urgency_keys(health: dict) -> dict[int, int]:
+    """From ``core.intel.health()``: contact id -> sort key, lower is more urgent (minus the days over).
 
-    Run in the row-loading worker: one pass over the Health values, so the UI
-    thread only looks markers up while drawing the visible lines.
+    Run in the loading worker: one pass over the Health values. The key also
+    gives the marker (:func:`health_state`), so one small int per contact is
+    all the list keeps (100k Health objects would cost ~15 MB).
     """
-    states: dict[int, str] = {}
-    keys: dict[int, int] = {}
-    for cid, item in health.items():
-        states[cid] = item.state
-        over = item.days_over
-        keys[cid] = NO_URGENCY if over is None else -over
-    return states, keys
+    return {cid: NO_URGENCY if item.days_over is None else -item.days_over for cid, item in health.items()}
+
+
+def health_state(key: Optional[int]) -> Optional[str]:
+    """The health state an urgency key stands for: "overdue", "due", "ok", "none"; None when unknown."""
+    if key is None:
+        return None
+    if key == NO_URGENCY:
+        return "none"
+    return HEALTH_OVERDUE if key < 0 else HEALTH_DUE if key == 0 else HEALTH_OK
 
 
 def haystack(row: ContactRow) -> str:
@@ -84,9 +88,8 @@ class ContactStore:
     rank: Optional[int] = None
     sphere: Optional[str] = None  # the matrix view filters to one sphere
     indices: Sequence[int] = field(default_factory=lambda: range(0))
-    health: dict[int, str] = field(default_factory=dict)  # contact id -> "ok" | "due" | "overdue" | "none"
     urgency: dict[int, int] = field(default_factory=dict)  # contact id -> sort key, lower is more urgent
-    suggested: dict = field(default_factory=dict)  # contact id -> relterm.intel.Suggestion (promote / demote)
+    suggested: dict[int, str] = field(default_factory=dict)  # contact id -> "promote" | "demote"
     by_urgency: bool = False
     _order: Optional[list[int]] = None  # row indices, most urgent first (built when first needed)
 
@@ -102,12 +105,11 @@ class ContactStore:
 
     # Markers and the urgency order ------------------------------------------------------
 
-    def set_health(self, states: dict[int, str], keys: dict[int, int], *, replace: bool = True) -> None:
-        """Health markers and urgency keys (from :func:`urgency_keys`); ``replace=False`` updates some."""
+    def set_health(self, keys: dict[int, int], *, replace: bool = True) -> None:
+        """Urgency keys (from :func:`urgency_keys`) of every contact, or with ``replace=False`` of some."""
         if replace:
-            self.health, self.urgency = states, keys
+            self.urgency = keys
         else:
-            self.health.update(states)
             self.urgency.update(keys)
         self._order = None
         if self.by_urgency:

@@ -208,3 +208,17 @@ async def test_H_shows_each_rungs_history_as_bars_and_hides_it_again(people, mak
         await press(pilot, "H")
         assert "2025-12 … 2026-11" not in screen_text(app)
         assert not any(block in pyramid_line(app, "3 Conversant") for block in "▁▂▃▄▅▆▇█")
+
+
+async def test_demote_popup_shows_the_suggested_demotion_and_nothing_moves_on_escape(people, make_app, core):
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await press(pilot, "j", "j", "j", "minus")  # Dana Scully, 114 days since the last contact, every 45
+        assert isinstance(app.screen, LevelForm)
+        text = screen_text(app)
+        assert "↓ relterm suggests: demote to 3 Conversant" in text
+        assert "69 days past the keep-in-touch date" in text
+        await press(pilot, "escape")
+    assert db_rows(core.db_path, "SELECT rank FROM contact_level WHERE contact_id = ? AND ladder = 'business'",
+                   people["Dana Scully"]) == [(4,)]

@@ -23,6 +23,15 @@ from .base import FormModal
 
 
 @dataclass(frozen=True)
+class Suggested:
+    """A move relterm suggests for this contact (never applied unless the user saves it)."""
+
+    action: str  # "promote" | "demote"
+    to_rank: Optional[int]
+    reason: str
+
+
+@dataclass(frozen=True)
 class LevelResult:
     rank: int
     reason: str
@@ -58,9 +67,9 @@ class LevelForm(FormModal[LevelResult]):
         target: Optional[int] = None,
         *,
         evidence: Optional[Callable[[], object]] = None,
-        suggestion: object = None,
+        suggestion: Optional[Suggested] = None,
     ) -> None:
-        """``evidence()`` returns a ``relterm.intel.Evidence`` (run in a thread); ``suggestion`` a ``Suggestion``."""
+        """``evidence()`` returns a ``relterm.intel.Evidence`` (run in a thread)."""
         super().__init__()
         self.ladder = ladder
         self.ladder_key = ladder_key
@@ -114,11 +123,10 @@ class LevelForm(FormModal[LevelResult]):
         suggestion = self.suggestion
         if suggestion is not None:
             arrow = "↑" if suggestion.action == "promote" else "↓"
-            text.append(f"{arrow} relterm suggests: {suggestion.action} to {self.ladder.label(suggestion.to_rank)}",
-                        suggest_style)
-            for line in suggestion.evidence:
-                text.append("\n  ")
-                text.append(line)
+            where = f" to {self.ladder.label(suggestion.to_rank)}" if suggestion.to_rank is not None else ""
+            text.append(f"{arrow} relterm suggests: {suggestion.action}{where}", suggest_style)
+            if suggestion.reason:
+                text.append(f"\n  {suggestion.reason}")
             text.append("\n")
         if loading:
             text.append("Evidence: loading ...", Style(dim=True))

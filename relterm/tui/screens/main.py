@@ -31,7 +31,7 @@ from ..data import ContactStore, haystack, urgency_keys
 from ..modals.confirm import Confirm
 from ..modals.contact_form import ContactDraft, ContactForm
 from ..modals.import_form import ExportForm, ImportForm, ImportProgress
-from ..modals.level_form import LevelForm
+from ..modals.level_form import LevelForm, Suggested
 from ..modals.log_form import LogDraft, LogForm
 from ..modals.names_form import NamesDraft, NamesForm
 from ..modals.review_form import ReviewDraft, ReviewForm
@@ -177,27 +177,28 @@ class MainScreen(Screen):
         """Health markers (fast), then suggestion markers (a second or two at 100k contacts), after the list."""
         worker = get_current_worker()
         with self.app.connection():
-            states, keys = urgency_keys(self.core.intel.health(rows, ladder=key))
+            keys = urgency_keys(self.core.intel.health(rows, ladder=key))
             if worker.is_cancelled:
                 return
-            self.app.call_from_thread(self._health_loaded, key, states, keys)
-            suggested = self.core.intel.suggested(ladder=key)
+            self.app.call_from_thread(self._health_loaded, key, keys)
+            # Only the action is kept: tens of thousands of Suggestion objects would stay in memory.
+            suggested = {cid: s.action for cid, s in self.core.intel.suggested(ladder=key).items()}
         if not worker.is_cancelled:
             self.app.call_from_thread(self._suggestions_loaded, key, suggested)
 
-    def _health_loaded(self, key: str, states: dict[int, str], keys: dict[int, int], replace: bool = True) -> None:
+    def _health_loaded(self, key: str, keys: dict[int, int]) -> None:
         if key != self.ladder_key:
             return
-        self.store.set_health(states, keys, replace=replace)
-        self.query_one(ContactList).set_markers(self.store.health, self.store.suggested)
+        self.store.set_health(keys)
+        self.query_one(ContactList).set_markers(self.store.urgency, self.store.suggested)
         if self.by_urgency:
             self._show_rows()
 
-    def _suggestions_loaded(self, key: str, suggested: dict) -> None:
+    def _suggestions_loaded(self, key: str, suggested: dict[int, str]) -> None:
         if key != self.ladder_key:
             return
         self.store.suggested = suggested
-        self.query_one(ContactList).set_markers(self.store.health, self.store.suggested)
+        self.query_one(ContactList).set_markers(self.store.urgency, self.store.suggested)
 
     def _show_rows(self, select: Optional[int] = None) -> None:
         self.query_one(ContactList).set_rows(
@@ -365,7 +366,7 @@ class MainScreen(Screen):
         self.by_urgency = not self.by_urgency
         self.store.set_sort(self.by_urgency)
         self._show_rows(select=self.selected_id)
-        if self.by_urgency and not self.store.health:
+        if self.by_urgency and not self.store.urgency:
             self.notify("Sort: urgency (health still loading: the order follows in a moment).", timeout=3)
         else:
             self.notify("Sort: most urgent first." if self.by_urgency else "Sort: by name.", timeout=2)
@@ -387,7 +388,7 @@ class MainScreen(Screen):
         self.ladder_key = keys[(keys.index(self.ladder_key) + 1) % len(keys)]
         # Not complete: the first page of the new ladder replaces the old rows at once.
         self.store = ContactStore(text=self.store.text, complete=False, by_urgency=self.by_urgency)
-        self.query_one(ContactList).set_markers(self.store.health, self.store.suggested)
+        self.query_one(ContactList).set_markers(self.store.urgency, self.store.suggested)
         self.query_one(Pyramid).filter_rank = None
         self._apply_ladder_styles()
         self._show_card()
@@ -445,7 +446,7 @@ class MainScreen(Screen):
             self.notify("No contact selected.", severity="warning")
         return row
 
-    def _rows_and_health(self, key: str, contact_id: int) -> tuple[list[ContactRow], tuple[dict, dict]]:
+    def _rows_and_health(self, key: str, contact_id: int) -> tuple[list[ContactRow], dict[int, int]]:
         rows = self.core.rows(ladder=key, ids=[contact_id])
         return rows, urgency_keys(self.core.intel.health(rows, ladder=key))
 
@@ -454,9 +455,8 @@ class MainScreen(Screen):
         ok, value = await self._db(self._rows_and_health, key, contact_id)
         if not ok or key != self.ladder_key:
             return
-        rows, (states, keys) = value
+        rows, keys = value
         if rows:
-            self.store.health.update(states)
             self.store.urgency.update(keys)
             self.store.upsert(rows[0])
             if select and self.store.position_of(contact_id) is None:
@@ -764,6 +764,16 @@ class MainScreen(Screen):
         if row is not None:
             self.level_flow(row.id, row.name, row.rank, None)
 
+    def _suggested(self, contact_id: int, current: Optional[int]) -> Optional[Suggested]:
+        action = self.store.suggested.get(contact_id)
+        if action is None or current is None:
+            return None
+        if action == "promote":
+            return Suggested(action, self.ladder.next_rank(current, 1), "every criterion of the next rung is met")
+        over = -self.store.urgency.get(contact_id, 0)
+        reason = f"{over} days past the keep-in-touch date" if over > 0 else "long without contact"
+        return Suggested(action, self.ladder.next_rank(current, -1), reason)
+
     @work(exit_on_error=False, group="flow")
     async def level_flow(self, contact_id: int, name: str, current: Optional[int], target: Optional[int]) -> None:
         key = self.ladder_key
@@ -774,7 +784,7 @@ class MainScreen(Screen):
                 return self.core.intel.evidence(contact_id, ladder=key)
 
         form = LevelForm(self.ladder, key, name, current, target, evidence=evidence if upward else None,
-                         suggestion=self.store.suggested.get(contact_id))
+                         suggestion=self._suggested(contact_id, current))
         result = await self.app.push_screen_wait(form)
         if result is None:
             return

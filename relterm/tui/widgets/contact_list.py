@@ -27,7 +27,7 @@ from textual.strip import Strip
 
 from ...config import Ladder
 from ...domain import ContactRow
-from ..data import cadence_of, fit
+from ..data import cadence_of, fit, health_state
 
 
 class ContactList(ScrollView, can_focus=True):
@@ -121,7 +121,7 @@ class ContactList(ScrollView, can_focus=True):
         self._label_width = 8
         self._loading_more = False
         self._highlighted: Optional[int] = None
-        self._health: dict[int, str] = {}
+        self._urgency: dict[int, int] = {}
         self._suggested: dict[int, str] = {}
 
     # Data -------------------------------------------------------------------------
@@ -142,9 +142,9 @@ class ContactList(ScrollView, can_focus=True):
         self._label_width = max(len(ladder.label(level.rank)) for level in ladder.levels)
         self.refresh()
 
-    def set_markers(self, health: dict[int, str], suggested: dict) -> None:
-        """Contact id -> health state and -> ``Suggestion``; the visible lines are redrawn."""
-        self._health = health
+    def set_markers(self, urgency: dict[int, int], suggested: dict[int, str]) -> None:
+        """Contact id -> urgency key (``data.urgency_keys``) and -> suggested action; the visible lines are redrawn."""
+        self._urgency = urgency
         self._suggested = suggested
         self.refresh()
 
@@ -310,10 +310,10 @@ class ContactList(ScrollView, can_focus=True):
             cadence = cadence_of(row.cadence_days, row.rank, ladder)
             if cadence is not None and (since is None or since > cadence):
                 days_style = base + self.get_component_rich_style("contact-list--overdue")
-        state = self._health.get(row.id)
+        state = health_state(self._urgency.get(row.id))
         health_mark = self.HEALTH_MARKS.get(state, " ") if state else " "
         suggestion = self._suggested.get(row.id)
-        suggestion_mark = self.SUGGESTION_MARKS.get(suggestion.action, " ") if suggestion is not None else " "
+        suggestion_mark = self.SUGGESTION_MARKS.get(suggestion, " ") if suggestion else " "
         segments = [
             Segment(health_mark, base + self.get_component_rich_style(f"contact-list--mark-{state}")
                     if health_mark != " " else base),
