@@ -3,8 +3,11 @@ what is already there, written in batches inside one transaction.
 
 Speed comes from doing per batch what a naive import does per row: existing
 UIDs, emails and names are read once into dicts for duplicate detection, and
-new rows go in with ``executemany``. Interrupted at any point (Ctrl-C, kill),
-the transaction is rolled back and the database is as it was.
+new rows go in with ``executemany`` on the raw cursor. A large file is read and
+checked in a second, forked process while this one matches and writes (see
+:class:`_Reader`), so parsing and SQLite each get a core. Interrupted at any
+point (Ctrl-C, kill), the transaction is rolled back and the database is as it
+was.
 """
 
 from __future__ import annotations
