@@ -2,113 +2,91 @@
 
 The shipped ``levels.yaml`` (next to this module) is used unless the user's
 config directory holds its own, which then replaces it whole. The file is
-validated strictly with pydantic: unknown keys are refused with a "did you
-mean" hint, and YAML 1.1 surprises (``name: no`` read as a boolean, a rank
-written as "3") are caught because the types are strict. Every error names
-the file, the line and the key.
+validated strictly (``relterm.config_schema``, pydantic): unknown keys are
+refused with a "did you mean" hint, YAML 1.1 surprises are caught, and every
+error names the file, the line and the key.
+
+Every command reads this file, and building the pydantic models costs more
+than the rest of start-up, so the classes here are plain frozen dataclasses
+and a file that passed validation is remembered: its checked content is kept
+as JSON in the cache directory (``paths.cache_dir()``), under a key made of
+the file's bytes, relterm's version and the source of the modules that check
+and build it. The next load of the same bytes builds the objects from that
+JSON without importing pydantic or PyYAML. Any change to the file changes the
+key, so a broken file is always validated (and refused); an unreadable or
+damaged cache entry is ignored and written again.
 """
 
 from __future__ import annotations
 
-import difflib
+import os
 import re
-from functools import cached_property
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Annotated, Literal, Optional
-
-import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from typing import Literal, Optional
 
 from .errors import ConfigError
 from . import paths
 
-_COLOR = re.compile(r"^(#[0-9a-fA-F]{3}|#[0-9a-fA-F]{6}|[a-z]+(_[a-z]+)*)$")
-_KEY = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
+# The runtime objects. Their fields, and what each means, are those of the models in
+# relterm.config_schema, which is what checks them; these are only ever built from checked data.
 
 
-class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
-
-
-class PromoteWhen(_Strict):
+@dataclass(frozen=True, slots=True, kw_only=True)
+class PromoteWhen:
     """Evidence that suggests a contact is ready for this level.
 
     All given criteria must hold; each counts events within ``within_days``
     (all time when absent).
     """
 
-    min_interactions: Optional[int] = Field(None, ge=0, description="At least this many interactions.")
-    min_in_person: Optional[int] = Field(None, ge=0, description="At least this many in-person interactions.")
-    requires_kind_in_person: bool = Field(False, description="At least one in-person interaction.")
-    min_referrals_exchanged: Optional[int] = Field(
-        None, ge=0, description="Referrals given plus received at least this many."
-    )
-    within_days: Optional[int] = Field(None, ge=1, description="Only count events this recent.")
+    min_interactions: Optional[int] = None
+    min_in_person: Optional[int] = None
+    requires_kind_in_person: bool = False
+    min_referrals_exchanged: Optional[int] = None
+    within_days: Optional[int] = None
 
 
-class Level(_Strict):
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Level:
     """One rung of a ladder."""
 
-    rank: int = Field(description="Position on the ladder; higher is deeper. Unique within the ladder.")
-    name: str = Field(min_length=1, description="Short name shown everywhere, e.g. Conversant.")
-    description: str = Field("", description="One paragraph: what standing on this rung means.")
-    color: str = Field("white", description='A colour: "#rrggbb", "#rgb" or a name such as "green".')
-    cadence_days: Optional[int] = Field(
-        None, ge=1, description="Keep in touch at least every N days; absent for no cadence."
-    )
-    ask_ok: Optional[bool] = Field(
-        None, description="Whether asking for business is appropriate at this level."
-    )
-    promote_when: Optional[PromoteWhen] = Field(
-        None, description="Evidence that suggests promoting a contact to this level."
-    )
-
-    @field_validator("color")
-    @classmethod
-    def _color(cls, value: str) -> str:
-        if not _COLOR.match(value):
-            raise ValueError(f'"{value}" is not a colour; use "#rrggbb", "#rgb" or a name like "green"')
-        return value
+    rank: int
+    name: str
+    description: str = ""
+    color: str = "white"
+    cadence_days: Optional[int] = None
+    ask_ok: Optional[bool] = None
+    promote_when: Optional[PromoteWhen] = None
 
 
-class Ladder(_Strict):
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Ladder:
     """A ladder of relationship levels."""
 
-    name: str = Field(min_length=1, description="Display name of the ladder.")
-    description: str = Field("", description="What this ladder measures.")
-    levels: list[Level] = Field(min_length=1, description="The rungs, in any order.")
-    new_contact_rank: Optional[int] = Field(
-        None, description="Rank for a contact added without a level (default: lowest rank above 0)."
-    )
-    introduced_rank: Optional[int] = Field(
-        None, description="Rank for a name someone introduced you to (default: new_contact_rank)."
-    )
-
-    @model_validator(mode="after")
-    def _check_ranks(self) -> "Ladder":
-        seen: dict[int, str] = {}
-        for index, level in enumerate(self.levels):
-            if level.rank in seen:
-                raise ValueError(
-                    f"duplicate rank {level.rank}: both {seen[level.rank]!r} and {level.name!r} (levels[{index}])"
-                )
-            seen[level.rank] = level.name
-        for key in ("new_contact_rank", "introduced_rank"):
-            value = getattr(self, key)
-            if value is not None and value not in seen:
-                raise ValueError(f"{key}: {value} is not a rank of this ladder")
-        return self
+    name: str
+    description: str = ""
+    levels: list[Level]
+    new_contact_rank: Optional[int] = None
+    introduced_rank: Optional[int] = None
+    _ordered: list[Level] = field(init=False, repr=False, compare=False)
+    _by_rank: dict[int, Level] = field(init=False, repr=False, compare=False)
 
     # Derived views -----------------------------------------------------------------
 
-    @cached_property
+    def __post_init__(self) -> None:
+        ordered = sorted(self.levels, key=lambda level: level.rank)
+        object.__setattr__(self, "_ordered", ordered)
+        object.__setattr__(self, "_by_rank", {level.rank: level for level in self.levels})
+
+    @property
     def ordered(self) -> list[Level]:
         """Levels from the bottom rung to the top."""
-        return sorted(self.levels, key=lambda level: level.rank)
+        return self._ordered
 
-    @cached_property
+    @property
     def by_rank(self) -> dict[int, Level]:
-        return {level.rank: level for level in self.levels}
+        return self._by_rank
 
     @property
     def lowest(self) -> int:
@@ -178,41 +156,27 @@ class Ladder(_Strict):
         raise KeyError(value)
 
 
-class Kind(_Strict):
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Kind:
     """An interaction kind."""
 
-    in_person: bool = Field(False, description="Whether this kind of interaction happens face to face.")
-    direction: Optional[Literal["given", "received", "ask"]] = Field(
-        None, description="For the give/ask ledger: a referral or introduction given or received, or an ask."
-    )
-    description: str = Field("", description="What this kind is for.")
+    in_person: bool = False
+    direction: Optional[Literal["given", "received", "ask"]] = None
+    description: str = ""
 
 
-class Config(_Strict):
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Config:
     """The whole ladder config file."""
 
-    version: Literal[1] = Field(1, description="Format version of this file.")
-    default_ladder: str = Field(description="Key of the ladder every contact stands on.")
-    spheres: list[Annotated[str, Field(min_length=1)]] = Field(min_length=1, description="Sphere names.")
-    default_sphere: Optional[str] = Field(None, description="Sphere of a contact added without one.")
-    kinds: dict[str, Optional[Kind]] = Field(min_length=1, description="Interaction kinds by key.")
-    ladders: dict[str, Ladder] = Field(min_length=1, description="Ladders by key.")
-
-    @model_validator(mode="after")
-    def _check(self) -> "Config":
-        if self.default_ladder not in self.ladders:
-            raise ValueError(
-                f"default_ladder: no ladder called {self.default_ladder!r}"
-                + _did_you_mean(self.default_ladder, list(self.ladders))
-            )
-        for key in list(self.ladders) + list(self.kinds):
-            if not _KEY.match(key):
-                raise ValueError(f"{key!r} is not a valid key: use lower-case letters, digits, - and _")
-        if self.default_sphere is not None and self.default_sphere not in self.spheres:
-            raise ValueError(f"default_sphere: {self.default_sphere!r} is not one of the spheres")
-        if len(set(self.spheres)) != len(self.spheres):
-            raise ValueError("spheres: a sphere is listed twice")
-        return self
+    version: Literal[1] = 1
+    default_ladder: str
+    spheres: list[str]
+    default_sphere: Optional[str] = None
+    kinds: dict[str, Optional[Kind]]
+    ladders: dict[str, Ladder]
 
     # Derived views -----------------------------------------------------------------
 
@@ -264,8 +228,32 @@ class Config(_Strict):
 
 
 def _did_you_mean(word: str, choices: list[str]) -> str:
+    import difflib
+
     close = difflib.get_close_matches(str(word), [str(c) for c in choices], n=1, cutoff=0.6)
     return f" (did you mean {close[0]!r}?)" if close else ""
+
+
+def _build(data: dict) -> Config:
+    """Runtime objects from checked data (``config_schema.validate()`` or the cache)."""
+
+    def level(item: dict) -> Level:
+        rule = item.get("promote_when")
+        if rule is not None:
+            item = {**item, "promote_when": PromoteWhen(**rule)}
+        return Level(**item)
+
+    def ladder(item: dict) -> Ladder:
+        return Ladder(**{**item, "levels": [level(lv) for lv in item["levels"]]})
+
+    return Config(
+        **{
+            **data,
+            "spheres": list(data["spheres"]),
+            "kinds": {key: None if kind is None else Kind(**kind) for key, kind in data["kinds"].items()},
+            "ladders": {key: ladder(item) for key, item in data["ladders"].items()},
+        }
+    )
 
 
 # Loading -------------------------------------------------------------------------------
@@ -278,182 +266,124 @@ def levels_file(config_dir: Path) -> Path:
 
 
 def load_config(config_dir: Path | None = None, *, path: Path | None = None) -> Config:
-    """Load and validate the ladder config; raise ``ConfigError`` with file, line and key."""
+    """Load and validate the ladder config; raise ``ConfigError`` with file, line and key.
+
+    Bytes that passed validation before are built from the cache instead of checked again.
+    """
     if path is None:
         path = levels_file(config_dir) if config_dir is not None else paths.SHIPPED_LEVELS
     try:
-        text = path.read_text(encoding="utf-8")
+        raw = Path(path).read_bytes()
     except OSError as exc:
         raise ConfigError(f"{path}: cannot read the ladder config: {exc.strerror or exc}") from None
+    key = _cache_key(raw)
+    if key is not None:
+        cached = _read_cache(key)
+        if cached is not None:
+            return cached
+    try:
+        text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
         raise ConfigError(f"{path}: not UTF-8 text ({exc.reason} at byte {exc.start})") from None
-    return parse_config(text, path)
+    if "\r" in text:  # as reading in text mode would
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    from .config_schema import validate
 
-
-class _DuplicateKey(yaml.YAMLError):
-    def __init__(self, key, line: int, first_line: int):
-        self.key, self.line, self.first_line = key, line, first_line
-
-
-class _StrictLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # libyaml's parser when PyYAML has it
-    """A safe loader that refuses a key given twice in one mapping (YAML keeps the last, silently)."""
-
-    def construct_mapping(self, node, deep=False):
-        seen: dict = {}
-        for key_node, _ in node.value:
-            if key_node.tag == "tag:yaml.org,2002:merge":
-                continue
-            key = self.construct_object(key_node, deep=True)
-            try:
-                first = seen.setdefault(key, key_node.start_mark.line + 1)
-            except TypeError:  # an unhashable key: the validation reports it
-                continue
-            if first != key_node.start_mark.line + 1:
-                raise _DuplicateKey(key, key_node.start_mark.line + 1, first)
-        return super().construct_mapping(node, deep)
+    data = validate(text, path)
+    config = _build(data)
+    if key is not None:
+        _write_cache(key, data)
+    return config
 
 
 def parse_config(text: str, path: Path | str = "levels.yaml") -> Config:
+    """Validate the text of a levels.yaml (``path`` names it in errors); never cached."""
+    from .config_schema import validate
+
+    return _build(validate(text, path))
+
+
+# The cache of validated files ----------------------------------------------------------
+
+_CACHE_FORMAT = b"relterm levels cache 1"
+_CACHE_KEEP = 8  # entries kept: one per levels.yaml in use (user, shipped, demo...) and a few edits back
+_CODE = (paths.PACKAGE_DIR / "config.py", paths.PACKAGE_DIR / "config_schema.py")
+
+
+def _cache_key(raw: bytes) -> Optional[str]:
+    """A hash of the file's bytes, relterm's version and the code that checks and builds them.
+
+    None (no caching) when that code cannot be read as files.
+    """
+    import hashlib
+
+    from . import __version__
+
+    digest = hashlib.sha256(_CACHE_FORMAT + b"\0" + __version__.encode() + b"\0")
     try:
-        # libyaml's parser (ten times faster; every command reads this file), duplicate keys refused.
-        data = yaml.load(text, Loader=_StrictLoader)
-    except _DuplicateKey as exc:
-        raise ConfigError(
-            f"{path}:{exc.line}: {exc.key}: duplicate key (first on line {exc.first_line}); "
-            "YAML would silently keep only the last one"
-        ) from None
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f":{mark.line + 1}" if mark is not None else ""
-        problem = getattr(exc, "problem", None) or str(exc)
-        context = getattr(exc, "context", None)
-        detail = f"{problem} ({context})" if context else problem
-        raise ConfigError(f"{path}{where}: YAML syntax error: {detail}") from None
-    if not isinstance(data, dict):
-        raise ConfigError(f"{path}: expected a mapping with default_ladder, spheres, kinds and ladders at the top")
-    try:
-        return Config.model_validate(data)
-    except ValidationError as exc:
-        raise ConfigError(_describe(exc, text, path)) from None
-
-
-def _describe(exc: ValidationError, text: str, path: Path | str) -> str:
-    """One message naming file, line and key for the first problem, then a count of the rest."""
-    errors = exc.errors(include_url=False)
-    messages = []
-    try:
-        root = yaml.compose(text, Loader=yaml.SafeLoader)
-    except yaml.YAMLError:
-        root = None
-    for error in errors[:5]:
-        loc = list(error["loc"])
-        loc = [part for part in loc if not (isinstance(part, str) and ("[" in part or part.startswith("function-")))]
-        explanation = _explain(error, loc, root)
-        if error["type"] == "value_error":
-            loc, explanation = _narrow(loc, explanation)
-        line = _line_of(root, loc)
-        key = ".".join(str(p) if not isinstance(p, int) else f"[{p}]" for p in loc).replace(".[", "[")
-        where = f"{path}:{line}" if line else str(path)
-        messages.append(f"{where}: {key or 'top level'}: {explanation}")
-    if len(errors) > 5:
-        messages.append(f"... and {len(errors) - 5} more problems")
-    return "\n".join(messages)
-
-
-def _narrow(loc: list, message: str) -> tuple[list, str]:
-    """Point a whole-model check at the key it is about: "default_ladder: ..." or "... (levels[2])"."""
-    level = re.search(r" \(levels\[(\d+)\]\)$", message)
-    if level:
-        return loc + ["levels", int(level.group(1)), "rank"], message[: level.start()]
-    field = re.match(r"^([a-z_]+): ", message)
-    if field and field.group(1) in _FIELDS_WITH_CHECKS:
-        return loc + [field.group(1)], message[field.end():]
-    return loc, message
-
-
-_FIELDS_WITH_CHECKS = {"default_ladder", "default_sphere", "spheres", "new_contact_rank", "introduced_rank"}
-
-
-def _explain(error: dict, loc: list, root) -> str:
-    kind = error["type"]
-    value = error.get("input")
-    if kind == "extra_forbidden":
-        allowed = _allowed_keys(loc[:-1], root)
-        hint = _did_you_mean(str(loc[-1]), allowed) if allowed else ""
-        return f"unknown key{hint}" + (f"; allowed keys: {', '.join(allowed)}" if allowed and not hint else "")
-    if kind == "missing":
-        return "required key is missing"
-    if kind in ("int_type", "int_parsing", "int_from_float"):
-        return f"must be a whole number, not {_show(value)}"
-    if kind in ("string_type",):
-        extra = ""
-        if isinstance(value, bool):
-            extra = ' (YAML reads yes/no/on/off as true/false: put the name in quotes, e.g. "no")'
-        return f"must be text, not {_show(value)}{extra}"
-    if kind == "bool_type":
-        return f"must be true or false, not {_show(value)}"
-    message = error.get("msg", "invalid value")
-    return message.removeprefix("Value error, ")
-
-
-def _show(value) -> str:
-    if isinstance(value, bool):
-        return f"the boolean {str(value).lower()}"
-    if isinstance(value, str):
-        return f'the text "{value}"'
-    if value is None:
-        return "an empty value"
-    return f"{type(value).__name__} {value!r}"
-
-
-def _allowed_keys(loc: list, root) -> list[str]:
-    """Field names of the model at ``loc`` (for "did you mean")."""
-    model: type[BaseModel] | None = Config
-    for part in loc:
-        if model is None:
-            return []
-        if isinstance(part, int):
-            continue
-        if model is Config and part in ("ladders", "kinds"):
-            model = {"ladders": _MapOf(Ladder), "kinds": _MapOf(Kind)}[part]  # type: ignore[assignment]
-            continue
-        if isinstance(model, _MapOf):
-            model = model.inner
-            continue
-        field = model.model_fields.get(part)
-        if field is None:
-            return []
-        model = _FIELD_MODELS.get((model, part))
-    if isinstance(model, _MapOf) or model is None:
-        return []
-    return list(model.model_fields)
-
-
-class _MapOf:
-    def __init__(self, inner):
-        self.inner = inner
-
-
-_FIELD_MODELS = {(Ladder, "levels"): Level, (Level, "promote_when"): PromoteWhen}
-
-
-def _line_of(node, loc: list) -> Optional[int]:
-    """1-based line of the YAML node at ``loc`` (the key's line for a mapping entry)."""
-    if node is None:
+        for source in _CODE:
+            digest.update(hashlib.sha256(source.read_bytes()).digest())
+    except OSError:
         return None
-    line = node.start_mark.line + 1
-    for part in loc:
-        if isinstance(node, yaml.MappingNode):
-            for key_node, value_node in node.value:
-                if key_node.value == str(part):
-                    line = key_node.start_mark.line + 1
-                    node = value_node
-                    break
-            else:
-                return line
-        elif isinstance(node, yaml.SequenceNode) and isinstance(part, int) and part < len(node.value):
-            node = node.value[part]
-            line = node.start_mark.line + 1
-        else:
-            return line
-    return line
+    digest.update(raw)
+    return digest.hexdigest()
+
+
+def _cache_file(key: str) -> Path:
+    return paths.cache_dir() / f"levels-{key}.json"
+
+
+def _read_cache(key: str) -> Optional[Config]:
+    """The config cached under ``key``, or None when absent, unreadable or damaged."""
+    try:
+        raw = _cache_file(key).read_bytes()
+    except OSError:
+        return None
+    import json
+
+    try:
+        entry = json.loads(raw)
+        if entry["key"] != key:
+            return None
+        return _build(entry["config"])
+    except (ValueError, KeyError, TypeError, AttributeError):
+        return None
+
+
+def _write_cache(key: str, data: dict) -> None:
+    """Keep ``data`` under ``key``: written atomically, readable by the owner only. Failure is harmless."""
+    import json
+    import tempfile
+
+    target = _cache_file(key)
+    try:
+        paths.make_private_dir(target.parent)
+        handle, temp = tempfile.mkstemp(dir=target.parent, prefix=".levels-", suffix=".tmp")  # mode 0600
+    except OSError:
+        return
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8") as out:
+            json.dump({"key": key, "config": data}, out, separators=(",", ":"))
+        os.replace(temp, target)
+    except OSError:
+        try:
+            os.unlink(temp)
+        except OSError:
+            pass
+        return
+    _prune(target.parent, keep=target)
+
+
+def _prune(directory: Path, keep: Path) -> None:
+    """Remove all but the newest few cache entries (an edited file leaves its old entry behind)."""
+    try:
+        entries = [(entry.stat().st_mtime, entry) for entry in directory.glob("levels-*.json")]
+    except OSError:
+        return
+    entries.sort(reverse=True)
+    for _, entry in entries[_CACHE_KEEP:]:
+        if entry != keep:
+            try:
+                entry.unlink()
+            except OSError:
+                pass

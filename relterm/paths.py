@@ -5,7 +5,9 @@ Each location has an override, used by tests and power users alike:
 * database: ``--db PATH`` or ``RELTERM_DB``; default
   ``$XDG_DATA_HOME/relterm/relterm.db`` (platformdirs' user data dir);
 * configuration: ``--config-dir DIR`` or ``RELTERM_CONFIG_DIR``; default
-  ``$XDG_CONFIG_HOME/relterm``.
+  ``$XDG_CONFIG_HOME/relterm``;
+* cache (the validated ladder config, rebuilt whenever it is missing):
+  ``RELTERM_CACHE_DIR``; default ``$XDG_CACHE_HOME/relterm``.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from pathlib import Path
 APP_NAME = "relterm"
 DB_ENV = "RELTERM_DB"
 CONFIG_ENV = "RELTERM_CONFIG_DIR"
+CACHE_ENV = "RELTERM_CACHE_DIR"
 LEVELS_FILE = "levels.yaml"
 SETTINGS_FILE = "settings.yaml"
 THEMES_DIR = "themes"
@@ -58,6 +61,16 @@ def config_dir(override: str | os.PathLike | None = None) -> Path:
     from platformdirs import user_config_path
 
     return Path(user_config_path(APP_NAME, appauthor=False))
+
+
+def cache_dir() -> Path:
+    """Where relterm keeps files it can rebuild at any time (deleting them is always safe)."""
+    env = os.environ.get(CACHE_ENV)
+    if env:
+        return Path(env).expanduser()
+    from platformdirs import user_cache_path
+
+    return Path(user_cache_path(APP_NAME, appauthor=False))
 
 
 def user_levels_file(config: Path) -> Path:

@@ -17,7 +17,7 @@ DATA = Path(__file__).resolve().parent / "data"
 
 @pytest.fixture(autouse=True)
 def isolated_dirs(tmp_path, monkeypatch):
-    """Point XDG dirs, RELTERM_DB and RELTERM_CONFIG_DIR into the test's temp dir."""
+    """Point XDG dirs, RELTERM_DB, RELTERM_CONFIG_DIR and RELTERM_CACHE_DIR into the test's temp dir."""
     home = tmp_path / "home"
     home.mkdir()
     monkeypatch.setenv("HOME", str(home))
@@ -25,6 +25,7 @@ def isolated_dirs(tmp_path, monkeypatch):
     monkeypatch.setenv("XDG_CONFIG_HOME", str(home / "config"))
     monkeypatch.setenv("RELTERM_DB", str(tmp_path / "relterm.db"))
     monkeypatch.setenv("RELTERM_CONFIG_DIR", str(tmp_path / "config"))
+    monkeypatch.setenv("RELTERM_CACHE_DIR", str(tmp_path / "relterm-cache"))
     monkeypatch.setenv("RELTERM_TODAY", "2026-11-23")
     yield tmp_path
     from relterm import store

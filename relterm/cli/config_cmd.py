@@ -30,6 +30,7 @@ def path_(app: AppContext):
     note = "(shipped default; `relterm config init` copies it here)" if active == paths.SHIPPED_LEVELS else ""
     click.echo(f"levels:      {active} {note}".rstrip())
     click.echo(f"themes:      {paths.user_themes_dir(cfg)}")
+    click.echo(f"cache:       {paths.cache_dir()} (validated ladder configs; safe to delete)")
 
 
 @config.command("init")
