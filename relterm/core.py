@@ -20,7 +20,6 @@ from . import store
 from .config import Config, Ladder
 from .dates import parse_date, today
 from .domain import LEVEL_CHANGE, Card, ContactRow, Detail, TimelineEvent, join_tags, split_tags
-from .intel.model import INTRODUCED_BY
 from .errors import AmbiguousError, InputError, NotFoundError
 from .sanitize import clean_line, clean_text
 from .store import Contact, ContactDetail, ContactLevel, Event
@@ -356,6 +355,8 @@ class Core:
             self._refresh_last_interaction(cid)
 
     def _refresh_last_interaction(self, cid: int) -> None:
+        from .intel.model import INTRODUCED_BY  # here: importing relterm.intel at start-up costs every command
+
         latest = (
             Event.select(fn.MAX(Event.date))
             .where((Event.contact == cid) & Event.kind.not_in((LEVEL_CHANGE, INTRODUCED_BY)))
