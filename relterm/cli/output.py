@@ -5,7 +5,6 @@ from __future__ import annotations
 import functools
 import gc
 import json
-import shutil
 import sys
 from typing import Sequence
 
@@ -53,6 +52,8 @@ def table(headers: Sequence[str], rows: Sequence[Sequence[str]], *, flexible: in
             if len(cell) > widths[i]:
                 widths[i] = len(cell)
     if sys.stdout.isatty():
+        import shutil  # only for a terminal; shutil pulls in the compression modules
+
         total = shutil.get_terminal_size((100, 24)).columns
         excess = sum(widths) + 2 * (len(widths) - 1) - total
         if excess > 0:
