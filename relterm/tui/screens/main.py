@@ -34,7 +34,6 @@ from ..modals.import_form import ExportForm, ImportForm, ImportProgress
 from ..modals.level_form import LevelForm, Suggested
 from ..modals.log_form import LogDraft, LogForm
 from ..modals.names_form import NamesDraft, NamesForm
-from ..modals.review_form import ReviewDraft, ReviewForm
 from ..widgets.card import ContactCard
 from ..widgets.contact_list import ContactList
 from ..widgets.pyramid import Pyramid
@@ -689,6 +688,9 @@ class MainScreen(Screen):
 
     async def run_review(self, contact_id: int, name: str) -> Optional[int]:
         """The review popup, then the writes; the review event's id (0: only the schedule changed) or None."""
+        # Imported here: the popup's questions live in relterm.intel, which the app needs only now.
+        from ..modals.review_form import ReviewDraft, ReviewForm
+
         ok, card = await self._db(self.core.card, contact_id)
         if not ok:
             return None
