@@ -197,3 +197,18 @@ async def test_an_ask_at_a_level_where_asking_is_fine_needs_no_confirmation(peop
         await start_ask(pilot, "Asked for a referral")
         assert isinstance(app.screen, MainScreen)
         assert db_rows(db_path, "SELECT warning FROM event WHERE kind = 'ask'") == [(None,)]
+
+
+async def test_the_palette_and_the_help_screen_list_the_new_keys(people, make_app):
+    app = make_app()
+    async with app.run_test(size=(120, 100)) as pilot:  # tall enough for the whole help screen
+        await settle(pilot)
+        await press(pilot, "question_mark")
+        text = screen_text(app)
+        for line in ("Agenda", "Circles", "Names they gave", "Review relationship"):
+            assert line in text, line
+        await press(pilot, "escape", "ctrl+p")
+        await type_text(pilot, "Review relationship")
+        await press(pilot, "enter")
+        assert isinstance(app.screen, ReviewForm)
+        assert "Review your relationship with Ada Lovelace" in screen_text(app)
