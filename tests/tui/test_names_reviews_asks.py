@@ -24,7 +24,8 @@ async def select(pilot, name: str) -> None:
 
 
 def counts(db_path) -> tuple[int, int]:
-    return (db_rows(db_path, "SELECT COUNT(*) FROM contact")[0][0], db_rows(db_path, "SELECT COUNT(*) FROM event")[0][0])
+    contacts = db_rows(db_path, "SELECT COUNT(*) FROM contact")[0][0]
+    return contacts, db_rows(db_path, "SELECT COUNT(*) FROM event")[0][0]
 
 
 # Names ---------------------------------------------------------------------------------------

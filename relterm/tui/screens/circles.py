@@ -8,7 +8,7 @@ hundred thousand contacts cost no more on screen than the lines you unfold.
 
 from __future__ import annotations
 
-from typing import Optional, Union
+from typing import Union
 
 from rich.style import Style
 from rich.text import Text
