@@ -213,3 +213,20 @@ async def test_the_palette_and_the_help_screen_list_the_new_keys(people, make_ap
         await press(pilot, "enter")
         assert isinstance(app.screen, ReviewForm)
         assert "Review your relationship with Ada Lovelace" in screen_text(app)
+
+
+# The card's give/ask line ------------------------------------------------------------------
+
+
+async def test_the_card_shows_the_give_ask_balance(people, core, make_app):
+    ada = people["Ada Lovelace"]
+    core.log(ada, "referral-given", "Sent them the mill contract", date="2026-11-10")
+    core.log(ada, "introduction", "Introduced them to Babbage", date="2026-11-11")
+    core.log(ada, "referral-received", "They sent the loom job", date="2026-11-12")
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert app.main_screen.query_one(ContactList).selected.name == "Ada Lovelace"
+        assert "Give/ask  gave 2 · received 1 · asked 0" in screen_text(app)
+        await select(pilot, "Ben Okri")  # nothing exchanged: no line
+        assert "Give/ask" not in screen_text(app)

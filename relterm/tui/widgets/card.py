@@ -67,6 +67,11 @@ class ContactCard(Static, can_focus=True):
         ]
         if others:
             self._field(text, "Also", ", ".join(others))
+        if balance is not None and (balance.given or balance.received or balance.asks):
+            ledger = f"gave {balance.given} · received {balance.received} · asked {balance.asks}"
+            # Next to the level: together they say whether asking fits. In the warning colour when you
+            # took more (received and asked for) than you gave.
+            self._field(text, "Give/ask", ledger, warning_style if balance.net < 0 else None)
         self._field(text, "Sphere", card.sphere)
         self._field(text, "Company", card.company)
         self._field(text, "Email", card.email)
@@ -84,10 +89,6 @@ class ContactCard(Static, can_focus=True):
             when = "today" if days == 0 else (f"in {days}d" if days > 0 else f"{-days}d overdue")
             self._field(text, "Keep in touch", f"{due.isoformat()} ({when}, every {cadence}d)",
                         warning_style if days < 0 else None)
-        if balance is not None and (balance.given or balance.received or balance.asks):
-            ledger = f"gave {balance.given} · received {balance.received} · asked {balance.asks}"
-            # In the warning colour when you took more (received and asked) than you gave.
-            self._field(text, "Give/ask", ledger, warning_style if balance.net < 0 else None)
         if card.archived_at is not None:
             self._field(text, "Archived", card.archived_at.date().isoformat())
         if card.notes:
