@@ -727,8 +727,10 @@ class _Reader:
     @staticmethod
     def available() -> bool:
         """Whether a second process can help and is safe: the platform forks, this process may use two
-        cores, and it runs one thread (forking a threaded process, such as the TUI, can leave the child
-        waiting on a lock another thread held; imports there read in-process)."""
+        cores and about one of them is idle (on a busy machine the two processes would only take turns,
+        and handing records over costs more than it saves), and it runs one thread (forking a threaded
+        process, such as the TUI, can leave the child waiting on a lock another thread held; imports
+        there read in-process)."""
         import multiprocessing
         import threading
 
@@ -736,7 +738,11 @@ class _Reader:
             cores = len(os.sched_getaffinity(0))
         except AttributeError:  # no affinity call (macOS)
             cores = os.cpu_count() or 1
-        return (cores >= 2 and threading.active_count() == 1
+        try:
+            load = os.getloadavg()[0]
+        except (AttributeError, OSError):  # not known here: assume the machine is idle
+            load = 0.0
+        return (cores >= 2 and cores - load >= 1 and threading.active_count() == 1
                 and "fork" in multiprocessing.get_all_start_methods())
 
     def __init__(self, importer: Importer, records: Iterator[Record | BadRecord]):

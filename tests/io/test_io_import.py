@@ -287,8 +287,9 @@ def test_a_file_read_in_a_second_process_imports_exactly_as_in_one(core, tmp_pat
     from relterm.core import Core
     from relterm.io import importer
 
+    monkeypatch.setattr(os, "getloadavg", lambda: (0.0, 0.0, 0.0))  # an idle machine, whatever runs beside
     if not importer._Reader.available():
-        pytest.skip("this platform cannot fork")
+        pytest.skip("this platform cannot fork, or has one core")
     path = write(tmp_path, "contacts.csv", GOOGLE_HEADER + GOOGLE_ROWS * 3)
     core.add_contact("Bo Ek", company="Globex", tags=["old"])
     used = []
@@ -318,8 +319,9 @@ def test_a_failure_while_reading_in_a_second_process_writes_nothing(core, tmp_pa
     import relterm.io as relterm_io
     from relterm.io import importer
 
+    monkeypatch.setattr(os, "getloadavg", lambda: (0.0, 0.0, 0.0))
     if not importer._Reader.available():
-        pytest.skip("this platform cannot fork")
+        pytest.skip("this platform cannot fork, or has one core")
     monkeypatch.setattr(relterm_io, "APART_BYTES", 1)
     core.add_contact("Existing")
     path = write(tmp_path, "contacts.csv", "just,some,cells\n1,2,3\n")
@@ -341,3 +343,16 @@ def test_a_failure_while_reading_in_a_second_process_writes_nothing(core, tmp_pa
         run_import(core, write(tmp_path, "more.csv", GOOGLE_HEADER + GOOGLE_ROWS * 5))
     assert [n for _, n in core.names()] == ["Existing"]
     assert multiprocessing.active_children() == []
+
+
+def test_a_busy_machine_reads_in_the_importing_process(core, tmp_path, monkeypatch):
+    """With no idle core the two processes would only take turns: the file is read in-process."""
+    import relterm.io as relterm_io
+    from relterm.io import importer
+
+    monkeypatch.setattr(os, "getloadavg", lambda: (float(os.cpu_count() or 1), 0.0, 0.0))
+    monkeypatch.setattr(relterm_io, "APART_BYTES", 1)
+    assert not importer._Reader.available()
+    monkeypatch.setattr(importer._Reader, "__init__", lambda *args: pytest.fail("a reading process was started"))
+    summary = run_import(core, write(tmp_path, "contacts.csv", GOOGLE_HEADER + GOOGLE_ROWS))
+    assert (summary.added, summary.skipped) == (4, 1)
