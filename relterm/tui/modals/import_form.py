@@ -91,10 +91,18 @@ class ImportForm(FormModal[ImportRequest]):
 
     def on_mount(self) -> None:
         super().on_mount()
-        self.query_one(ContactFileTree).focus()
+        if self.initial_path:
+            self.query_one("#path", Input).focus()  # back after a failed import: edit the path, or shift+tab
+        else:
+            self.query_one(ContactFileTree).focus()
 
     def _snapshot(self) -> tuple:
         return super()._snapshot() + (self.query_one("#format", Select).value,)
+
+    def on_resize(self, event) -> None:
+        # The other rows, the border and the footer take 15 lines: the tree gets what is left
+        # (14 at most), so that the fields and the hint stay on an 80x24 screen.
+        self.query_one(ContactFileTree).styles.height = max(3, min(14, event.size.height - 15))
 
     @on(DirectoryTree.FileSelected)
     def _file_selected(self, event: DirectoryTree.FileSelected) -> None:

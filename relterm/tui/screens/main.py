@@ -833,6 +833,8 @@ class MainScreen(Screen):
             progress.show_summary(summary)
             self.notify(summary.lines(limit=0)[0], markup=False, timeout=5)
             self.load_rows(select=self.selected_id)
+            if self.query_one(Pyramid).history_shown:
+                self.load_history(self.ladder_key)
             return
 
     def action_export_contacts(self) -> None:

@@ -7,7 +7,8 @@ With the ``-compact`` class the pyramid folds into one line.
 With a history (``set_history``: per rung, the count at the end of each of
 the last months) each rung also shows a sparkline of those counts, scaled to
 the rung's own highest month, and the change over the period; folded into
-one line, the pyramid shows the history of the highlighted rung.
+one line, the pyramid shows the history of the selected contact's rung (of
+the highlighted rung while it has the focus).
 """
 
 from __future__ import annotations
@@ -201,7 +202,9 @@ class Pyramid(Widget, can_focus=True):
             if history is not None:
                 lines.append("\n")
         if history is not None and self._months:
-            span = f"{self._months[0]} … {self._months[-1]}: end of each month, change over the period"
+            span = f"month ends {self._months[0]} … {self._months[-1]}, change "
+            if len(span) > width:
+                span = f"{self._months[0]} … {self._months[-1]}"
             lines.append(span[:width].rjust(width)[:width], Style(dim=True))
         return lines
 
@@ -233,9 +236,10 @@ class Pyramid(Widget, can_focus=True):
         return text
 
     def _render_compact_history(self) -> Text:
-        """One line: the highlighted rung's months (up and down choose the rung)."""
+        """One line: the months of the selected contact's rung, or with the focus of the highlighted rung."""
         text = Text(no_wrap=True, overflow="ellipsis", end="")
-        rung = next((r for r in self._rungs if r.rank == self.cursor_rank), None)
+        wanted = self.cursor_rank if self.has_focus or self.marked_rank is None else self.marked_rank
+        rung = next((r for r in self._rungs if r.rank == wanted), None)
         if rung is None or self._history is None:
             return text
         counts = self._history.get(rung.rank, ())
