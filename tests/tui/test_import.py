@@ -170,3 +170,27 @@ async def test_export_from_the_palette_writes_a_vcard_file(people, make_app, tmp
         assert "Exported 7 contacts" in notifications(app)
     text = (tmp_path / "relterm-contacts.vcf").read_text(encoding="utf-8")
     assert text.count("BEGIN:VCARD") == 7 and "FN:Ada Lovelace" in text
+
+
+async def test_the_summary_lists_skipped_records_with_their_reasons(people, make_app, db_path, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    cards = tmp_path / "mixed.vcf"
+    cards.write_text(
+        "BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Hedy Lamarr\r\nEMAIL:hedy@example.org\r\nEND:VCARD\r\n"
+        "BEGIN:VCARD\r\nVERSION:3.0\r\nNOTE:a card without any name\r\nEND:VCARD\r\n",
+        encoding="utf-8",
+    )
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await open_from_palette(pilot, "Import contacts")
+        await press(pilot, "tab")
+        await type_text(pilot, "mixed.vcf")  # relative to the folder relterm was started in
+        await press(pilot, "enter")
+        await settle(pilot)
+        text = screen_text(app)
+        assert "Added 1, merged 0 (0 with changes), skipped 1." in text
+        assert "Skipped (1):" in text
+        await press(pilot, "escape")
+        assert "Hedy Lamarr" in shown_names(app)
+    assert "Hedy Lamarr" in contact_names(db_path)
