@@ -80,3 +80,14 @@ async def test_a_long_branch_is_filled_in_batches(core, make_app):
         tree.move_cursor(group.children[-1])
         await press(pilot, "enter")
         assert len(group.children) == 401
+
+
+async def test_levels_in_the_tree_are_on_the_default_ladder_whatever_the_list_shows(people, make_app):
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await press(pilot, "L")  # the list now shows the customer ladder
+        assert app.main_screen.ladder_key != app.config.default_ladder
+        await press(pilot, "C")
+        business = app.config.ladders[app.config.default_ladder]
+        assert business.label(3) in line_with(screen_text(app), "Ben Okri")

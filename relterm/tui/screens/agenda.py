@@ -138,7 +138,7 @@ class AgendaScreen(Screen):
         current = self._current()
         if current is not None and keep is None:
             keep = (current.item, current.contact_id)
-        ladder = self.main.ladder if self.main is not None else self.app.config.ladders[self.app.config.default_ladder]
+        ladder = self.app.config.ladders[self.app.config.default_ladder]  # the agenda's ranks are on it
         width = max(options.scrollable_content_region.width - 2, 20) if options.size.width else 100
         self._width = width
         counts = {kind: 0 for kind in ITEM_KINDS}

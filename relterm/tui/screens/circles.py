@@ -147,8 +147,10 @@ class CirclesScreen(Screen):
     def _label(self, node: IntroNode) -> Text:
         label = Text(no_wrap=True, overflow="ellipsis")
         label.append(node.name, Style(bold=node.direct > 0))
-        if self.main is not None and node.rank is not None:
-            label.append(f"  {self.main.ladder.label(node.rank)}", Style(dim=True))
+        if node.rank is not None:
+            # The forest's ranks are on the default ladder, whichever ladder the main screen shows.
+            ladder = self.app.config.ladders[self.app.config.default_ladder]
+            label.append(f"  {ladder.label(node.rank)}", Style(dim=True))
         if node.total:
             label.append(f"  ({node.total})")
         if node.to_contact:
