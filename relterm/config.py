@@ -156,8 +156,6 @@ class Ladder:
         raise KeyError(value)
 
 
-
-
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Kind:
     """An interaction kind."""

@@ -172,6 +172,7 @@ def test_config_path_shows_every_location(invoke, tmp_path):
     assert result.code == 0
     assert f"database:    {tmp_path / 'relterm.db'}" in result.out
     assert f"config dir:  {tmp_path / 'config'}" in result.out
+    assert f"cache:       {tmp_path / 'relterm-cache'}" in result.out
     assert str(paths.SHIPPED_LEVELS) in result.out and "config init" in result.out
 
 
