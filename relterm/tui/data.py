@@ -92,6 +92,8 @@ class ContactStore:
     suggested: dict[int, str] = field(default_factory=dict)  # contact id -> "promote" | "demote"
     by_urgency: bool = False
     _order: Optional[list[int]] = None  # row indices, most urgent first (built when first needed)
+    _place: Optional[list[int]] = None  # row index -> its position in _order
+    _hays_by_urgency: list[str] = field(default_factory=list)  # copies of the haystacks, in _order
 
     def load(self, rows: list[ContactRow], hays: Optional[list[str]] = None, *, complete: bool = True) -> None:
         self.rows = rows
@@ -124,7 +126,16 @@ class ContactStore:
         if self._order is None or len(self._order) != len(self.rows):
             urgency = self.urgency
             keys = [urgency.get(row.id, NO_URGENCY) for row in self.rows]
-            self._order = sorted(range(len(keys)), key=keys.__getitem__)
+            self._order = order = sorted(range(len(keys)), key=keys.__getitem__)
+            place = [0] * len(order)
+            for position, index in enumerate(order):
+                place[index] = position
+            self._place = place
+            # New string objects, allocated in urgency order: a filter reads them in sequence.
+            # The same strings walked in urgency order would each miss the CPU cache
+            # (100k contacts: ~50 ms a keystroke against ~9 ms). A tab never occurs in a typed word.
+            hays = self.hays
+            self._hays_by_urgency = [hays[i] + "\t" for i in order]
         return self._order
 
     def apply(self, text: str, rank: Optional[int], *, force: bool = False) -> Sequence[int]:
@@ -140,15 +151,28 @@ class ContactStore:
             and len(text.split()) >= len(self._base_text.split())
         )
         self.text, self.rank = text, rank
-        everyone: Sequence[int] = self.order() if self.by_urgency else range(len(self.rows))
         if not words and rank is None and sphere is None:
-            self.indices = everyone
+            self.indices = self.order() if self.by_urgency else range(len(self.rows))
             self._base_text = text
             return self.indices
         if narrowing and len(self.indices) > len(self.rows) // 4:
             narrowing = False  # a scan of every haystack runs faster than picking most of them out
-        base: Sequence[int] = self.indices if narrowing else everyone
         hays, rows = self.hays, self.rows
+        if self.by_urgency and not narrowing:
+            # A fresh scan in urgency order: the first word over the haystacks kept in that order.
+            order = self.order()
+            base: Sequence[int] = order
+            if words:
+                base = list(compress(order, map(contains, self._hays_by_urgency, repeat(words[0]))))
+                words = words[1:]
+            narrowing = True  # the rank, sphere and other words below narrow ``base``
+            if rank is not None:
+                base = [i for i in base if rows[i].rank == rank]
+            if sphere is not None:
+                base = [i for i in base if rows[i].sphere == sphere]
+        else:
+            # Narrowing keeps the order of the previous matches.
+            base = self.indices if narrowing else range(len(self.rows))
         if rank is not None and not narrowing:
             base = [i for i in base if rows[i].rank == rank]
         if sphere is not None and not narrowing:
@@ -178,11 +202,14 @@ class ContactStore:
             if index is None:
                 return None
         if self.by_urgency:
-            # Not ascending: a scan, in C.
-            try:
-                return self.indices.index(index)
-            except ValueError:
-                return None
+            # The indices ascend in urgency position.
+            self.order()  # rebuilt only when stale
+            place = self._place
+            assert place is not None
+            position = bisect.bisect_left(self.indices, place[index], key=place.__getitem__)
+            if position < len(self.indices) and self.indices[position] == index:
+                return position
+            return None
         position = bisect.bisect_left(self.indices, index)
         if position < len(self.indices) and self.indices[position] == index:
             return position
