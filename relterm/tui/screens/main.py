@@ -30,7 +30,6 @@ from ..commands import screen_bindings
 from ..data import ContactStore, haystack, urgency_keys
 from ..modals.confirm import Confirm
 from ..modals.contact_form import ContactDraft, ContactForm
-from ..modals.import_form import ExportForm, ImportForm, ImportProgress
 from ..modals.level_form import LevelForm, Suggested
 from ..modals.log_form import LogDraft, LogForm
 from ..modals.names_form import NamesDraft, NamesForm
@@ -808,9 +807,11 @@ class MainScreen(Screen):
 
     @work(exit_on_error=False, group="flow")
     async def import_flow(self) -> None:
+        # Imported here: relterm.io and the file picker cost ~60 ms at start, for a popup seldom opened.
         from pathlib import Path
 
         from ...io import run_import
+        from ..modals.import_form import ImportForm, ImportProgress
 
         path, fmt = "", "auto"
         while True:
@@ -847,6 +848,7 @@ class MainScreen(Screen):
         from pathlib import Path
 
         from ...io import export
+        from ..modals.import_form import ExportForm
 
         request = await self.app.push_screen_wait(ExportForm(Path.cwd()))
         if request is None:
