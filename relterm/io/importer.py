@@ -202,10 +202,15 @@ class Importer:
         self.by_uid: dict[str, int] = {}
         self.by_email: dict[str, int] = {}
         self.by_name: dict[tuple[str, str], int] = {}
+        # name -> the one contact of that name, or None when several share it: a record
+        # without a company matches the single contact of its name, whatever their company
+        # (so a company filled in by a later record does not make the first one new again).
+        self.by_name_only: dict[str, Optional[int]] = {}
         for cid, uid, name, company, email in db.execute_sql(
                 "SELECT id, uid, name, company, email FROM contact ORDER BY id"):
             self.by_uid[uid] = cid
             self.by_name.setdefault((name.casefold(), (company or "").casefold()), cid)
+            self._remember_name(name.casefold(), cid)
             if email:
                 self.by_email.setdefault(email.lower(), cid)
         for cid, value in db.execute_sql("SELECT contact_id, value FROM contact_detail WHERE kind = 'email'"):
@@ -379,7 +384,16 @@ class Importer:
         for email in item.emails:
             if email in self.by_email:
                 return self.by_email[email]
-        return self.by_name.get(item.name_key)
+        found = self.by_name.get(item.name_key)
+        if found is None and not item.name_key[1]:
+            found = self.by_name_only.get(item.name_key[0])
+        return found
+
+    def _remember_name(self, name: str, cid: int) -> None:
+        if name in self.by_name_only and self.by_name_only[name] != cid:
+            self.by_name_only[name] = None
+        else:
+            self.by_name_only[name] = cid
 
     def _remember(self, cid: int, item: _Prepared) -> None:
         values = item.values
@@ -388,6 +402,7 @@ class Importer:
         for email in item.emails:
             self.by_email.setdefault(email, cid)
         self.by_name.setdefault(item.name_key, cid)
+        self._remember_name(item.name_key[0], cid)
 
     def _new(self, item: _Prepared) -> None:
         cid = self.next_id

@@ -52,6 +52,24 @@ def test_same_name_other_company_is_another_person(core, tmp_path):
     assert core.count() == 2
 
 
+def test_a_company_filled_in_by_a_later_record_does_not_split_the_contact_on_reimport(core, tmp_path):
+    # The second card brings the company (matched by email); the third, name only, is the same person.
+    path = write(tmp_path, "a.vcf", vcf("FN:John Smith\nEMAIL:john@example.org",
+                                        "FN:John Smith\nORG:Initech\nEMAIL:john@example.org",
+                                        "FN:John Smith\nNOTE:met at the fair"))
+    run_import(core, path)
+    assert core.count() == 1 and core.card(core.resolve("John")).company == "Initech"
+    again = run_import(core, path)
+    assert again.added == 0 and core.count() == 1
+
+
+def test_a_record_without_company_stays_apart_when_several_share_the_name(core, tmp_path):
+    core.add_contact("Ann Lee", company="Acme")
+    core.add_contact("Ann Lee", company="Globex")
+    summary = run_import(core, write(tmp_path, "a.vcf", vcf("FN:Ann Lee")))
+    assert summary.added == 1 and core.count() == 3
+
+
 def test_differing_fields_are_reported_and_kept_unless_update(core, tmp_path):
     cid = core.add_contact("Ann Lee", email="ann@acme.example", title="CTO")
     path = write(tmp_path, "a.vcf", vcf("FN:Ann Lee\nEMAIL:ann@acme.example\nTITLE:CEO"))
