@@ -18,7 +18,7 @@ from peewee import JOIN, fn
 
 from . import store
 from .config import Config, Ladder
-from .dates import parse_date, today
+from .dates import as_date as _as_date, parse_date, today
 from .domain import LEVEL_CHANGE, Card, ContactRow, Detail, TimelineEvent, join_tags, split_tags
 from .errors import AmbiguousError, InputError, NotFoundError
 from .sanitize import clean_line, clean_text
@@ -685,13 +685,3 @@ class Core:
         if event.reason and not (event.from_rank is None and event.reason == "added"):
             text += f": {event.reason}"
         return text
-
-
-def _as_date(value) -> Optional[dt.date]:
-    if value is None:
-        return None
-    if isinstance(value, dt.datetime):
-        return value.date()
-    if isinstance(value, dt.date):
-        return value
-    return dt.date.fromisoformat(str(value)[:10])

@@ -27,6 +27,17 @@ def today() -> dt.date:
     return dt.date.today()
 
 
+def as_date(value) -> dt.date | None:
+    """A date from what the database or a dict holds: a date, a datetime, an ISO string, or nothing."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    return dt.date.fromisoformat(str(value)[:10])
+
+
 def _months_back(day: dt.date, months: int) -> dt.date:
     month_index = day.year * 12 + day.month - 1 - months
     year, month = divmod(month_index, 12)

@@ -27,7 +27,7 @@ from typing import Iterable, Optional, Sequence
 
 from .. import store
 from ..config import Ladder
-from ..dates import today as _today
+from ..dates import as_date, today as _today  # noqa: F401  (as_date: used here and by sibling modules)
 from ..domain import ContactRow
 from ..errors import InputError
 from ..sanitize import clean_line
@@ -46,16 +46,6 @@ from .model import (
 )
 
 BIRTHDAY_WINDOW = 14
-
-
-def as_date(value) -> Optional[dt.date]:
-    if value is None or value == "":
-        return None
-    if isinstance(value, dt.datetime):
-        return value.date()
-    if isinstance(value, dt.date):
-        return value
-    return dt.date.fromisoformat(str(value)[:10])
 
 
 # Cadence and health ----------------------------------------------------------------------

@@ -20,30 +20,10 @@ from typing import Optional
 
 from icalendar import Calendar, Event
 
-from ..dates import today as _today
+from ..dates import as_date as _date, today as _today
+from ..intel.agenda import effective_cadence, parse_birthday
 
 PRODID = "-//relterm//relterm export//EN"
-
-
-def _date(value) -> Optional[dt.date]:
-    if value is None or value == "":
-        return None
-    if isinstance(value, dt.datetime):
-        return value.date()
-    if isinstance(value, dt.date):
-        return value
-    return dt.date.fromisoformat(str(value)[:10])
-
-
-def cadence_for(core, contact: dict) -> Optional[int]:
-    """Days between contacts: the contact's override (0 = none), else its level's cadence."""
-    own = contact.get("cadence_days")
-    if own is not None:
-        return own or None
-    key, lad = core.ladder()
-    rank = contact["ranks"].get(key)
-    level = lad.level(rank) if rank is not None else None
-    return level.cadence_days if level else None
 
 
 def _all_day(uid: str, summary: str, day: dt.date, stamp: dt.datetime, description: str = "") -> Event:
@@ -59,20 +39,19 @@ def _all_day(uid: str, summary: str, day: dt.date, stamp: dt.datetime, descripti
     return event
 
 
+def cadence_for(core, contact: dict) -> Optional[int]:
+    """Days between contacts: the contact's override (0 = none), else its level's cadence."""
+    key, lad = core.ladder()
+    return effective_cadence(lad, contact["ranks"].get(key), contact.get("cadence_days"))
+
+
 def birthday_event(contact: dict, stamp: dt.datetime) -> Optional[Event]:
-    text = contact.get("birthday")
-    if not text:
+    parsed = parse_birthday(contact.get("birthday"))
+    if parsed is None:
         return None
-    try:
-        if text.startswith("--"):
-            month, day = int(text[2:4]), int(text[5:7])
-            year = None
-        else:
-            year, month, day = int(text[:4]), int(text[5:7]), int(text[8:10])
-        # A leap year when none is known, so 29 February is a valid start.
-        start = dt.date(year if year is not None else 2000, month, day)
-    except ValueError:
-        return None
+    year, month, day = parsed
+    # A leap year when none is known, so 29 February is a valid start.
+    start = dt.date(year if year is not None else 2000, month, day)
     event = _all_day(f"{contact['uid']}-birthday@relterm", f"{contact['name']}'s birthday", start, stamp,
                      f"Born {start.isoformat()}" if year is not None else "")
     if (month, day) == (2, 29):
