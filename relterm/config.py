@@ -226,10 +226,9 @@ class Config:
 
 
 def _did_you_mean(word: str, choices: list[str]) -> str:
-    import difflib
+    from .fuzzy import did_you_mean
 
-    close = difflib.get_close_matches(str(word), [str(c) for c in choices], n=1, cutoff=0.6)
-    return f" (did you mean {close[0]!r}?)" if close else ""
+    return did_you_mean(word, choices)
 
 
 def _build(data: dict) -> Config:

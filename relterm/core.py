@@ -122,6 +122,11 @@ class Core:
         )
         if found:
             return f' (an archived contact "{found[0]}" matches: `relterm restore` brings it back)'
+        from .fuzzy import similar_names
+
+        close = similar_names(text, self.names())
+        if close:
+            return "; did you mean " + " or ".join(f"{name} (id {cid})" for cid, name in close) + "?"
         return ""
 
     def _contact(self, cid: int) -> Contact:

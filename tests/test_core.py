@@ -293,3 +293,15 @@ def test_someone_introduced_starts_on_the_introduced_rung(core):
     # An explicit level still wins.
     grace = core.add_contact("Grace Hopper", introduced_by=ada, level="met")
     assert core.card(grace).ranks["business"] == 4
+
+
+def test_a_misspelt_name_suggests_the_closest_contacts(core):
+    from relterm.errors import NotFoundError
+
+    core.add_contact("Ada Lovelace")
+    core.add_contact("Charles Babbage")
+    with pytest.raises(NotFoundError, match=r"did you mean Ada Lovelace \(id 1\)\?"):
+        core.resolve("Ada Lovelase")
+    with pytest.raises(NotFoundError) as caught:
+        core.resolve("Xyzzy")
+    assert "did you mean" not in str(caught.value)

@@ -65,12 +65,12 @@ class LazyGroup(click.Group):
         try:
             return super().resolve_command(ctx, args)
         except click.UsageError as exc:
-            import difflib
+            from ..fuzzy import closest
 
             if args and "No such command" in exc.message:
-                close = difflib.get_close_matches(args[0], self.list_commands(ctx), n=1)
+                close = closest(args[0], self.list_commands(ctx))
                 if close:
-                    exc.message += f" Did you mean '{close[0]}'?"
+                    exc.message += f" Did you mean '{close}'?"
             raise
 
     def invoke(self, ctx: click.Context):
