@@ -10,6 +10,7 @@ import pytest
 from intel_helpers import add, edited_config, set_added
 from relterm.core import Core
 from relterm.errors import InputError
+from relterm.store import Contact
 
 # Reviews -------------------------------------------------------------------------------------
 
@@ -114,6 +115,34 @@ def test_a_rank_missing_from_the_edited_ladder_is_suggested_for_the_next_rung(co
         assert [(s.rank, s.to_rank) for s in promos] == [(3, 4)]
     finally:
         other.close()
+
+
+def test_list_markers_give_the_same_verdicts_as_the_suggestions(core, db_path):
+    ready = add(core, "Ready Rae", 3)
+    for kind in ("coffee", "call", "email", "email"):
+        core.log(ready, kind, date="2026-11-01")
+    slipped = add(core, "Slipped Sal", 5)
+    core.log(slipped, "meal", date="2026-09-01")
+    both = add(core, "Both Bo", 2, added="2025-01-01")  # 3 interactions long ago: promote and slipped
+    for day in ("2025-02-01", "2025-03-01", "2025-04-01"):
+        core.log(both, "call", date=day)
+    never = add(core, "Never Ned", 1, added="2026-06-01")  # every 180 days: not slipped yet
+    new = add(core, "New Nia", 5, added="2026-11-01")
+    waiting = add(core, "Waiting Wyn", 1, added="2025-06-01")
+    Contact.update(to_contact=True).where(Contact.id == waiting).execute()  # a name given, not contacted yet
+    for cid in (ready, slipped, both):
+        core.change_level(cid, ladder="customer", to=1)  # on the other ladder, cadences follow the default one
+    gone = add(core, "Gone", 5)
+    core.log(gone, "meal", date="2026-01-01")
+    core.archive(gone)
+    for ladder in ("business", "customer"):
+        expected = {cid: s.action for cid, s in core.intel.suggested(ladder=ladder).items()}
+        assert core.intel.suggested_actions(ladder=ladder) == expected
+        for cid in (ready, slipped, both, waiting, gone):
+            one = core.intel.suggested_actions(ladder=ladder, contact_id=cid)
+            assert one == ({cid: expected[cid]} if cid in expected else {})
+    assert core.intel.suggested_actions() == {ready: "promote", slipped: "demote", both: "demote"}
+    assert never and new
 
 
 # The pyramid over time and the matrix ----------------------------------------------------------
