@@ -162,6 +162,10 @@ async def test_an_early_ask_asks_twice_and_keeps_the_warning(people, make_app, d
         assert "Level 1 Researched: asking for business now is likely too early" in app.screen.question.plain
         assert "too early" in screen_text(app)
         assert db_rows(db_path, "SELECT COUNT(*) FROM event WHERE contact_id = ? AND kind = 'ask'", chen) == [(0,)]
+        # A second enter (the one that saved the popup, pressed again) does not confirm.
+        await press(pilot, "enter")
+        assert isinstance(app.screen, Confirm)
+        assert db_rows(db_path, "SELECT COUNT(*) FROM event WHERE contact_id = ? AND kind = 'ask'", chen) == [(0,)]
         await press(pilot, "y")
         assert isinstance(app.screen, MainScreen)
         rows = db_rows(db_path, "SELECT summary, warning FROM event WHERE contact_id = ? AND kind = 'ask'", chen)

@@ -30,20 +30,31 @@ class Confirm(ModalScreen[bool]):
     """
 
     BINDINGS = [
-        Binding("y,enter", "answer(True)", "Yes", id="confirm-yes"),
+        Binding("y", "answer(True)", "Yes", id="confirm-yes"),
+        Binding("enter", "enter", "Yes", show=False, id="confirm-enter"),
         Binding("n,escape", "answer(False)", "No", id="confirm-no"),
     ]
 
-    def __init__(self, question: Text | str, yes: str = "yes") -> None:
+    def __init__(self, question: Text | str, yes: str = "yes", *, enter_confirms: bool = True) -> None:
+        """With ``enter_confirms`` false only ``y`` says yes, so an enter pressed twice
+        (saving a popup, then again) cannot confirm something the user should weigh."""
         super().__init__()
         self.question = question if isinstance(question, Text) else Text(question)
         self.yes = yes
+        self.enter_confirms = enter_confirms
 
     def compose(self) -> ComposeResult:
         with Vertical():
             yield Static(self.question)
-            yield Static(Text(f"y or enter: {self.yes} · n or escape: cancel"), classes="confirm-hint")
+            keys = "y or enter" if self.enter_confirms else "y"
+            yield Static(Text(f"{keys}: {self.yes} · n or escape: cancel"), classes="confirm-hint")
         yield Footer()
+
+    def action_enter(self) -> None:
+        if self.enter_confirms:
+            self.dismiss(True)
+        else:
+            self.app.bell()
 
     def action_answer(self, value: bool) -> None:
         self.dismiss(value)

@@ -40,6 +40,7 @@ from ..widgets.timeline import Timeline
 
 TIMELINE_LIMIT = 300
 UNDO_SECONDS = 8.0
+MARKER_SLICE = 20_000  # rows whose health is computed at once
 
 
 class MainScreen(Screen):
@@ -61,6 +62,8 @@ class MainScreen(Screen):
         self.finished: dict[str, list[float]] = {"filter": [], "detail": []}  # perf_counter() at the end of each
         self.marks: dict[str, float] = {}  # perf_counter() of milestones such as the first frame with rows
         self._detail_started: Optional[float] = None
+        # contact id -> (urgency key, action) read after a write while the markers of everyone load
+        self._fresh_markers: dict[int, tuple[Optional[int], Optional[str]]] = {}
 
     @property
     def core(self):
@@ -163,6 +166,7 @@ class MainScreen(Screen):
         self.store.load(rows, hays, complete=complete)
         self._loaded_once = True
         if complete:
+            self._fresh_markers = {}
             self.load_markers(key, list(rows))
         self._show_rows(select=select if select is not None else self.selected_id)
         if rows and "first_rows" not in self.marks:
@@ -172,21 +176,29 @@ class MainScreen(Screen):
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="markers")
     def load_markers(self, key: str, rows: list[ContactRow]) -> None:
-        """Health markers (fast), then suggestion markers (a second or two at 100k contacts), after the list."""
+        """Health markers (fast), then suggestion markers (about a second at 100k contacts), after the list.
+
+        Run over everyone only when the whole list is (re)loaded; after a write
+        only the contact written to is read again (``_refresh_contact``).
+        """
         worker = get_current_worker()
         with self.app.connection():
-            keys = urgency_keys(self.core.intel.health(rows, ladder=key))
-            if worker.is_cancelled:
-                return
+            # In slices: 100k Health objects at once would raise the peak memory by ~15 MB.
+            keys: dict[int, int] = {}
+            for start in range(0, len(rows), MARKER_SLICE):
+                keys.update(urgency_keys(self.core.intel.health(rows[start:start + MARKER_SLICE], ladder=key)))
+                if worker.is_cancelled:
+                    return
             self.app.call_from_thread(self._health_loaded, key, keys)
-            # Only the action is kept: tens of thousands of Suggestion objects would stay in memory.
-            suggested = {cid: s.action for cid, s in self.core.intel.suggested(ladder=key).items()}
+            suggested = self.core.intel.suggested_actions(ladder=key)
         if not worker.is_cancelled:
             self.app.call_from_thread(self._suggestions_loaded, key, suggested)
 
     def _health_loaded(self, key: str, keys: dict[int, int]) -> None:
         if key != self.ladder_key:
             return
+        # Contacts written to while the markers were read: their own fresher keys win.
+        keys.update({cid: fresh[0] for cid, fresh in self._fresh_markers.items() if fresh[0] is not None})
         self.store.set_health(keys)
         self.query_one(ContactList).set_markers(self.store.urgency, self.store.suggested)
         if self.by_urgency:
@@ -195,6 +207,11 @@ class MainScreen(Screen):
     def _suggestions_loaded(self, key: str, suggested: dict[int, str]) -> None:
         if key != self.ladder_key:
             return
+        for cid, (_, action) in self._fresh_markers.items():
+            suggested.pop(cid, None)
+            if action is not None:
+                suggested[cid] = action
+        self._fresh_markers = {}
         self.store.suggested = suggested
         self.query_one(ContactList).set_markers(self.store.urgency, self.store.suggested)
 
@@ -444,16 +461,23 @@ class MainScreen(Screen):
             self.notify("No contact selected.", severity="warning")
         return row
 
-    def _rows_and_health(self, key: str, contact_id: int) -> tuple[list[ContactRow], dict[int, int]]:
+    def _rows_and_health(self, key: str, contact_id: int) -> tuple[list[ContactRow], dict[int, int], Optional[str]]:
+        """One contact's row, urgency key and suggested action (~1 ms), after a write to them."""
         rows = self.core.rows(ladder=key, ids=[contact_id])
-        return rows, urgency_keys(self.core.intel.health(rows, ladder=key))
+        action = self.core.intel.suggested_actions(ladder=key, contact_id=contact_id).get(contact_id)
+        return rows, urgency_keys(self.core.intel.health(rows, ladder=key)), action
 
     async def _refresh_contact(self, contact_id: int, *, select: bool = True) -> None:
         key = self.ladder_key
         ok, value = await self._db(self._rows_and_health, key, contact_id)
         if not ok or key != self.ladder_key:
             return
-        rows, keys = value
+        rows, keys, action = value
+        # The markers' dicts are shared with the list, so they are changed in place.
+        self.store.suggested.pop(contact_id, None)
+        if action is not None:
+            self.store.suggested[contact_id] = action
+        self._fresh_markers[contact_id] = (keys.get(contact_id), action)
         if rows:
             self.store.urgency.update(keys)
             self.store.upsert(rows[0])
@@ -467,9 +491,6 @@ class MainScreen(Screen):
             self.store.remove(contact_id)
         self._show_rows(select=contact_id if select else None)
         self._update_pyramid()
-        if self.store.complete:
-            # Suggestions depend on the whole timeline: read them again in the background.
-            self.load_markers(key, list(self.store.rows))
         if self.query_one(Pyramid).history_shown:
             self.load_history(key)
         current = self.query_one(ContactList).selected
@@ -615,7 +636,7 @@ class MainScreen(Screen):
                     question = Text.assemble((warning, Style(bold=True)), "\n\nLog this ", result.kind, " with ")
                     question.append(name)
                     question.append(" anyway? The warning is kept with the entry.")
-                    if not await self.app.push_screen_wait(Confirm(question, yes=f"log the {result.kind}")):
+                    if not await self.app.push_screen_wait(Confirm(question, yes=f"log the {result.kind}", enter_confirms=False)):
                         draft = result.draft
                         continue
                     force = True
@@ -671,8 +692,8 @@ class MainScreen(Screen):
     async def on_names_recorded(self, message: messages.NamesRecorded) -> None:
         for contact_id in message.contact_ids:
             await self._refresh_contact(contact_id, select=False)
-        if self.selected_id == message.introducer_id:
-            self.load_detail(message.introducer_id)
+        # The introducer's timeline has a new entry: their row, markers and card follow.
+        await self._refresh_contact(message.introducer_id, select=False)
 
     def action_review(self) -> None:
         if self._flow_open():
