@@ -9,12 +9,13 @@ never raised, so the app starts with whatever is valid.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
 from typing import Optional
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 from textual.color import Color, ColorParseError
 from textual.theme import Theme
 
@@ -32,39 +33,82 @@ def _check_color(value: str) -> str:
     return value
 
 
-class ThemeFile(BaseModel):
-    """One theme file."""
-
-    model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
-
-    name: str = Field(min_length=1, pattern=r"^[a-z0-9][a-z0-9_-]*$", description="Theme name, e.g. relterm-dark.")
-    dark: bool = Field(True, description="Whether this is a dark theme.")
-    primary: str = Field(description="Main accent: focus borders, the cursor.")
-    secondary: Optional[str] = Field(None, description="Second accent colour.")
-    accent: Optional[str] = Field(None, description="Highlights such as the palette's matches.")
-    foreground: Optional[str] = Field(None, description="Text colour.")
-    background: Optional[str] = Field(None, description="Screen background.")
-    surface: Optional[str] = Field(None, description="Background of panes.")
-    panel: Optional[str] = Field(None, description="Background of titles and popups.")
-    warning: Optional[str] = Field(None, description="Warnings, overdue keep-in-touch dates.")
-    error: Optional[str] = Field(None, description="Errors.")
-    success: Optional[str] = Field(None, description="Confirmations.")
-    variables: dict[str, str] = Field(default_factory=dict, description="Extra Textual theme variables.")
-
-    @field_validator(
-        "primary", "secondary", "accent", "foreground", "background", "surface", "panel", "warning", "error",
-        "success",
-    )
-    @classmethod
-    def _colors(cls, value: Optional[str]) -> Optional[str]:
-        return value if value is None else _check_color(value)
-
-    def to_theme(self) -> Theme:
-        data = self.model_dump(exclude={"variables"})
-        return Theme(**data, variables=dict(self.variables))
+_COLOR_KEYS = ("primary", "secondary", "accent", "foreground", "background", "surface", "panel", "warning", "error",
+               "success")
+_KEYS = frozenset(("name", "dark", "variables") + _COLOR_KEYS)
+_NAME = re.compile(r"[a-z0-9][a-z0-9_-]*")
 
 
-def _problem(path: Path, exc: ValidationError) -> str:
+def _plain_theme(data: dict) -> Optional[Theme]:
+    """The theme of a file that is plainly valid, else None (the model then says what is wrong).
+
+    The common case at start, checked by hand: importing pydantic and building
+    the model would cost ~50 ms before the first frame. Accepts no more than
+    :func:`theme_model` does.
+    """
+    name = data.get("name")
+    if not _KEYS.issuperset(data) or type(name) is not str or not _NAME.fullmatch(name):
+        return None
+    dark = data.get("dark", True)
+    variables = data.get("variables", {})
+    if type(dark) is not bool or type(variables) is not dict:
+        return None
+    if not all(type(k) is str and type(v) is str for k, v in variables.items()):
+        return None
+    if type(data.get("primary")) is not str:
+        return None
+    for key in _COLOR_KEYS:
+        value = data.get(key)
+        if value is not None:
+            if type(value) is not str:
+                return None
+            try:
+                Color.parse(value)
+            except ColorParseError:
+                return None
+    return Theme(name=name, dark=dark, **{key: data.get(key) for key in _COLOR_KEYS}, variables=dict(variables))
+
+
+@cache
+def theme_model():
+    """The pydantic model of a theme file (built on first use): strict checks and one message per problem."""
+    from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+    class ThemeFile(BaseModel):
+        """One theme file."""
+
+        model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
+
+        name: str = Field(min_length=1, pattern=r"^[a-z0-9][a-z0-9_-]*$", description="Theme name, e.g. relterm-dark.")
+        dark: bool = Field(True, description="Whether this is a dark theme.")
+        primary: str = Field(description="Main accent: focus borders, the cursor.")
+        secondary: Optional[str] = Field(None, description="Second accent colour.")
+        accent: Optional[str] = Field(None, description="Highlights such as the palette's matches.")
+        foreground: Optional[str] = Field(None, description="Text colour.")
+        background: Optional[str] = Field(None, description="Screen background.")
+        surface: Optional[str] = Field(None, description="Background of panes.")
+        panel: Optional[str] = Field(None, description="Background of titles and popups.")
+        warning: Optional[str] = Field(None, description="Warnings, overdue keep-in-touch dates.")
+        error: Optional[str] = Field(None, description="Errors.")
+        success: Optional[str] = Field(None, description="Confirmations.")
+        variables: dict[str, str] = Field(default_factory=dict, description="Extra Textual theme variables.")
+
+        @field_validator(
+            "primary", "secondary", "accent", "foreground", "background", "surface", "panel", "warning", "error",
+            "success",
+        )
+        @classmethod
+        def _colors(cls, value: Optional[str]) -> Optional[str]:
+            return value if value is None else _check_color(value)
+
+        def to_theme(self) -> Theme:
+            data = self.model_dump(exclude={"variables"})
+            return Theme(**data, variables=dict(self.variables))
+
+    return ThemeFile
+
+
+def _problem(path: Path, exc) -> str:
     """All of a file's problems on one line: "file: key: what is wrong; key: ..."."""
     parts = []
     for error in exc.errors(include_url=False):
@@ -82,7 +126,7 @@ def _problem(path: Path, exc: ValidationError) -> str:
 def _did_you_mean(key: str) -> str:
     import difflib
 
-    close = difflib.get_close_matches(key, list(ThemeFile.model_fields), n=1, cutoff=0.6)
+    close = difflib.get_close_matches(key, sorted(_KEYS), n=1, cutoff=0.6)
     return f" (did you mean {close[0]!r}?)" if close else ""
 
 
@@ -100,8 +144,13 @@ def load_theme_file(path: Path) -> Theme:
         raise ValueError(f"{path}{where}: YAML syntax error: {getattr(exc, 'problem', None) or exc}") from None
     if not isinstance(data, dict):
         raise ValueError(f"{path}: expected a mapping with name, dark, primary, background ...")
+    theme = _plain_theme(data)
+    if theme is not None:
+        return theme
+    from pydantic import ValidationError
+
     try:
-        return ThemeFile.model_validate(data).to_theme()
+        return theme_model().model_validate(data).to_theme()
     except ValidationError as exc:
         raise ValueError(_problem(path, exc)) from None
 

@@ -32,7 +32,6 @@ from ..modals.confirm import Confirm
 from ..modals.contact_form import ContactDraft, ContactForm
 from ..modals.level_form import LevelForm, Suggested
 from ..modals.log_form import LogDraft, LogForm
-from ..modals.names_form import NamesDraft, NamesForm
 from ..widgets.card import ContactCard
 from ..widgets.contact_list import ContactList
 from ..widgets.pyramid import Pyramid
@@ -676,6 +675,9 @@ class MainScreen(Screen):
 
     @work(exit_on_error=False, group="flow")
     async def names_flow(self, contact_id: int, name: str) -> None:
+        # Imported here: the popup's TextArea costs ~15 ms at start, for a popup seldom opened.
+        from ..modals.names_form import NamesDraft, NamesForm
+
         draft: Optional[NamesDraft] = None
         while True:
             result = await self.app.push_screen_wait(NamesForm(name, draft=draft))
