@@ -143,6 +143,15 @@ async def test_digits_type_into_the_filter_not_jump(people, make_app):
         assert "No contacts match" in screen_text(app)
 
 
+async def test_a_new_user_with_no_contacts_is_told_how_to_start(make_app):
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        text = screen_text(app)
+        assert "No contacts yet" in text and "relterm demo" in text
+        assert "No contacts match" not in text
+
+
 # Quick add ---------------------------------------------------------------------------------
 
 

@@ -220,7 +220,8 @@ class MainScreen(Screen):
 
     def _show_rows(self, select: Optional[int] = None) -> None:
         self.query_one(ContactList).set_rows(
-            self.store.view(), select=select, more=not self.store.complete, locate=self.store.position_of
+            self.store.view(), select=select, more=not self.store.complete, locate=self.store.position_of,
+            nobody=self.store.complete and not self.store.rows,
         )
         self._update_title()
 

@@ -120,6 +120,7 @@ class ContactList(ScrollView, can_focus=True):
         self._level_styles: dict[int, Style] = {}
         self._label_width = 8
         self._loading_more = False
+        self._nobody = False  # no contacts at all (not just none matching the filter)
         self._highlighted: Optional[int] = None
         self._urgency: dict[int, int] = {}
         self._suggested: dict[int, str] = {}
@@ -155,6 +156,7 @@ class ContactList(ScrollView, can_focus=True):
         select: Optional[int] = None,
         more: bool = False,
         locate: Optional[Callable[[int, Optional[ContactRow]], Optional[int]]] = None,
+        nobody: bool = False,
     ) -> None:
         """Show ``rows``; keep the cursor on contact ``select`` (or the same contact) when shown.
 
@@ -164,6 +166,7 @@ class ContactList(ScrollView, can_focus=True):
         previous = self.selected
         self._rows = rows
         self._loading_more = more
+        self._nobody = nobody
         self._set_virtual_height(len(rows) + 1)
         position = 0
         if keep is not None:
@@ -277,10 +280,17 @@ class ContactList(ScrollView, can_focus=True):
         scroll_y = int(self.scroll_y)
         index = y - 1 + scroll_y
         if index >= len(self._rows):
-            if index == len(self._rows) and not self._rows:
-                message = "Loading ..." if self._loading_more else "No contacts match. escape clears the filter; a adds someone."
-                text = fit(message, width)
-                return Strip([Segment(text, base + self.get_component_rich_style("contact-list--muted"))], width)
+            if not self._rows and index < 3:
+                if self._loading_more:
+                    lines = ["Loading ..."]
+                elif self._nobody:
+                    lines = ["No contacts yet.", "a adds someone; I imports a vCard or CSV file;",
+                             "`relterm demo` opens a sample address book."]
+                else:
+                    lines = ["No contacts match. escape clears the filter; a adds someone."]
+                if index < len(lines):
+                    text = fit(lines[index], width)
+                    return Strip([Segment(text, base + self.get_component_rich_style("contact-list--muted"))], width)
             return Strip.blank(width, base)
         row = self._rows[index]
         is_cursor = index == self.cursor
