@@ -12,6 +12,10 @@ from textual.screen import ModalScreen
 from textual.worker import WorkerState
 
 
+# Workers that wait for work as long as their widget lives (DirectoryTree's reader).
+STANDING_WORKERS = {"_loader"}
+
+
 async def settle(pilot, timeout: float = 10.0) -> None:
     """Wait until the app has finished its database work (popups may stay open)."""
     app = pilot.app
@@ -26,6 +30,7 @@ async def settle(pilot, timeout: float = 10.0) -> None:
             for worker in app.workers
             if worker.state in (WorkerState.PENDING, WorkerState.RUNNING)
             and not (worker.group == "flow" and modal_open)
+            and worker.name not in STANDING_WORKERS
         ]
         if busy:
             quiet_rounds = 0

@@ -9,50 +9,10 @@ from relterm.tui.modals.import_form import ExportForm, ImportForm, ImportProgres
 from relterm.tui.screens.main import MainScreen
 from relterm.tui.widgets.contact_list import ContactList
 
-import asyncio
-
-from textual.screen import ModalScreen
-from textual.worker import WorkerState
-
-from .helpers import db_rows, notifications, screen_text
+from .helpers import db_rows, notifications, press, screen_text, settle, type_text
 
 SIZE = (120, 40)
 DATA = Path(__file__).resolve().parent.parent / "data" / "io"
-
-
-async def settle(pilot, timeout: float = 10.0) -> None:
-    """As helpers.settle, less the file tree's directory reader, a worker that waits for work all along."""
-    app = pilot.app
-    loop = asyncio.get_running_loop()
-    deadline = loop.time() + timeout
-    quiet_rounds = 0
-    while loop.time() < deadline:
-        await pilot.pause()
-        modal_open = isinstance(app.screen, ModalScreen)
-        busy = [
-            worker for worker in app.workers
-            if worker.state in (WorkerState.PENDING, WorkerState.RUNNING)
-            and not (worker.group == "flow" and modal_open) and worker.name != "_loader"
-        ]
-        if busy:
-            quiet_rounds = 0
-            await asyncio.sleep(0.01)
-            continue
-        quiet_rounds += 1
-        if quiet_rounds >= 3:
-            return
-    raise AssertionError(f"the app did not settle: {[w.name for w in app.workers]}")
-
-
-async def press(pilot, *keys: str) -> None:
-    for key in keys:
-        await pilot.press(key)
-        await settle(pilot)
-
-
-async def type_text(pilot, text: str) -> None:
-    await pilot.press(*text)
-    await settle(pilot)
 
 
 def shown_names(app) -> list[str]:
