@@ -39,17 +39,15 @@ def _in(kinds: list[str]) -> tuple[str, list[str]]:
     return (f"e.kind IN ({','.join('?' * len(kinds))})", list(kinds)) if kinds else ("0", [])
 
 
-def _counts(config: Config, since: Optional[dt.date], cid: Optional[int] = None) -> dict[int, tuple[int, int, int]]:
-    """contact id -> (interactions, in person, referrals exchanged) since a date (exclusive)."""
+def _counts_sql(config: Config, since: Optional[dt.date], cid: Optional[int] = None) -> tuple[str, list]:
+    """SQL (without GROUP BY) counting per contact: interactions, in person, referrals exchanged."""
     interactions, in_person, referrals = _kind_sets(config)
-    if not interactions:
-        return {}
     all_sql, all_params = _in(interactions)
     person_sql, person_params = _in(in_person)
     ref_sql, ref_params = _in(referrals)
     sql = (
-        f"SELECT e.contact_id, COUNT(*), SUM(CASE WHEN {person_sql} THEN 1 ELSE 0 END), "
-        f"SUM(CASE WHEN {ref_sql} THEN 1 ELSE 0 END) FROM event e WHERE {all_sql}"
+        f"SELECT e.contact_id AS cid, COUNT(*) AS n, SUM(CASE WHEN {person_sql} THEN 1 ELSE 0 END) AS p, "
+        f"SUM(CASE WHEN {ref_sql} THEN 1 ELSE 0 END) AS r FROM event e WHERE {all_sql}"
     )
     params = person_params + ref_params + all_params
     if since is not None:
@@ -58,6 +56,14 @@ def _counts(config: Config, since: Optional[dt.date], cid: Optional[int] = None)
     if cid is not None:
         sql += " AND e.contact_id = ?"
         params.append(cid)
+    return sql, params
+
+
+def _counts(config: Config, since: Optional[dt.date], cid: Optional[int] = None) -> dict[int, tuple[int, int, int]]:
+    """contact id -> (interactions, in person, referrals exchanged) since a date (exclusive)."""
+    if not _kind_sets(config)[0]:
+        return {}
+    sql, params = _counts_sql(config, since, cid)
     sql += " GROUP BY e.contact_id"
     return {c: (n, p or 0, r or 0) for c, n, p, r in store.current_database().execute_sql(sql, params)}
 
@@ -203,7 +209,7 @@ def suggested_actions(
     key, lad = core.ladder(ladder)
     day = today or _today()
     db = store.current_database()
-    interactions, in_person, referrals = _kind_sets(core.config)
+    interactions = _kind_sets(core.config)[0]
     one = " AND c.id = ?" if cid is not None else ""
     one_param = [cid] if cid is not None else []
 
@@ -220,25 +226,12 @@ def suggested_actions(
     ranks = [r for (r,) in db.execute_sql("SELECT DISTINCT rank FROM contact_level WHERE ladder = ?", (key,))]
     rules = {rank: rule for rank in ranks if (rule := rule_for(rank)) is not None}
     if rules and interactions:
-        all_sql, all_params = _in(interactions)
-        person_sql, person_params = _in(in_person)
-        ref_sql, ref_params = _in(referrals)
         for within in {rule.within_days for rule in rules.values()}:
             window = {rank: rule for rank, rule in rules.items() if rule.within_days == within}
             since = _since(next(iter(window.values())), day)
             marks = ",".join("?" * len(window))
             # Counted per contact first, then joined: 100k joins rather than one per event.
-            counts = (
-                f"SELECT e.contact_id AS cid, COUNT(*) AS n, SUM(CASE WHEN {person_sql} THEN 1 ELSE 0 END) AS p, "
-                f"SUM(CASE WHEN {ref_sql} THEN 1 ELSE 0 END) AS r FROM event e WHERE {all_sql}"
-            )
-            params = person_params + ref_params + all_params
-            if since is not None:
-                counts += " AND e.date > ?"
-                params.append(since.isoformat())
-            if cid is not None:
-                counts += " AND e.contact_id = ?"
-                params.append(cid)
+            counts, params = _counts_sql(core.config, since, cid)
             sql = (
                 f"SELECT a.cid, l.rank, a.n, a.p, a.r FROM ({counts} GROUP BY e.contact_id) a "
                 "JOIN contact_level l ON l.contact_id = a.cid AND l.ladder = ? "
