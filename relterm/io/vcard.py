@@ -501,6 +501,10 @@ def _split_name(name: str) -> tuple[str, str]:
     return (parts[0], parts[1]) if len(parts) == 2 else (name, "")
 
 
+# ContactDetail kind -> the vCard property that carries it (with a TYPE label).
+_DETAIL_PROPERTIES = {"email": "email", "phone": "tel", "address": "adr", "url": "url", "related": "related"}
+
+
 def contact_to_vcard(data: dict) -> str:
     """One contact (as built by ``relterm.io.export.contact_data``) as a vCard 3.0 text."""
     card = vobject.vCard()
@@ -523,25 +527,9 @@ def contact_to_vcard(data: dict) -> str:
         prop.value = data["phone"]
         prop.params["TYPE"] = ["pref"]
     for kind, label, value in data.get("details", ()):
-        if kind == "email":
-            prop = card.add("email")
-            prop.value = value
-            _set_label(card, prop, label, counter)
-        elif kind == "phone":
-            prop = card.add("tel")
-            prop.value = value
-            _set_label(card, prop, label, counter)
-        elif kind == "address":
-            prop = card.add("adr")
-            prop.value = vobject.vcard.Address(street=value)
-            _set_label(card, prop, label, counter)
-        elif kind == "url":
-            prop = card.add("url")
-            prop.value = value
-            _set_label(card, prop, label, counter)
-        elif kind == "related":
-            prop = card.add("related")
-            prop.value = value
+        if kind in _DETAIL_PROPERTIES:
+            prop = card.add(_DETAIL_PROPERTIES[kind])
+            prop.value = vobject.vcard.Address(street=value) if kind == "address" else value
             _set_label(card, prop, label, counter)
         elif kind == "other" and label == "nickname":
             card.add("nickname").value = value
