@@ -12,10 +12,9 @@ of the same file (every record a duplicate).
 
 Targets: >= 2,500 vCards/s, >= 20,000 CSV rows/s, peak memory < 300 MB for 100k.
 
-Large files are read in a second process while the first writes, when about a
-core is idle (see relterm.io.importer); the load average printed first says
-which case a run measured, and the CPU seconds (both processes) change much
-less with the load than the wall-clock rate.
+Large files are read in a second process while the first writes (see
+relterm.io.importer). On a shared machine the wall-clock rate follows the load
+average printed first; the CPU seconds (both processes) change much less.
 """
 
 from __future__ import annotations

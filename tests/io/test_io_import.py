@@ -187,6 +187,23 @@ def test_killed_import_leaves_the_database_as_it_was(tmp_path, run_cli):
     proc.wait(timeout=30)
     listed = run_cli("list", "--json")
     assert [c["name"] for c in listed.json()] == ["Before Import"]
+    # Nothing of the import stays behind: the process reading the file beside it goes too.
+    deadline = time.monotonic() + 15
+    while _processes_reading(path) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert _processes_reading(path) == []
+
+
+def _processes_reading(path: Path) -> list[int]:
+    """Processes whose command line names ``path`` (Linux's /proc; elsewhere none are found)."""
+    found = []
+    for entry in Path("/proc").glob("[0-9]*"):
+        try:
+            if str(path).encode() in (entry / "cmdline").read_bytes():
+                found.append(int(entry.name))
+        except OSError:
+            continue
+    return found
 
 
 def test_photos_are_skipped_and_counted(core, tmp_path):
@@ -305,7 +322,6 @@ def test_a_file_read_in_a_second_process_imports_exactly_as_in_one(core, tmp_pat
     from relterm.core import Core
     from relterm.io import importer
 
-    monkeypatch.setattr(os, "getloadavg", lambda: (0.0, 0.0, 0.0))  # an idle machine, whatever runs beside
     if not importer._Reader.available():
         pytest.skip("this platform cannot fork, or has one core")
     path = write(tmp_path, "contacts.csv", GOOGLE_HEADER + GOOGLE_ROWS * 3)
@@ -337,7 +353,6 @@ def test_a_failure_while_reading_in_a_second_process_writes_nothing(core, tmp_pa
     import relterm.io as relterm_io
     from relterm.io import importer
 
-    monkeypatch.setattr(os, "getloadavg", lambda: (0.0, 0.0, 0.0))
     if not importer._Reader.available():
         pytest.skip("this platform cannot fork, or has one core")
     monkeypatch.setattr(relterm_io, "APART_BYTES", 1)
@@ -363,14 +378,41 @@ def test_a_failure_while_reading_in_a_second_process_writes_nothing(core, tmp_pa
     assert multiprocessing.active_children() == []
 
 
-def test_a_busy_machine_reads_in_the_importing_process(core, tmp_path, monkeypatch):
-    """With no idle core the two processes would only take turns: the file is read in-process."""
+def test_a_process_running_other_threads_reads_in_the_importing_process(core, tmp_path, monkeypatch):
+    """Forking a process with other threads (the TUI's workers) can leave the child stuck on a lock one of
+    them held: there the file is read in-process, with the same result."""
+    import threading
+
     import relterm.io as relterm_io
     from relterm.io import importer
 
-    monkeypatch.setattr(os, "getloadavg", lambda: (float(os.cpu_count() or 1), 0.0, 0.0))
     monkeypatch.setattr(relterm_io, "APART_BYTES", 1)
-    assert not importer._Reader.available()
-    monkeypatch.setattr(importer._Reader, "__init__", lambda *args: pytest.fail("a reading process was started"))
-    summary = run_import(core, write(tmp_path, "contacts.csv", GOOGLE_HEADER + GOOGLE_ROWS))
+    stop = threading.Event()
+    other = threading.Thread(target=stop.wait, daemon=True)
+    other.start()
+    try:
+        assert not importer._Reader.available()
+        monkeypatch.setattr(importer._Reader, "__init__", lambda *args: pytest.fail("a reading process was started"))
+        summary = run_import(core, write(tmp_path, "contacts.csv", GOOGLE_HEADER + GOOGLE_ROWS))
+    finally:
+        stop.set()
+        other.join()
     assert (summary.added, summary.skipped) == (4, 1)
+
+
+def test_garbage_collection_resumes_after_an_import_even_a_failed_one(core, tmp_path):
+    """Imports pause the cyclic collector while they run; afterwards the app must collect as before."""
+    import gc
+
+    assert gc.isenabled()
+    run_import(core, write(tmp_path, "contacts.csv", GOOGLE_HEADER + GOOGLE_ROWS))
+    assert gc.isenabled()
+    with pytest.raises(InputError):
+        run_import(core, write(tmp_path, "broken.csv", "just,some,cells\n1,2,3\n"), format="google-csv")
+    assert gc.isenabled()
+    gc.disable()  # paused by someone else: an import leaves it paused
+    try:
+        run_import(core, write(tmp_path, "again.csv", GOOGLE_HEADER + GOOGLE_ROWS))
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
