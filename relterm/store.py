@@ -87,7 +87,8 @@ class ContactLevel(BaseModel):
     """The rank of a contact on one ladder."""
 
     id = AutoField()
-    contact = ForeignKeyField(Contact, on_delete="CASCADE", backref="levels")
+    # Indexed by (contact, ladder) below, which serves lookups by contact too (migration 0004).
+    contact = ForeignKeyField(Contact, on_delete="CASCADE", backref="levels", index=False)
     ladder = TextField()
     rank = IntegerField()
 
@@ -110,7 +111,8 @@ class Event(BaseModel):
     """One entry on a contact's timeline: an interaction, a level change, a review..."""
 
     id = AutoField()
-    contact = ForeignKeyField(Contact, on_delete="CASCADE", backref="events")
+    # Indexed by (contact, date) below, which serves lookups by contact too (migration 0004).
+    contact = ForeignKeyField(Contact, on_delete="CASCADE", backref="events", index=False)
     date = DateField()
     kind = TextField()  # an interaction kind, or "level-change"
     summary = TextField(default="")

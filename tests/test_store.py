@@ -251,3 +251,30 @@ def test_a_file_where_the_directory_should_be(tmp_path, invoke):
     blocker.write_text("")
     result = invoke("--db", str(blocker / "relterm.db"), "list")
     assert result.code == 2 and "not a directory" in result.err
+
+
+def test_per_contact_lookups_use_an_index_and_no_index_is_kept_twice(v1_db):
+    """A contact's timeline, levels and deletes go through an index (a full scan of a million events takes
+    tens of milliseconds per contact), and no index is a prefix of another one (every insert would pay twice)."""
+    db = store.open_database(v1_db)  # migrated from schema 0001
+    plans = {
+        "timeline": "SELECT * FROM event WHERE contact_id = 1 ORDER BY date DESC, id DESC",
+        "levels": "SELECT ladder, rank FROM contact_level WHERE contact_id = 1",
+        "details": "SELECT * FROM contact_detail WHERE contact_id = 1",
+        "cascade": "DELETE FROM event WHERE contact_id = 1",
+    }
+    for what, sql in plans.items():
+        plan = " ".join(row[-1] for row in db.execute_sql("EXPLAIN QUERY PLAN " + sql).fetchall())
+        assert "USING INDEX" in plan or "USING COVERING INDEX" in plan, (what, plan)
+    columns: dict[str, list[tuple[str, tuple]]] = {}
+    for table, index in db.execute_sql(
+            "SELECT tbl_name, name FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL").fetchall():
+        cols = tuple(row[2] for row in db.execute_sql(f'PRAGMA index_info("{index}")').fetchall())
+        partial = db.execute_sql("SELECT sql LIKE '%WHERE%' FROM sqlite_master WHERE name = ?", (index,)).fetchone()[0]
+        if not partial and None not in cols:  # expression and partial indexes serve other queries
+            columns.setdefault(table, []).append((index, cols))
+    for table, indexes in columns.items():
+        for name, cols in indexes:
+            for other, longer in indexes:
+                assert other == name or longer[:len(cols)] != cols, f"{name} repeats the start of {other}"
+    store.close_database()
