@@ -24,9 +24,11 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029\u202a-\
 _CONTROL_LINE = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
 _SPACES = re.compile(r"[ \t]+")
 # Text with none of these characters (nor, for one line, two spaces in a row) is only stripped by
-# the cleaning below: one search tells, and most text from imports is like that.
-_NEEDS_WORK = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
-_NEEDS_WORK_LINE = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]|  ")
+# the cleaning below: one search tells, and most text from imports is like that. The double space is
+# looked for with ``in``, apart from the character class: a pattern with an alternative takes twice as
+# long to search, and imports clean over a dozen fields per contact.
+_NEEDS_WORK = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]").search
+_NEEDS_WORK_LINE = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]").search
 
 
 def clean_text(value: object, *, multiline: bool = True) -> str:
@@ -38,7 +40,7 @@ def clean_text(value: object, *, multiline: bool = True) -> str:
     if value is None:
         return ""
     text = value if type(value) is str else str(value)
-    if not (_NEEDS_WORK if multiline else _NEEDS_WORK_LINE).search(text):
+    if not (_NEEDS_WORK(text) if multiline else (_NEEDS_WORK_LINE(text) or "  " in text)):
         return text.strip()
     if "\x1b" in text or "\x9b" in text:
         text = _ESCAPE_SEQ.sub("", text)
@@ -52,6 +54,6 @@ def clean_text(value: object, *, multiline: bool = True) -> str:
 
 def clean_line(value: object) -> str:
     """Shorthand for a one-line field: ``clean_text(value, multiline=False)``."""
-    if type(value) is str and not _NEEDS_WORK_LINE.search(value):
+    if type(value) is str and not (_NEEDS_WORK_LINE(value) or "  " in value):
         return value.strip()
     return clean_text(value, multiline=False)
