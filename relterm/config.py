@@ -19,7 +19,6 @@ damaged cache entry is ignored and written again.
 
 from __future__ import annotations
 
-import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -302,7 +301,7 @@ def parse_config(text: str, path: Path | str = "levels.yaml") -> Config:
 
 # The cache of validated files ----------------------------------------------------------
 
-_CACHE_FORMAT = b"relterm levels cache 1"
+_CACHE_FORMAT = b"relterm levels cache 2"
 _CACHE_KEEP = 8  # entries kept: one per levels.yaml in use (user, shipped, demo...) and a few edits back
 _CODE = (paths.PACKAGE_DIR / "config.py", paths.PACKAGE_DIR / "config_schema.py")
 
@@ -312,75 +311,31 @@ def _cache_key(raw: bytes) -> Optional[str]:
 
     None (no caching) when that code cannot be read as files.
     """
-    import hashlib
-
     from . import __version__
+    from .filecache import key_of
 
-    digest = hashlib.sha256(_CACHE_FORMAT + b"\0" + __version__.encode() + b"\0")
     try:
-        for source in _CODE:
-            digest.update(hashlib.sha256(source.read_bytes()).digest())
+        code = [source.read_bytes() for source in _CODE]
     except OSError:
         return None
-    digest.update(raw)
-    return digest.hexdigest()
-
-
-def _cache_file(key: str) -> Path:
-    return paths.cache_dir() / f"levels-{key}.json"
+    return key_of([_CACHE_FORMAT, __version__.encode(), *code, raw])
 
 
 def _read_cache(key: str) -> Optional[Config]:
     """The config cached under ``key``, or None when absent, unreadable or damaged."""
-    try:
-        raw = _cache_file(key).read_bytes()
-    except OSError:
-        return None
-    import json
+    from . import filecache
 
+    data = filecache.read("levels", key)
+    if data is None:
+        return None
     try:
-        entry = json.loads(raw)
-        if entry["key"] != key:
-            return None
-        return _build(entry["config"])
+        return _build(data)
     except (ValueError, KeyError, TypeError, AttributeError):
         return None
 
 
 def _write_cache(key: str, data: dict) -> None:
     """Keep ``data`` under ``key``: written atomically, readable by the owner only. Failure is harmless."""
-    import json
-    import tempfile
+    from . import filecache
 
-    target = _cache_file(key)
-    try:
-        paths.make_private_dir(target.parent)
-        handle, temp = tempfile.mkstemp(dir=target.parent, prefix=".levels-", suffix=".tmp")  # mode 0600
-    except OSError:
-        return
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8") as out:
-            json.dump({"key": key, "config": data}, out, separators=(",", ":"))
-        os.replace(temp, target)
-    except OSError:
-        try:
-            os.unlink(temp)
-        except OSError:
-            pass
-        return
-    _prune(target.parent, keep=target)
-
-
-def _prune(directory: Path, keep: Path) -> None:
-    """Remove all but the newest few cache entries (an edited file leaves its old entry behind)."""
-    try:
-        entries = [(entry.stat().st_mtime, entry) for entry in directory.glob("levels-*.json")]
-    except OSError:
-        return
-    entries.sort(reverse=True)
-    for _, entry in entries[_CACHE_KEEP:]:
-        if entry != keep:
-            try:
-                entry.unlink()
-            except OSError:
-                pass
+    filecache.write("levels", key, data, keep=_CACHE_KEEP)

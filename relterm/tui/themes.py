@@ -1,7 +1,8 @@
 """Colour themes as data, the remembered settings, and readable level colours.
 
 Theme files are YAML (``relterm/themes/*.yaml`` shipped, ``themes/*.yaml`` in
-the user's config directory), validated strictly by :class:`ThemeFile` and
+the user's config directory; once parsed, read from relterm's cache as JSON, so
+a start needs no YAML parser), validated strictly by :class:`ThemeFile` and
 converted to Textual's :class:`~textual.theme.Theme`. A user theme with the
 name of a shipped one replaces it. Broken files are collected as messages,
 never raised, so the app starts with whatever is valid.
@@ -15,12 +16,12 @@ from functools import cache
 from pathlib import Path
 from typing import Optional
 
-import yaml
 from textual.color import Color, ColorParseError
 from textual.theme import Theme
 
 from .. import paths
 from ..config import Config
+from ..filecache import YamlError, load_yaml
 
 DEFAULT_THEME = "relterm-dark"
 
@@ -133,15 +134,14 @@ def _did_you_mean(key: str) -> str:
 def load_theme_file(path: Path) -> Theme:
     """Read one theme file; raise ValueError with a one-line message."""
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        data = load_yaml(path.read_bytes(), kind="theme")  # parsed before: read from the cache, without PyYAML
     except OSError as exc:
         raise ValueError(f"{path}: cannot read: {exc.strerror or exc}") from None
     except UnicodeDecodeError:
         raise ValueError(f"{path}: not UTF-8 text") from None
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f":{mark.line + 1}" if mark is not None else ""
-        raise ValueError(f"{path}{where}: YAML syntax error: {getattr(exc, 'problem', None) or exc}") from None
+    except YamlError as exc:
+        where = f":{exc.line}" if exc.line is not None else ""
+        raise ValueError(f"{path}{where}: YAML syntax error: {exc.problem}") from None
     if not isinstance(data, dict):
         raise ValueError(f"{path}: expected a mapping with name, dark, primary, background ...")
     theme = _plain_theme(data)
@@ -194,8 +194,8 @@ def load_settings(config_dir: Optional[Path]) -> Settings:
     if not path.is_file():
         return settings
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
+        data = load_yaml(path.read_bytes(), kind="settings", keep=4) or {}
+    except (OSError, UnicodeDecodeError, YamlError) as exc:
         settings.problems.append(f"{path}: cannot read the settings ({exc}); using defaults")
         return settings
     if not isinstance(data, dict):
@@ -215,13 +215,15 @@ def save_setting(config_dir: Optional[Path], key: str, value: str) -> None:
     if config_dir is None:
         return
     path = paths.settings_file(config_dir)
+    import yaml
+
     data: dict = {}
     if path.is_file():
         try:
-            loaded = yaml.safe_load(path.read_text(encoding="utf-8"))
+            loaded = load_yaml(path.read_bytes(), kind="settings", keep=4)
             if isinstance(loaded, dict):
                 data = loaded
-        except (OSError, UnicodeDecodeError, yaml.YAMLError):
+        except (OSError, UnicodeDecodeError, YamlError):
             data = {}
     data[key] = value
     paths.make_private_dir(path.parent)
