@@ -2,19 +2,13 @@
 
 Commands live in sibling modules and are imported only when run, so
 ``relterm add`` does not pay for the import of every other command (or of
-Textual). To add a command, add it to ``COMMANDS``.
+Textual). To add a command, add it to ``COMMANDS``. The click group itself is
+in ``group.py``; plain ``relterm`` opens the app without it (see :func:`main`).
 """
 
 from __future__ import annotations
 
-import importlib
 import sys
-
-import click
-
-from .. import __version__
-from ..errors import RelTermError
-from .context import AppContext
 
 # command name -> "module:attribute" inside relterm.cli
 COMMANDS: dict[str, str] = {
@@ -47,77 +41,46 @@ COMMANDS: dict[str, str] = {
 }
 
 
-class LazyGroup(click.Group):
-    """A group that imports each command's module on first use and turns
-    ``RelTermError`` into one line on stderr and exit status 2."""
-
-    def list_commands(self, ctx: click.Context) -> list[str]:
-        return sorted(set(COMMANDS) | set(super().list_commands(ctx)))
-
-    def get_command(self, ctx: click.Context, name: str):
-        if name in COMMANDS:
-            module_name, attr = COMMANDS[name].split(":")
-            module = importlib.import_module(f"{__name__}.{module_name}")
-            return getattr(module, attr)
-        return super().get_command(ctx, name)
-
-    def resolve_command(self, ctx, args):
-        try:
-            return super().resolve_command(ctx, args)
-        except click.UsageError as exc:
-            from ..fuzzy import closest
-
-            if args and "No such command" in exc.message:
-                close = closest(args[0], self.list_commands(ctx))
-                if close:
-                    exc.message += f" Did you mean '{close}'?"
-            raise
-
-    def invoke(self, ctx: click.Context):
-        try:
-            return super().invoke(ctx)
-        except RelTermError as exc:
-            fail(str(exc), exc.exit_code)
-
-
-def fail(message: str, code: int = 2) -> None:
-    click.echo(f"relterm: {message}", err=True)
-    raise click.exceptions.Exit(code)
-
-
-@click.group(cls=LazyGroup, invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})
-@click.option(
-    "--db",
-    "db_path",
-    metavar="PATH",
-    envvar="RELTERM_DB",
-    help="Database file to use (default: relterm.db in your data directory). Env: RELTERM_DB.",
-)
-@click.option(
-    "--config-dir",
-    metavar="DIR",
-    envvar="RELTERM_CONFIG_DIR",
-    help="Directory holding levels.yaml and themes (default: your config directory). Env: RELTERM_CONFIG_DIR.",
-)
-@click.version_option(__version__, "-V", "--version", prog_name="relterm")
-@click.pass_context
-def cli(ctx: click.Context, db_path: str | None, config_dir: str | None) -> None:
-    """relterm: your professional relationships, on a ladder, from the terminal.
-
-    Run without a command to open the full-screen app. Wherever a command
-    takes a PERSON, give an id, the full name, or any part of the name that
-    matches exactly one contact.
-    """
-    ctx.obj = AppContext(db_path=db_path, config_dir=config_dir)
-    if ctx.invoked_subcommand is None:
-        from .tui_cmd import launch
-
-        launch(ctx.obj)
-
-
 def main(argv: list[str] | None = None) -> None:
+    args = sys.argv[1:] if argv is None else list(argv)
+    if not args:
+        _open_app()
+        return
+    import click
+
+    from .group import cli
+
     try:
-        cli.main(args=argv, prog_name="relterm")
+        cli.main(args=args, prog_name="relterm")
     except KeyboardInterrupt:
         click.echo("relterm: interrupted; nothing was written", err=True)
         sys.exit(130)
+
+
+def _open_app() -> None:
+    """Plain ``relterm``: the full-screen app on the default (or RELTERM_DB / RELTERM_CONFIG_DIR) files.
+
+    Started without click, whose import and parsing would add ~30 ms before the first frame; errors end
+    the same way as through the group: one line on stderr and exit status 2.
+    """
+    from ..errors import RelTermError
+    from ..tui import run
+    from .context import AppContext
+
+    try:
+        run(AppContext())
+    except RelTermError as exc:
+        print(f"relterm: {exc}", file=sys.stderr)
+        sys.exit(exc.exit_code)
+    except KeyboardInterrupt:
+        print("relterm: interrupted; nothing was written", file=sys.stderr)
+        sys.exit(130)
+
+
+def __getattr__(name: str):
+    """``cli`` and ``fail`` live in ``group.py``; imported from here on first use."""
+    if name in ("cli", "fail", "LazyGroup"):
+        from . import group
+
+        return getattr(group, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
