@@ -63,6 +63,9 @@ class MainScreen(Screen):
         self._detail_started: Optional[float] = None
         # contact id -> (urgency key, action) read after a write while the markers of everyone load
         self._fresh_markers: dict[int, tuple[Optional[int], Optional[str]]] = {}
+        # Until the first frame is painted no worker starts; a card asked for meanwhile waits here.
+        self._first_frame = True
+        self._detail_waiting: Optional[int] = None
 
     @property
     def core(self):
@@ -99,12 +102,22 @@ class MainScreen(Screen):
         self.query_one(ContactList).focus()
         preloaded = self.app.first_page
         if preloaded is not None and preloaded[0] == self.ladder_key:
-            # The first screenful was read before the app started: show it in the first frame.
+            # The first screenful was read before the app started: show it in the first frame, and
+            # start reading the rest once that frame is painted. A worker started now would share the
+            # interpreter with composing it (threads take turns), and the first frame would come later.
             self.app.first_page = None
             self._rows_loaded(self.ladder_key, preloaded[1], None, None, False)
-            self.load_rows()
+            self.call_after_refresh(self._first_frame_painted)
         else:
+            self._first_frame = False
             self.load_rows(first_page=True)
+
+    def _first_frame_painted(self) -> None:
+        self._first_frame = False
+        self.load_rows()
+        if self._detail_waiting is not None:
+            self.load_detail(self._detail_waiting)
+            self._detail_waiting = None
 
     def on_resize(self, event) -> None:
         self._layout_for(event.size.width, event.size.height)
@@ -262,6 +275,9 @@ class MainScreen(Screen):
             self.query_one(Timeline).show_events([], self.core.event_text)
             return
         self._detail_started = time.perf_counter()
+        if self._first_frame:
+            self._detail_waiting = event.contact_id  # loaded once the first frame is painted
+            return
         self.load_detail(event.contact_id)
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="detail")
