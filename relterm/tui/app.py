@@ -121,8 +121,12 @@ class RelTermApp(App[None]):
     def _theme_changed(self, theme) -> None:
         if not self._theme_ready:
             return
+        # Textual also signals the theme set at start; only a different one is worth writing down.
+        if theme.name == self.settings.theme:
+            return
         try:
             save_setting(self.config_dir, "theme", theme.name)
+            self.settings.theme = theme.name
         except OSError as exc:
             self.notify(f"Cannot remember the theme: {exc}", severity="warning", markup=False)
         for screen in self.screen_stack:

@@ -95,14 +95,20 @@ async def test_shipped_themes_load_and_the_choice_is_remembered(people, make_app
         assert app.theme == "relterm-dark"
         for name in ("relterm-dark", "relterm-light", "relterm-paper", "textual-dark"):
             assert name in app.available_themes
+        assert not paths.settings_file(config_dir).exists()  # starting writes nothing; choosing does
         app.theme = "relterm-light"
         await settle(pilot)
     saved = yaml.safe_load(paths.settings_file(config_dir).read_text())
     assert saved["theme"] == "relterm-light"
+    written = paths.settings_file(config_dir).stat().st_mtime_ns
     app = make_app()
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
         assert app.theme == "relterm-light"
+        app.theme = "relterm-dark"  # and back: remembered too
+        await settle(pilot)
+    assert yaml.safe_load(paths.settings_file(config_dir).read_text())["theme"] == "relterm-dark"
+    assert paths.settings_file(config_dir).stat().st_mtime_ns != written
 
 
 async def test_broken_user_theme_is_reported_once_and_the_default_is_used(people, make_app, config_dir):
