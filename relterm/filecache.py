@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import json
 import os
-import tempfile
 from pathlib import Path
 from typing import Iterable, Optional
 
@@ -54,6 +53,8 @@ def read(kind: str, key: str):
 def write(kind: str, key: str, data, *, keep: int) -> None:
     """Keep ``data`` (anything JSON can hold) under ``kind`` and ``key``; at most ``keep`` entries of
     ``kind`` stay, the newest. Failure is harmless."""
+    import tempfile  # only writing needs it (~4 ms to import, on the way to the first frame otherwise)
+
     target = _entry(kind, key)
     try:
         paths.make_private_dir(target.parent)

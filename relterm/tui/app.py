@@ -20,8 +20,6 @@ from textual.screen import Screen
 from ..config import Config
 from . import messages
 from .commands import VIEWS, all_commands
-from .modals.base import FormModal
-from .modals.confirm import Confirm
 from .screens.help import HelpScreen
 from .screens.main import MainScreen
 from .themes import DEFAULT_THEME, Settings, level_colors, level_variables, load_themes, save_setting
@@ -231,8 +229,11 @@ class RelTermApp(App[None]):
 
     async def action_quit(self) -> None:
         """Quit, but ask first when a popup holds typed input."""
-        dirty = [screen for screen in self.screen_stack if isinstance(screen, FormModal) and screen.is_dirty]
+        # Popups that hold typed input say so with ``is_dirty`` (see modals.base.FormModal).
+        dirty = [screen for screen in self.screen_stack if getattr(screen, "is_dirty", False)]
         if dirty:
+            from .modals.confirm import Confirm
+
             self.push_screen(Confirm("Discard what you typed in the open popup and quit?", yes="quit"),
                              self._quit_answer)
             return

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import time
 from collections import Counter
-from typing import Any, Callable, Optional
+from typing import TYPE_CHECKING, Any, Callable, Optional
 
 from rich.style import Style
 from rich.text import Text
@@ -28,10 +28,10 @@ from .. import messages
 from .. import FIRST_PAGE
 from ..commands import screen_bindings
 from ..data import ContactStore, haystack, urgency_keys
-from ..modals.confirm import Confirm
-from ..modals.contact_form import ContactDraft, ContactForm
-from ..modals.level_form import LevelForm, Suggested
-from ..modals.log_form import LogDraft, LogForm
+# The popups are imported when first opened (~10 ms less before the first frame).
+if TYPE_CHECKING:
+    from ..modals.contact_form import ContactDraft
+    from ..modals.level_form import Suggested
 from ..widgets.card import ContactCard
 from ..widgets.contact_list import ContactList
 from ..widgets.pyramid import Pyramid
@@ -560,6 +560,8 @@ class MainScreen(Screen):
 
     @work(exit_on_error=False, group="flow")
     async def add_flow(self) -> None:
+        from ..modals.contact_form import ContactForm
+
         draft: Optional[ContactDraft] = None
         while True:
             form = ContactForm(self.config, self.ladder_key, self.store.names, self._find_ids, draft=draft)
@@ -587,6 +589,8 @@ class MainScreen(Screen):
 
     @work(exit_on_error=False, group="flow")
     async def edit_flow(self, contact_id: int) -> None:
+        from ..modals.contact_form import ContactDraft, ContactForm
+
         ok, card = await self._db(self.core.card, contact_id)
         if not ok:
             return
@@ -641,6 +645,9 @@ class MainScreen(Screen):
         is logged with the warning kept on the event. A no reopens the popup with
         what was typed.
         """
+        from ..modals.confirm import Confirm
+        from ..modals.log_form import LogDraft, LogForm
+
         draft = LogDraft(kind=self.last_kind)
         while True:
             result = await self.app.push_screen_wait(LogForm(self.config, name, draft=draft))
@@ -810,6 +817,8 @@ class MainScreen(Screen):
             self.level_flow(row.id, row.name, row.rank, None)
 
     def _suggested(self, contact_id: int, current: Optional[int]) -> Optional[Suggested]:
+        from ..modals.level_form import Suggested
+
         action = self.store.suggested.get(contact_id)
         if action is None or current is None:
             return None
@@ -821,6 +830,8 @@ class MainScreen(Screen):
 
     @work(exit_on_error=False, group="flow")
     async def level_flow(self, contact_id: int, name: str, current: Optional[int], target: Optional[int]) -> None:
+        from ..modals.level_form import LevelForm
+
         key = self.ladder_key
         upward = target is None or current is None or target > current
 
@@ -911,6 +922,8 @@ class MainScreen(Screen):
 
     @work(exit_on_error=False, group="flow")
     async def archive_flow(self, contact_id: int, name: str) -> None:
+        from ..modals.confirm import Confirm
+
         question = Text("Archive ")
         question.append(name, Style(bold=True))
         question.append("?\nThey leave the list; their timeline is kept and `relterm restore` brings them back.")
