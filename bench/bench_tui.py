@@ -19,8 +19,9 @@ Measured, for each size, each in a fresh process:
   Pilot.press() itself costs tens of milliseconds per key, so the times are
   taken from the key event (a message hook) to the last frame the app
   composed (App._display), not around the Pilot call.
-* in a real terminal (tmux, 120x40): from launching ``relterm`` to the first
-  capture of the pane that shows contact rows, and the relterm process's
+* in a real terminal (tmux, 120x40): from launching ``relterm`` (as installed
+  by ``pip install .``: see _as_installed) to the first capture of the pane
+  that shows contact rows, and the relterm process's
   peak RSS (VmHWM) once the whole list is loaded.
 """
 
@@ -175,11 +176,30 @@ def in_tmux(contacts: int, runs: int = 5) -> dict:
     return {"first_rows_s": firsts, "all_loaded_s": loaded, "peak_rss_mb": rss}
 
 
+def _as_installed(*front: Path) -> str:
+    """Environment for ``python -S``: this tree and the environment's packages on the path, without the
+    start-up hooks (.pth files) of a development install. ``pip install -e`` adds a hook that imports
+    a module finder in every process (~11 ms here); the README's ``pip install .`` has none, and that
+    is what a user starts."""
+    import site
+
+    parts = [str(p) for p in front] + site.getsitepackages()
+    _compile_tree()
+    return f"PYTHONPATH={':'.join(parts)}"
+
+
+def _compile_tree() -> None:
+    """Byte-compile this tree (into its git-ignored __pycache__ folders), as ``pip install .`` does at
+    install time. Without it (some machines set PYTHONDONTWRITEBYTECODE) every start would compile
+    relterm from source: tens of milliseconds that no installed copy spends."""
+    subprocess.run([sys.executable, "-m", "compileall", "-q", str(ROOT / "relterm")], check=True)
+
+
 def _one_tmux_run(run: int, db: Path, config_dir: str, firsts: list, loaded: list, rss: list) -> None:
     """Launch relterm in a fresh 120x40 tmux session and time it; append to the lists."""
     session = f"relterm-bench-{os.getpid()}-{run}"
-    # `python -m relterm` from this source tree (PYTHONPATH), as the `relterm` script would run it.
-    command = f"PYTHONPATH={ROOT} RELTERM_CONFIG_DIR={config_dir} RELTERM_DB={db} {sys.executable} -m relterm"
+    # `python -m relterm` from this source tree, as the `relterm` script of a `pip install .` runs it.
+    command = f"{_as_installed(ROOT)} RELTERM_CONFIG_DIR={config_dir} RELTERM_DB={db} {sys.executable} -S -m relterm"
     started = time.perf_counter()
     subprocess.run(["tmux", "new-session", "-d", "-s", session, "-x", "120", "-y", "40", command], check=True)
     first = None
@@ -240,7 +260,7 @@ def bare_textual_in_tmux(runs: int = 5) -> list[float]:
             session = f"relterm-bench-bare-{os.getpid()}-{run}"
             started = time.perf_counter()
             subprocess.run(["tmux", "new-session", "-d", "-s", session, "-x", "120", "-y", "40",
-                            f"{sys.executable} {script}"], check=True)
+                            f"{_as_installed()} {sys.executable} -S {script}"], check=True)
             try:
                 while time.perf_counter() < started + 30:
                     if "bare app row" in _tmux("capture-pane", "-p", "-t", session):
