@@ -19,7 +19,7 @@ from peewee import JOIN, fn
 from . import store
 from .config import Config, Ladder
 from .dates import as_date as _as_date, parse_date, today
-from .domain import LEVEL_CHANGE, Card, ContactRow, Detail, TimelineEvent, join_tags, split_tags
+from .domain import LEVEL_CHANGE, Card, ContactRow, Detail, TimelineEvent, join_tags, rows_from_cursor, split_tags
 from .errors import AmbiguousError, InputError, NotFoundError
 from .sanitize import clean_line, clean_text
 from .store import Contact, ContactDetail, ContactLevel, Event
@@ -475,28 +475,8 @@ class Core:
             query = query.where(("," + Contact.tags + ",").contains("," + wanted + ","))
         if ids is not None:
             query = query.where(Contact.id.in_(list(ids)))
-        shared: dict = {}
-        share = shared.setdefault
-        tag_tuples: dict[str, tuple[str, ...]] = {}
-        fromiso = dt.date.fromisoformat
-        result = []
         # The raw cursor streams plain values; Peewee's per-value conversion would double the time.
-        for cid, name, rnk, sph, comp, mail, tags, last, intro, archived_at, to_contact, cadence in (
-            self.db.execute(query)
-        ):
-            tag_tuple = tag_tuples.get(tags)
-            if tag_tuple is None:
-                tag_tuple = tag_tuples[tags] = tuple(tags.split(",")) if tags else ()
-            if last:
-                last = fromiso(last) if isinstance(last, str) else last
-                last = share(last, last)
-            result.append(
-                ContactRow(
-                    cid, name, rnk, share(sph, sph), share(comp, comp), mail, tag_tuple, last or None,
-                    share(intro, intro) if intro else None, archived_at is not None, bool(to_contact), cadence,
-                )
-            )
-        return result
+        return rows_from_cursor(self.db.execute(query))
 
     def all_ranks(self, ids: Optional[Iterable[int]] = None) -> dict[int, dict[str, int]]:
         """contact id -> {ladder key: rank} for every ladder the contacts stand on."""

@@ -29,6 +29,31 @@ class ContactRow:
     cadence_days: Optional[int] = None
 
 
+def rows_from_cursor(cursor) -> list[ContactRow]:
+    """Contact rows from a cursor's tuples: (id, name, rank, sphere, company, email, tags, last interaction,
+    introducer's name, archived_at, to_contact, cadence_days). Equal values (spheres, companies, tag tuples,
+    dates) are shared, so 100k rows cost about 30 MB."""
+    shared: dict = {}
+    share = shared.setdefault
+    tag_tuples: dict[str, tuple[str, ...]] = {}
+    fromiso = dt.date.fromisoformat
+    result = []
+    for cid, name, rnk, sph, comp, mail, tags, last, intro, archived_at, to_contact, cadence in cursor:
+        tag_tuple = tag_tuples.get(tags)
+        if tag_tuple is None:
+            tag_tuple = tag_tuples[tags] = tuple(tags.split(",")) if tags else ()
+        if last:
+            last = fromiso(last) if isinstance(last, str) else last
+            last = share(last, last)
+        result.append(
+            ContactRow(
+                cid, name, rnk, share(sph, sph), share(comp, comp), mail, tag_tuple, last or None,
+                share(intro, intro) if intro else None, archived_at is not None, bool(to_contact), cadence,
+            )
+        )
+    return result
+
+
 @dataclass(frozen=True, slots=True)
 class Detail:
     kind: str

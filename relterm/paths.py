@@ -26,6 +26,12 @@ THEMES_DIR = "themes"
 PACKAGE_DIR = Path(__file__).resolve().parent
 SHIPPED_LEVELS = PACKAGE_DIR / LEVELS_FILE
 SHIPPED_THEMES = PACKAGE_DIR / THEMES_DIR
+MIGRATIONS_DIR = PACKAGE_DIR / "migrations"
+
+
+def migration_names() -> list[str]:
+    """The schema migrations this relterm knows, in order ("0001_initial", ...)."""
+    return sorted(p.stem for p in MIGRATIONS_DIR.glob("[0-9]*.py"))
 
 
 def data_dir() -> Path:

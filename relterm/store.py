@@ -35,9 +35,10 @@ from peewee import (
 )
 
 from .errors import RelTermError
+from . import paths
 from .paths import make_private_dir
 
-MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
+MIGRATIONS_DIR = paths.MIGRATIONS_DIR
 PRAGMAS = {
     "journal_mode": "wal",
     "foreign_keys": 1,
@@ -236,7 +237,7 @@ def _applied(db: SqliteDatabase) -> set[str]:
 
 
 def _migration_names() -> list[str]:
-    return sorted(p.stem for p in MIGRATIONS_DIR.glob("[0-9]*.py"))
+    return paths.migration_names()
 
 
 def schema_version(db: SqliteDatabase | None = None) -> int:

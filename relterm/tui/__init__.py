@@ -35,19 +35,25 @@ def run(app_context, *, demo: bool = False, fresh_demo: bool = True) -> None:
 
         app_context.db_path = str(paths.demo_db_path())
         build_demo(paths.demo_db_path(), config, fresh=fresh_demo)
-    core = app_context.core
-    # The first screenful, read now (a few ms, the name index serves it) so that the first
-    # frame already shows contacts; the whole list follows in a background worker.
-    first_page = (config.default_ladder, core.rows(limit=FIRST_PAGE))
+    ladder = config.default_ladder
+    # The first screenful, read now (a few ms, the name index serves it) so that the first frame
+    # already shows contacts; the whole list follows in a background worker. On a database that is
+    # up to date it is read without the store, which the app opens after its first frame.
+    from ..firstpage import read_first_page
+
+    rows = read_first_page(app_context.database, ladder, FIRST_PAGE)
+    if rows is None:  # a new database or one to migrate: open the store now, as every command does
+        rows = app_context.core.rows(ladder=ladder, limit=FIRST_PAGE)
     from .themes import load_settings
 
     settings = load_settings(app_context.config_path)
     from .app import RelTermApp
 
     app = RelTermApp(
-        core, config, config_dir=app_context.config_path, settings=settings, demo=demo, first_page=first_page
+        lambda: app_context.core, config, config_dir=app_context.config_path, settings=settings, demo=demo,
+        first_page=(ladder, rows), db_path=app_context.database,
     )
     try:
         app.run()
     finally:
-        core.close()
+        app.close_core()

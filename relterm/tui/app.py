@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import importlib
 import sqlite3
+import threading
 from contextlib import contextmanager
 from functools import partial
 from pathlib import Path
@@ -45,8 +46,14 @@ class RelTermApp(App[None]):
         demo: bool = False,
         watch_database: bool = True,
         first_page: Optional[tuple[str, list]] = None,
+        db_path: Optional[Path] = None,
     ) -> None:
-        self.core = core
+        # ``core`` is the Core, or a function that opens it: then it is called once, on first use, which
+        # the main screen puts after the first frame (opening the store is ~40 ms of imports).
+        self._core = None if callable(core) else core
+        self._open_core = core if callable(core) else None
+        self._core_lock = threading.Lock()
+        self.db_path = Path(db_path) if db_path is not None else core.db_path
         self.config = config
         self.config_dir = config_dir
         self.settings = settings or Settings()
@@ -62,6 +69,22 @@ class RelTermApp(App[None]):
         super().__init__()
         if demo:
             self.sub_title = "demo data"
+
+    @property
+    def core(self):
+        """The store and the ladder config (relterm.core.Core), opened on first use from any thread."""
+        core = self._core
+        if core is None:
+            with self._core_lock:
+                if self._core is None:
+                    self._core = self._open_core()
+                core = self._core
+        return core
+
+    def close_core(self) -> None:
+        """Close the store if it was opened."""
+        if self._core is not None:
+            self._core.close()
 
     # Themes -----------------------------------------------------------------------
 
@@ -164,7 +187,7 @@ class RelTermApp(App[None]):
 
     def _open_watch(self) -> None:
         try:
-            self._watch = sqlite3.connect(str(self.core.db_path), check_same_thread=False)
+            self._watch = sqlite3.connect(str(self.db_path), check_same_thread=False)
             self._data_version = self._read_data_version()
         except sqlite3.Error:
             self._watch = None

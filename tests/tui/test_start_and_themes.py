@@ -145,3 +145,29 @@ async def test_level_colours_stay_readable_on_every_theme(people, make_app):
             for color in app.level_colors("business").values():
                 assert contrast(color, background) >= 3.0, (name, color)
             assert "level-4" in app.theme_variables
+
+
+async def test_the_store_is_opened_after_the_first_frame_off_the_ui_thread(people, core, config_dir):
+    """``relterm`` reads the first page without the store and hands the app a way to open it: the first
+    frame shows contacts, and the store is then opened once, in a worker, never blocking the screen."""
+    import threading
+
+    from relterm.firstpage import read_first_page
+    from relterm.tui import FIRST_PAGE
+    from relterm.tui.app import RelTermApp
+    from relterm.tui.themes import load_settings
+
+    opened = []
+
+    def open_core():
+        opened.append(threading.current_thread() is threading.main_thread())
+        return core
+
+    page = read_first_page(core.db_path, "business", FIRST_PAGE)
+    app = RelTermApp(open_core, core.config, config_dir=config_dir, settings=load_settings(config_dir),
+                     watch_database=False, first_page=("business", page), db_path=core.db_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        text = screen_text(app)
+        assert "Ada Lovelace" in text and "Talked about engines" in text  # the list, then card and timeline
+    assert opened == [False]

@@ -71,6 +71,9 @@ class MainScreen(Screen):
     def core(self):
         return self.app.core
 
+    def _describe(self, event: TimelineEvent) -> str:
+        return self.core.event_text(event)
+
     @property
     def config(self):
         return self.app.config
@@ -272,7 +275,7 @@ class MainScreen(Screen):
         if event.contact_id is None:
             self.card = None
             self._show_card()
-            self.query_one(Timeline).show_events([], self.core.event_text)
+            self.query_one(Timeline).show_events([], self._describe)
             return
         self._detail_started = time.perf_counter()
         if self._first_frame:
