@@ -67,6 +67,7 @@ class RelTermApp(App[None]):
         self._data_version: Optional[int] = None
         self._theme_ready = False
         super().__init__()
+        self._theme_problems = self._setup_themes()
         if demo:
             self.sub_title = "demo data"
 
@@ -123,7 +124,12 @@ class RelTermApp(App[None]):
             self._colors_cache[cache_key] = level_colors(self.config, self._background()).get(ladder_key, {})
         return self._colors_cache[cache_key]
 
-    def _setup_themes(self) -> None:
+    def _setup_themes(self) -> list[str]:
+        """Register the shipped and user themes and choose the remembered one; the problems found.
+
+        Runs in ``__init__``, before Textual first reads the stylesheet: choosing the theme later (in
+        on_mount) made it parse and apply every style a second time before the first frame.
+        """
         themes, problems = load_themes(self.config_dir)
         for theme in themes:
             self.register_theme(theme)
@@ -134,10 +140,7 @@ class RelTermApp(App[None]):
                 problems.append(f'theme "{wanted}" is not available; using {DEFAULT_THEME}')
             wanted = DEFAULT_THEME if DEFAULT_THEME in self.available_themes else "textual-dark"
         self.theme = wanted
-        if problems:
-            self.notify("\n".join(problems), title="Theme problems", severity="error", timeout=12, markup=False)
-        self.theme_changed_signal.subscribe(self, self._theme_changed)
-        self._theme_ready = True
+        return problems
 
     def _theme_changed(self, theme) -> None:
         if not self._theme_ready:
@@ -157,7 +160,11 @@ class RelTermApp(App[None]):
     # Start ------------------------------------------------------------------------
 
     def on_mount(self) -> None:
-        self._setup_themes()
+        if self._theme_problems:
+            self.notify("\n".join(self._theme_problems), title="Theme problems", severity="error", timeout=12,
+                        markup=False)
+        self.theme_changed_signal.subscribe(self, self._theme_changed)
+        self._theme_ready = True
         self.push_screen(MainScreen())
         if self.watch_database:
             self._open_watch()
