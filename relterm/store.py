@@ -71,7 +71,8 @@ class Contact(BaseModel):
     birthday = TextField(null=True)  # "YYYY-MM-DD", or "--MM-DD" when the year is unknown
     notes = TextField(default="")
     tags = TextField(default="")  # tags joined by "," (tags themselves never hold commas)
-    introduced_by = ForeignKeyField("self", null=True, on_delete="SET NULL", backref="introduced")
+    # Indexed where not null (migration 0004): most contacts have no introducer.
+    introduced_by = ForeignKeyField("self", null=True, on_delete="SET NULL", backref="introduced", index=False)
     cadence_days = IntegerField(null=True)  # None: the level's cadence; 0: no cadence
     to_contact = BooleanField(default=False)  # a name given to you, not contacted yet
     review_every_days = IntegerField(null=True)
@@ -122,7 +123,8 @@ class Event(BaseModel):
     to_rank = IntegerField(null=True)
     reason = TextField(null=True)
     direction = TextField(null=True)  # given | received | ask
-    other = ForeignKeyField(Contact, null=True, on_delete="SET NULL", backref="mentions")
+    # Indexed where not null (migration 0004): most events mention no one else.
+    other = ForeignKeyField(Contact, null=True, on_delete="SET NULL", backref="mentions", index=False)
     warning = TextField(null=True)
     data = TextField(null=True)  # JSON for structured events (reviews)
     created_at = DateTimeField()

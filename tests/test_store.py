@@ -262,6 +262,9 @@ def test_per_contact_lookups_use_an_index_and_no_index_is_kept_twice(v1_db):
         "levels": "SELECT ladder, rank FROM contact_level WHERE contact_id = 1",
         "details": "SELECT * FROM contact_detail WHERE contact_id = 1",
         "cascade": "DELETE FROM event WHERE contact_id = 1",
+        "introduced": "SELECT id FROM contact WHERE introduced_by_id = 1",
+        "mentions": "SELECT id FROM event WHERE other_id = 1",
+        "active": "SELECT COUNT(*) FROM contact WHERE archived_at IS NULL",
     }
     for what, sql in plans.items():
         plan = " ".join(row[-1] for row in db.execute_sql("EXPLAIN QUERY PLAN " + sql).fetchall())
