@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import io
 import sqlite3
 from pathlib import Path
@@ -55,6 +56,21 @@ async def type_text(pilot, text: str) -> None:
     await settle(pilot)
 
 
+@contextlib.asynccontextmanager
+async def started(app, size=(120, 40)):
+    """Run ``app`` headless at ``size`` and wait until its start-up work is done."""
+    async with app.run_test(size=size) as pilot:
+        await settle(pilot)
+        yield pilot
+
+
+async def filter_to(pilot, text: str) -> None:
+    """Type ``text`` into the list filter and return to the list."""
+    await press(pilot, "slash")
+    await type_text(pilot, text)
+    await press(pilot, "enter")
+
+
 def db_rows(db_path: Path, sql: str, *args):
     con = sqlite3.connect(str(db_path))
     try:
@@ -85,3 +101,18 @@ def timeline_text(app) -> str:
     from relterm.tui.widgets.timeline import Timeline
 
     return app.main_screen.query_one(Timeline).plain
+
+
+def shown_names(app) -> list[str]:
+    """The names the contact list shows, in order."""
+    from relterm.tui.widgets.contact_list import ContactList
+
+    return [row.name for row in app.main_screen.query_one(ContactList).rows]
+
+
+def selected_name(app) -> str | None:
+    """The name of the contact the list has selected, or None."""
+    from relterm.tui.widgets.contact_list import ContactList
+
+    row = app.main_screen.query_one(ContactList).selected
+    return row.name if row is not None else None

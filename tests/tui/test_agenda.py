@@ -7,14 +7,9 @@ from relterm.tui.screens.agenda import AgendaScreen
 from relterm.tui.screens.main import MainScreen
 from relterm.tui.widgets.contact_list import ContactList
 
-from .helpers import db_rows, press, screen_text, settle, type_text
+from .helpers import db_rows, filter_to, press, screen_text, selected_name, started, type_text
 
 SIZE = (120, 40)
-
-
-def selected_name(app) -> str | None:
-    row = app.main_screen.query_one(ContactList).selected
-    return row.name if row is not None else None
 
 
 def events_of(db_path, contact_id: int) -> list[tuple[str, str]]:
@@ -24,12 +19,9 @@ def events_of(db_path, contact_id: int) -> list[tuple[str, str]]:
 
 async def test_agenda_lists_the_overdue_contact_and_enter_selects_them(people, make_app):
     app = make_app()
-    async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
+    async with started(app, SIZE) as pilot:
         # A filter that hides Dana: going to her from the agenda must clear it.
-        await press(pilot, "slash")
-        await type_text(pilot, "ada")
-        await press(pilot, "enter")
+        await filter_to(pilot, "ada")
         assert selected_name(app) == "Ada Lovelace"
         await press(pilot, "A")
         assert isinstance(app.screen, AgendaScreen)
@@ -49,8 +41,7 @@ async def test_agenda_lists_the_overdue_contact_and_enter_selects_them(people, m
 async def test_l_in_the_agenda_logs_and_the_item_leaves(people, make_app, db_path):
     dana = people["Dana Scully"]
     app = make_app()
-    async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
+    async with started(app, SIZE) as pilot:
         await press(pilot, "A", "l")
         assert isinstance(app.screen, FormModal)
         assert "Dana Scully" in screen_text(app)
@@ -68,8 +59,7 @@ async def test_l_in_the_agenda_logs_and_the_item_leaves(people, make_app, db_pat
 async def test_s_snoozes_the_item_for_the_days_given(people, make_app, db_path, core):
     dana = people["Dana Scully"]
     app = make_app()
-    async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
+    async with started(app, SIZE) as pilot:
         await press(pilot, "A", "s")
         assert isinstance(app.screen, FormModal)
         assert "Snooze keep in touch: Dana Scully" in screen_text(app)
@@ -86,8 +76,7 @@ async def test_s_snoozes_the_item_for_the_days_given(people, make_app, db_path, 
 
 async def test_snooze_default_is_seven_days_and_escape_writes_nothing(people, make_app, db_path):
     app = make_app()
-    async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
+    async with started(app, SIZE) as pilot:
         await press(pilot, "A", "s", "escape")
         assert isinstance(app.screen, AgendaScreen)
         assert db_rows(db_path, "SELECT COUNT(*) FROM agenda_snooze") == [(0,)]
@@ -102,8 +91,7 @@ async def test_snooze_default_is_seven_days_and_escape_writes_nothing(people, ma
 async def test_names_to_contact_are_on_the_agenda(people, make_app, core):
     core.intel.introduce_many(people["Ben Okri"], ["Maria Lopez: runs the co-op"])
     app = make_app()
-    async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
+    async with started(app, SIZE) as pilot:
         await press(pilot, "A")
         text = screen_text(app)
         assert "Names to contact (1)" in text
@@ -113,8 +101,7 @@ async def test_names_to_contact_are_on_the_agenda(people, make_app, core):
 async def test_an_empty_agenda_says_so(core, make_app):
     core.add_contact("Solo Person", level=6, date="2026-11-20")
     app = make_app()
-    async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
+    async with started(app, SIZE) as pilot:
         await press(pilot, "A")
         text = screen_text(app)
         assert "Nothing due today: everyone is in touch." in text
@@ -128,8 +115,7 @@ async def test_l_on_a_review_item_holds_the_review_and_it_leaves(people, make_ap
     grace = people["Grace Hopper"]
     core.intel.schedule_review(grace, 90, first="2026-11-20")
     app = make_app()
-    async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
+    async with started(app, SIZE) as pilot:
         await press(pilot, "A")
         assert "Reviews due (1)" in screen_text(app)
         await press(pilot, "down", "down", "down")  # past the keep-in-touch part and the heading
@@ -147,8 +133,7 @@ async def test_a_birthday_leaves_the_agenda_once_you_have_logged_the_wishes(peop
     ben = people["Ben Okri"]
     core.edit_contact(ben, birthday="1959-11-26")
     app = make_app()
-    async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
+    async with started(app, SIZE) as pilot:
         await press(pilot, "A")
         text = screen_text(app)
         assert "Birthdays (1)" in text and "turning 67" in text

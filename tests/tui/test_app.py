@@ -11,7 +11,7 @@ from relterm.tui.screens.main import MainScreen
 from relterm.tui.widgets.contact_list import ContactList
 from relterm.tui.widgets.pyramid import Pyramid
 
-from .helpers import db_rows, notifications, press, screen_text, settle, timeline_text, type_text
+from .helpers import db_rows, notifications, press, screen_text, settle, shown_names, started, timeline_text, type_text
 
 SIZE = (120, 40)
 
@@ -30,10 +30,6 @@ def pyramid_counts(app) -> dict[int, int]:
     return main_screen(app).query_one(Pyramid).counts
 
 
-def shown_names(app) -> list[str]:
-    return [row.name for row in contact_list(app).rows]
-
-
 def event_count(db_path) -> int:
     return db_rows(db_path, "SELECT COUNT(*) FROM event")[0][0]
 
@@ -43,8 +39,7 @@ def event_count(db_path) -> int:
 
 async def test_starts_with_the_list_focused_and_the_first_contact_on_the_card(people, make_app):
     app = make_app()
-    async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
+    async with started(app, SIZE):
         assert isinstance(app.focused, ContactList)
         assert contact_list(app).selected.name == "Ada Lovelace"
         text = screen_text(app)
@@ -60,8 +55,7 @@ async def test_starts_with_the_list_focused_and_the_first_contact_on_the_card(pe
 
 async def test_j_k_g_G_move_the_cursor_and_the_card_follows(people, make_app):
     app = make_app()
-    async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
+    async with started(app, SIZE) as pilot:
         await press(pilot, "j")
         assert contact_list(app).selected.name == "Ben Okri"
         assert "Famished Road Ltd" in main_screen(app).card.company
@@ -78,8 +72,7 @@ async def test_j_k_g_G_move_the_cursor_and_the_card_follows(people, make_app):
 
 async def test_tab_moves_between_regions_with_visible_focus(people, make_app):
     app = make_app()
-    async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
+    async with started(app, SIZE) as pilot:
         seen = []
         for _ in range(4):
             await press(pilot, "tab")
@@ -94,8 +87,7 @@ async def test_tab_moves_between_regions_with_visible_focus(people, make_app):
 
 async def test_slash_filters_as_you_type_and_escape_clears(people, make_app):
     app = make_app()
-    async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
+    async with started(app, SIZE) as pilot:
         await press(pilot, "slash")
         assert app.focused.id == "filter"
         await type_text(pilot, "books")  # a tag
@@ -114,8 +106,7 @@ async def test_slash_filters_as_you_type_and_escape_clears(people, make_app):
 
 async def test_digit_filters_to_a_rung_and_pyramid_enter_does_too(people, make_app):
     app = make_app()
-    async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
+    async with started(app, SIZE) as pilot:
         await press(pilot, "4")
         assert shown_names(app) == ["Dana Scully"]
         assert "Contacts 1 of 7 · rung 4" in screen_text(app)
@@ -134,8 +125,7 @@ async def test_digit_filters_to_a_rung_and_pyramid_enter_does_too(people, make_a
 
 async def test_digits_type_into_the_filter_not_jump(people, make_app):
     app = make_app()
-    async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
+    async with started(app, SIZE) as pilot:
         await press(pilot, "slash")
         await type_text(pilot, "4")
         assert main_screen(app).store.rank is None
@@ -145,8 +135,7 @@ async def test_digits_type_into_the_filter_not_jump(people, make_app):
 
 async def test_a_new_user_with_no_contacts_is_told_how_to_start(make_app):
     app = make_app()
-    async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
+    async with started(app, SIZE):
         text = screen_text(app)
         assert "No contacts yet" in text and "relterm demo" in text
         assert "No contacts match" not in text
@@ -157,8 +146,7 @@ async def test_a_new_user_with_no_contacts_is_told_how_to_start(make_app):
 
 async def test_add_contact_through_the_popup_with_defaults(people, make_app, core, db_path):
     app = make_app()
-    async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
+    async with started(app, SIZE) as pilot:
         await press(pilot, "a")
         assert isinstance(app.screen, FormModal)
         assert app.focused.id == "name"
@@ -181,8 +169,7 @@ async def test_add_contact_through_the_popup_with_defaults(people, make_app, cor
 
 async def test_add_contact_with_level_sphere_and_introducer_completion(people, make_app, core, db_path):
     app = make_app()
-    async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
+    async with started(app, SIZE) as pilot:
         await press(pilot, "a")
         await type_text(pilot, "Yusuf Demir")
         await press(pilot, "tab")
@@ -202,8 +189,7 @@ async def test_add_contact_with_level_sphere_and_introducer_completion(people, m
 
 async def test_add_contact_without_a_name_shows_the_problem_and_keeps_the_popup(people, make_app, db_path):
     app = make_app()
-    async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
+    async with started(app, SIZE) as pilot:
         before = db_rows(db_path, "SELECT COUNT(*) FROM contact")
         await press(pilot, "a", "tab")
         await type_text(pilot, "99")  # not a level either
@@ -220,8 +206,7 @@ async def test_add_contact_without_a_name_shows_the_problem_and_keeps_the_popup(
 
 async def test_log_interaction_yesterday_with_last_kind_remembered(people, make_app, db_path):
     app = make_app()
-    async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
+    async with started(app, SIZE) as pilot:
         await press(pilot, "j")  # Ben Okri
         await press(pilot, "l")
         assert app.focused.id == "note"
@@ -246,8 +231,7 @@ async def test_log_interaction_yesterday_with_last_kind_remembered(people, make_
 
 async def test_log_with_a_bad_date_keeps_the_popup_and_writes_nothing(people, make_app, db_path):
     app = make_app()
-    async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
+    async with started(app, SIZE) as pilot:
         before = event_count(db_path)
         await press(pilot, "l")
         await type_text(pilot, "note")
@@ -264,8 +248,7 @@ async def test_log_with_a_bad_date_keeps_the_popup_and_writes_nothing(people, ma
 
 async def test_promote_and_demote_with_reasons_update_list_pyramid_and_timeline(people, make_app, core, db_path):
     app = make_app()
-    async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
+    async with started(app, SIZE) as pilot:
         await press(pilot, "j", "j")  # Chen Wei, rank 1
         assert contact_list(app).selected.name == "Chen Wei"
         counts = pyramid_counts(app)
@@ -296,16 +279,14 @@ async def test_promote_and_demote_with_reasons_update_list_pyramid_and_timeline(
 
 async def test_promote_with_an_empty_reason(people, make_app, core):
     app = make_app()
-    async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
+    async with started(app, SIZE) as pilot:
         await press(pilot, "plus", "enter")  # Ada: 5 -> 6
         assert core.card(core.resolve("Ada Lovelace")).ranks["business"] == 6
 
 
 async def test_promote_at_the_top_says_so_and_writes_nothing(people, make_app, db_path):
     app = make_app()
-    async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
+    async with started(app, SIZE) as pilot:
         before = event_count(db_path)
         await press(pilot, "G", "plus")  # Grace Hopper is on the top rung
         assert not isinstance(app.screen, FormModal)
@@ -315,8 +296,7 @@ async def test_promote_at_the_top_says_so_and_writes_nothing(people, make_app, d
 
 async def test_p_moves_to_any_rung(people, make_app, core):
     app = make_app()
-    async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
+    async with started(app, SIZE) as pilot:
         await press(pilot, "p")  # Ada, on 5; the list starts at her rung
         await press(pilot, "down", "down", "down")  # 4, 3, 2
         await press(pilot, "enter")  # pick, then the reason
@@ -331,8 +311,7 @@ async def test_p_moves_to_any_rung(people, make_app, core):
 
 async def test_edit_changes_fields_and_level(people, make_app, core):
     app = make_app()
-    async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
+    async with started(app, SIZE) as pilot:
         await press(pilot, "e")
         assert app.screen.query_one("#name").value == "Ada Lovelace"
         await press(pilot, "tab", "tab", "tab")  # company (selects all on focus)
@@ -346,8 +325,7 @@ async def test_edit_changes_fields_and_level(people, make_app, core):
 
 async def test_archive_after_confirmation_and_undo(people, make_app, db_path):
     app = make_app()
-    async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
+    async with started(app, SIZE) as pilot:
         await press(pilot, "j")  # Ben Okri
         await press(pilot, "d")
         assert isinstance(app.screen, Confirm)
@@ -367,8 +345,7 @@ async def test_archive_after_confirmation_and_undo(people, make_app, db_path):
 
 async def test_escape_cancels_every_popup_and_writes_nothing(people, make_app, db_path):
     app = make_app()
-    async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
+    async with started(app, SIZE) as pilot:
 
         def snapshot():
             return (
@@ -403,8 +380,7 @@ async def test_markup_in_names_and_notes_is_shown_literally(core, make_app):
     core.add_contact("[@click=app.quit]y")
     core.log(first, "note", "[link=https://example.com]click[/link] me")
     app = make_app()
-    async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
+    async with started(app, SIZE) as pilot:
         text = screen_text(app)
         assert "[bold]x[/]" in text
         assert "[@click=app.quit]y" in text
@@ -420,8 +396,7 @@ async def test_markup_in_names_and_notes_is_shown_literally(core, make_app):
 
 async def test_q_quits_but_asks_when_a_popup_holds_input(people, make_app):
     app = make_app()
-    async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
+    async with started(app, SIZE) as pilot:
         await press(pilot, "a")
         await type_text(pilot, "Half typed")
         await press(pilot, "ctrl+q")
@@ -436,8 +411,7 @@ async def test_q_quits_but_asks_when_a_popup_holds_input(people, make_app):
 
 async def test_help_lists_every_key(people, make_app):
     app = make_app()
-    async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
+    async with started(app, SIZE) as pilot:
         await press(pilot, "question_mark")
         text = screen_text(app)
         for _ in range(60):  # scroll down through the whole help, as a reader would
@@ -451,8 +425,7 @@ async def test_help_lists_every_key(people, make_app):
 
 async def test_palette_lists_and_runs_the_actions(people, make_app):
     app = make_app()
-    async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
+    async with started(app, SIZE) as pilot:
         titles = [command.title for command in app.get_system_commands(main_screen(app))]
         for wanted in ("Add (a)", "Log (l)", "Promote (+)", "Demote (-)", "Move to rung (p)", "Edit (e)",
                        "Archive (d)", "Undo archive (u)", "Filter (/)", "Switch ladder (L)", "Reload (r)",
@@ -471,8 +444,7 @@ async def test_palette_lists_and_runs_the_actions(people, make_app):
 
 async def test_L_switches_to_the_customer_pyramid(people, make_app):
     app = make_app()
-    async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
+    async with started(app, SIZE) as pilot:
         await press(pilot, "L")
         text = screen_text(app)
         assert "Customer pyramid" in text
@@ -486,8 +458,7 @@ async def test_L_switches_to_the_customer_pyramid(people, make_app):
 
 async def test_r_shows_changes_made_by_the_cli(people, make_app, fresh_core):
     app = make_app()
-    async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
+    async with started(app, SIZE) as pilot:
         fresh_core.add_contact("Written Elsewhere")
         await press(pilot, "r")
         assert "Written Elsewhere" in shown_names(app)
@@ -498,8 +469,7 @@ async def test_changes_from_another_process_show_without_a_key(people, make_app,
     import sys
 
     app = make_app(watch_database=True)
-    async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
+    async with started(app, SIZE) as pilot:
         subprocess.run([sys.executable, "-m", "relterm", "--db", str(db_path), "add", "From The Shell"], check=True,
                        capture_output=True, timeout=60)
         for _ in range(60):
@@ -512,8 +482,7 @@ async def test_changes_from_another_process_show_without_a_key(people, make_app,
 
 async def test_a_failing_write_becomes_a_notification_and_the_app_keeps_running(people, make_app, db_path, core):
     app = make_app()
-    async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
+    async with started(app, SIZE) as pilot:
         # Someone archives Ada elsewhere and removes her ladder row; promoting now fails inside the core.
         core.db.execute_sql("DELETE FROM contact WHERE name = 'Ada Lovelace'")
         await press(pilot, "plus", "enter")
@@ -523,8 +492,7 @@ async def test_a_failing_write_becomes_a_notification_and_the_app_keeps_running(
 
 async def test_today_is_used_for_keep_in_touch(people, make_app):
     app = make_app()
-    async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
+    async with started(app, SIZE) as pilot:
         await press(pilot, "j", "j", "j")  # Dana: last call 2026-08-01, Met every 45 days
         assert contact_list(app).selected.name == "Dana Scully"
         due = dt.date(2026, 8, 1) + dt.timedelta(days=45)
@@ -533,8 +501,7 @@ async def test_today_is_used_for_keep_in_touch(people, make_app):
 
 async def test_enter_takes_the_completion_the_field_shows(people, make_app, core):
     app = make_app()
-    async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
+    async with started(app, SIZE) as pilot:
         await press(pilot, "a")
         await type_text(pilot, "Ines Duarte")
         await press(pilot, "tab")
@@ -556,8 +523,7 @@ async def test_enter_takes_the_completion_the_field_shows(people, make_app, core
 
 async def test_keys_typed_ahead_do_not_open_a_second_popup(people, make_app):
     app = make_app()
-    async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
+    async with started(app, SIZE) as pilot:
         await pilot.press("p", "l", "a")  # in one burst, before the first popup is up
         await settle(pilot)
         assert len([s for s in app.screen_stack if isinstance(s, FormModal)]) == 1

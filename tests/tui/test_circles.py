@@ -8,7 +8,7 @@ from relterm.tui.screens.circles import CirclesScreen
 from relterm.tui.screens.main import MainScreen
 from relterm.tui.widgets.contact_list import ContactList
 
-from .helpers import press, screen_text, settle
+from .helpers import press, screen_text, started
 
 SIZE = (120, 40)
 
@@ -23,8 +23,7 @@ async def test_circles_show_counts_and_enter_selects_the_person(people, core, ma
     core.add_contact("Jon Reyes", level=2, introduced_by=people["Elena Ferrante"])
     core.add_contact("Kai Moana", level=1, introduced_by=ivy)
     app = make_app()
-    async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
+    async with started(app, SIZE) as pilot:
         await press(pilot, "C")
         assert isinstance(app.screen, CirclesScreen)
         text = screen_text(app)
@@ -53,8 +52,7 @@ async def test_circles_show_counts_and_enter_selects_the_person(people, core, ma
 async def test_circles_escape_goes_back_and_a_forest_without_introductions_says_so(core, make_app):
     core.add_contact("Solo Person", level=3)
     app = make_app()
-    async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
+    async with started(app, SIZE) as pilot:
         await press(pilot, "C")
         text = screen_text(app)
         assert "Nobody has introduced you to anyone yet" in text
@@ -67,8 +65,7 @@ async def test_a_long_branch_is_filled_in_batches(core, make_app):
     for n in range(450):
         core.add_contact(f"Person {n:03d}", level=2)
     app = make_app()
-    async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
+    async with started(app, SIZE) as pilot:
         await press(pilot, "C")
         tree = app.screen.query_one(Tree)
         group = tree.root.children[-1]
@@ -84,8 +81,7 @@ async def test_a_long_branch_is_filled_in_batches(core, make_app):
 
 async def test_levels_in_the_tree_are_on_the_default_ladder_whatever_the_list_shows(people, make_app):
     app = make_app()
-    async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
+    async with started(app, SIZE) as pilot:
         await press(pilot, "L")  # the list now shows the customer ladder
         assert app.main_screen.ladder_key != app.config.default_ladder
         await press(pilot, "C")

@@ -9,14 +9,10 @@ from relterm.tui.modals.import_form import ExportForm, ImportForm, ImportProgres
 from relterm.tui.screens.main import MainScreen
 from relterm.tui.widgets.contact_list import ContactList
 
-from .helpers import db_rows, notifications, press, screen_text, settle, type_text
+from .helpers import db_rows, notifications, press, screen_text, settle, shown_names, started, type_text
 
 SIZE = (120, 40)
 DATA = Path(__file__).resolve().parent.parent / "data" / "io"
-
-
-def shown_names(app) -> list[str]:
-    return [row.name for row in app.main_screen.query_one(ContactList).rows]
 
 
 def contact_names(db_path) -> set[str]:
@@ -33,8 +29,7 @@ async def open_from_palette(pilot, title: str) -> None:
 async def test_import_a_vcard_file_typed_in_the_path_field(people, make_app, db_path, tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     app = make_app()
-    async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
+    async with started(app, SIZE) as pilot:
         await open_from_palette(pilot, "Import contacts")
         assert isinstance(app.screen, ImportForm)
         await press(pilot, "tab")  # from the file tree to the path field
@@ -62,8 +57,7 @@ async def test_import_a_google_csv_picked_in_the_file_tree(people, make_app, db_
     (folder / "notes.txt").write_text("not offered: only contact files are listed\n")
     monkeypatch.chdir(folder)
     app = make_app()
-    async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
+    async with started(app, SIZE) as pilot:
         await open_from_palette(pilot, "Import contacts")
         assert isinstance(app.screen, ImportForm)
         await settle(pilot)
@@ -90,8 +84,7 @@ async def test_a_malformed_file_gives_a_notification_and_the_app_keeps_running(
     bad.write_bytes(b"\x00\x01garbage;;;\nnot,a,known,header\n\xff\xfe[bold]x[/]\n")
     before = contact_names(db_path)
     app = make_app()
-    async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
+    async with started(app, SIZE) as pilot:
         await open_from_palette(pilot, "Import contacts")
         await press(pilot, "tab")
         await type_text(pilot, str(bad))
@@ -120,8 +113,7 @@ async def test_a_malformed_file_gives_a_notification_and_the_app_keeps_running(
 async def test_export_from_the_palette_writes_a_vcard_file(people, make_app, tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     app = make_app()
-    async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
+    async with started(app, SIZE) as pilot:
         await open_from_palette(pilot, "Export contacts")
         assert isinstance(app.screen, ExportForm)
         await press(pilot, "enter")
@@ -141,8 +133,7 @@ async def test_the_summary_lists_skipped_records_with_their_reasons(people, make
         encoding="utf-8",
     )
     app = make_app()
-    async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
+    async with started(app, SIZE) as pilot:
         await open_from_palette(pilot, "Import contacts")
         await press(pilot, "tab")
         await type_text(pilot, "mixed.vcf")  # relative to the folder relterm was started in

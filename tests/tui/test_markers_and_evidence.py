@@ -12,7 +12,7 @@ from relterm.tui.modals.level_form import LevelForm
 from relterm.tui.themes import load_themes
 from relterm.tui.widgets.contact_list import ContactList
 
-from .helpers import db_rows, press, screen_text, settle, type_text
+from .helpers import db_rows, filter_to, press, screen_text, settle, shown_names, started, type_text
 
 SIZE = (120, 40)
 
@@ -24,14 +24,9 @@ def list_line(app, name: str) -> str:
     raise AssertionError(f"{name} is not on the screen")
 
 
-def shown_names(app) -> list[str]:
-    return [row.name for row in app.main_screen.query_one(ContactList).rows]
-
-
 async def test_health_markers_show_overdue_due_and_on_track_contacts(people, make_app):
     app = make_app()
-    async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
+    async with started(app, SIZE):
         # Dana: last contact 114 days ago, every 45 days: overdue.
         assert "●" in list_line(app, "Dana Scully").split("Dana Scully")[0]
         # Ada: last contact 21 days ago, every 30 days: on track.
@@ -50,16 +45,14 @@ async def test_a_contact_due_today_shows_the_due_marker(people, make_app, core):
     # Ada: last contact 2026-11-02; every 21 days makes her due today.
     core.edit_contact(people["Ada Lovelace"], cadence_days=21)
     app = make_app()
-    async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
+    async with started(app, SIZE):
         before = list_line(app, "Ada Lovelace").split("Ada Lovelace")[0]
         assert "◐" in before and "○" not in before and "●" not in before
 
 
 async def test_logging_an_interaction_turns_an_overdue_marker_on_track(people, make_app):
     app = make_app()
-    async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
+    async with started(app, SIZE) as pilot:
         await press(pilot, "j", "j", "j")
         assert app.main_screen.query_one(ContactList).selected.name == "Dana Scully"
         assert "●" in list_line(app, "Dana Scully").split("Dana Scully")[0]
@@ -75,8 +68,7 @@ async def test_logging_an_interaction_turns_an_overdue_marker_on_track(people, m
 
 async def test_o_sorts_by_urgency_and_back_by_name(people, make_app):
     app = make_app()
-    async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
+    async with started(app, SIZE) as pilot:
         by_name = shown_names(app)
         assert by_name == sorted(by_name)
         await press(pilot, "o")
@@ -106,8 +98,7 @@ async def test_suggestion_markers_for_promotion_and_demotion(people, make_app, c
     for day in ("2026-10-01", "2026-10-15", "2026-11-01"):
         core.log(people["Elena Ferrante"], "email", "", date=day)
     app = make_app()
-    async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
+    async with started(app, SIZE):
         assert "↑" in list_line(app, "Elena Ferrante").split("Elena Ferrante")[0]
         # Dana, 114 days since the last contact with a 45-day cadence: a demotion worth considering.
         assert "↓" in list_line(app, "Dana Scully").split("Dana Scully")[0]
@@ -121,11 +112,9 @@ async def test_promote_popup_shows_the_evidence_met_and_unmet(people, make_app, 
     for day in ("2026-10-01", "2026-10-15", "2026-11-01"):
         core.log(people["Elena Ferrante"], "email", "", date=day)
     app = make_app()
-    async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
-        await press(pilot, "slash")
-        await type_text(pilot, "elena")
-        await press(pilot, "enter", "plus")
+    async with started(app, SIZE) as pilot:
+        await filter_to(pilot, "elena")
+        await press(pilot, "plus")
         await settle(pilot)
         assert isinstance(app.screen, LevelForm)
         text = screen_text(app)
@@ -151,8 +140,7 @@ async def test_markers_are_readable_on_every_shipped_theme(people, make_app):
     themes, problems = load_themes(None)
     assert not problems
     app = make_app()
-    async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
+    async with started(app, SIZE) as pilot:
         contacts = app.main_screen.query_one(ContactList)
         for theme in themes:
             app.theme = theme.name
@@ -192,8 +180,7 @@ async def test_H_shows_each_rungs_history_as_bars_and_hides_it_again(people, mak
     # Chen rises from rung 1 to 3 in September; Grace arrived on rung 6 in January.
     core.change_level(people["Chen Wei"], ladder="business", to=3, reason="met twice", date="2026-09-15")
     app = make_app()
-    async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
+    async with started(app, SIZE) as pilot:
         assert not any(block in pyramid_line(app, "3 Conversant") for block in "▁▂▃▄▅▆▇█")
         await press(pilot, "H")
         await settle(pilot)
@@ -212,8 +199,7 @@ async def test_H_shows_each_rungs_history_as_bars_and_hides_it_again(people, mak
 
 async def test_demote_popup_shows_the_suggested_demotion_and_nothing_moves_on_escape(people, make_app, core):
     app = make_app()
-    async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
+    async with started(app, SIZE) as pilot:
         await press(pilot, "j", "j", "j", "minus")  # Dana Scully, 114 days since the last contact, every 45
         assert isinstance(app.screen, LevelForm)
         text = screen_text(app)

@@ -6,15 +6,10 @@ from textual.widgets import DataTable
 
 from relterm.tui.screens.main import MainScreen
 from relterm.tui.screens.matrix import MatrixScreen
-from relterm.tui.widgets.contact_list import ContactList
 
-from .helpers import press, screen_text, settle, type_text
+from .helpers import filter_to, press, screen_text, settle, shown_names, started, type_text
 
 SIZE = (120, 40)
-
-
-def shown_names(app) -> list[str]:
-    return [row.name for row in app.main_screen.query_one(ContactList).rows]
 
 
 def table_rows(app) -> dict[str, list[str]]:
@@ -29,8 +24,7 @@ def table_rows(app) -> dict[str, list[str]]:
 async def test_matrix_shows_counts_by_sphere_and_rung(people, make_app, core):
     core.add_contact("Hedy Lamarr", level=5, sphere="business")
     app = make_app()
-    async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
+    async with started(app, SIZE) as pilot:
         await press(pilot, "M")
         await settle(pilot)
         assert isinstance(app.screen, MatrixScreen)
@@ -52,14 +46,11 @@ async def test_enter_on_a_cell_filters_the_list_to_that_sphere_and_rung(people, 
     core.add_contact("Hedy Lamarr", level=5, sphere="business")
     core.add_contact("Ivan Petrov", level=5, sphere="friends")
     app = make_app()
-    async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
+    async with started(app, SIZE) as pilot:
         await press(pilot, "slash")
         await type_text(pilot, "zzz")  # a text filter the matrix replaces
         await press(pilot, "escape")
-        await press(pilot, "slash")
-        await type_text(pilot, "ada")
-        await press(pilot, "enter")
+        await filter_to(pilot, "ada")
         await press(pilot, "M")
         await settle(pilot)
         # The cursor starts on the first sphere (family) at rung 0: one down is business, five right rung 5.

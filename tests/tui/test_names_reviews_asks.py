@@ -11,15 +11,13 @@ from relterm.tui.modals.review_form import ReviewForm
 from relterm.tui.screens.main import MainScreen
 from relterm.tui.widgets.contact_list import ContactList
 
-from .helpers import db_rows, press, screen_text, settle, timeline_text, type_text
+from .helpers import db_rows, filter_to, press, screen_text, started, timeline_text, type_text
 
 SIZE = (120, 40)
 
 
 async def select(pilot, name: str) -> None:
-    await press(pilot, "slash")
-    await type_text(pilot, name)
-    await press(pilot, "enter")
+    await filter_to(pilot, name)
     assert pilot.app.main_screen.query_one(ContactList).selected.name == name
 
 
@@ -34,8 +32,7 @@ def counts(db_path) -> tuple[int, int]:
 async def test_names_popup_adds_several_names_to_contact_introduced_by_the_contact(people, make_app, db_path):
     ben = people["Ben Okri"]
     app = make_app()
-    async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
+    async with started(app, SIZE) as pilot:
         await select(pilot, "Ben Okri")
         await press(pilot, "i")
         assert isinstance(app.screen, NamesForm)
@@ -61,8 +58,7 @@ async def test_names_popup_adds_several_names_to_contact_introduced_by_the_conta
 
 async def test_names_popup_saves_with_ctrl_s_and_escape_writes_nothing(people, make_app, db_path):
     app = make_app()
-    async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
+    async with started(app, SIZE) as pilot:
         before = counts(db_path)
         await press(pilot, "i")
         await type_text(pilot, "Nobody Saved")
@@ -84,8 +80,7 @@ async def test_names_popup_saves_with_ctrl_s_and_escape_writes_nothing(people, m
 async def test_review_popup_records_the_three_answers_on_the_timeline(people, make_app, db_path):
     ada = people["Ada Lovelace"]
     app = make_app()
-    async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
+    async with started(app, SIZE) as pilot:
         await press(pilot, "R")
         assert isinstance(app.screen, ReviewForm)
         text = screen_text(app)
@@ -111,8 +106,7 @@ async def test_review_popup_records_the_three_answers_on_the_timeline(people, ma
 async def test_review_popup_schedules_reviews_and_escape_writes_nothing(people, make_app, db_path):
     grace = people["Grace Hopper"]
     app = make_app()
-    async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
+    async with started(app, SIZE) as pilot:
         await select(pilot, "Grace Hopper")
         before = counts(db_path)
         await press(pilot, "R")
@@ -154,8 +148,7 @@ async def start_ask(pilot, note: str) -> None:
 async def test_an_early_ask_asks_twice_and_keeps_the_warning(people, make_app, db_path):
     chen = people["Chen Wei"]  # level 1: asking is too early
     app = make_app()
-    async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
+    async with started(app, SIZE) as pilot:
         await select(pilot, "Chen Wei")
         await start_ask(pilot, "Asked for an intro to their CFO")
         assert isinstance(app.screen, Confirm)
@@ -178,8 +171,7 @@ async def test_an_early_ask_asks_twice_and_keeps_the_warning(people, make_app, d
 async def test_declining_an_early_ask_writes_nothing_and_keeps_the_draft(people, make_app, db_path):
     chen = people["Chen Wei"]
     app = make_app()
-    async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
+    async with started(app, SIZE) as pilot:
         await select(pilot, "Chen Wei")
         before = counts(db_path)
         await start_ask(pilot, "Too soon")
@@ -196,8 +188,7 @@ async def test_declining_an_early_ask_writes_nothing_and_keeps_the_draft(people,
 
 async def test_an_ask_at_a_level_where_asking_is_fine_needs_no_confirmation(people, make_app, db_path):
     app = make_app()
-    async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
+    async with started(app, SIZE) as pilot:
         await select(pilot, "Grace Hopper")
         await start_ask(pilot, "Asked for a referral")
         assert isinstance(app.screen, MainScreen)
@@ -206,8 +197,7 @@ async def test_an_ask_at_a_level_where_asking_is_fine_needs_no_confirmation(peop
 
 async def test_the_palette_and_the_help_screen_list_the_new_keys(people, make_app):
     app = make_app()
-    async with app.run_test(size=(120, 100)) as pilot:  # tall enough for the whole help screen
-        await settle(pilot)
+    async with started(app, (120, 100)) as pilot:  # tall enough for the whole help screen
         await press(pilot, "question_mark")
         text = screen_text(app)
         for line in ("Agenda", "Circles", "Names they gave", "Review relationship"):
@@ -228,8 +218,7 @@ async def test_the_card_shows_the_give_ask_balance(people, core, make_app):
     core.log(ada, "introduction", "Introduced them to Babbage", date="2026-11-11")
     core.log(ada, "referral-received", "They sent the loom job", date="2026-11-12")
     app = make_app()
-    async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
+    async with started(app, SIZE) as pilot:
         assert app.main_screen.query_one(ContactList).selected.name == "Ada Lovelace"
         assert "Give/ask  gave 2 · received 1 · asked 0" in screen_text(app)
         await select(pilot, "Ben Okri")  # nothing exchanged: no line

@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from .helpers import press, screen_text, settle, type_text
+from .helpers import press, screen_text, started, type_text
 
 SNAPSHOTS = Path(__file__).resolve().parent / "snapshots"
 UPDATE = bool(os.environ.get("RELTERM_UPDATE_SNAPSHOTS"))
@@ -47,16 +47,14 @@ def check(name: str, app) -> None:
 @pytest.mark.parametrize("size", [(120, 40), (80, 24)], ids=["120x40", "80x24"])
 async def test_main_screen(people, make_app, size):
     app = make_app()
-    async with app.run_test(size=size) as pilot:
-        await settle(pilot)
+    async with started(app, size):
         check(f"main-{size[0]}x{size[1]}", app)
 
 
 @pytest.mark.parametrize("size", [(120, 40), (80, 24)], ids=["120x40", "80x24"])
 async def test_add_popup(people, make_app, size):
     app = make_app()
-    async with app.run_test(size=size) as pilot:
-        await settle(pilot)
+    async with started(app, size) as pilot:
         await press(pilot, "a")
         await type_text(pilot, "New Person")
         check(f"add-popup-{size[0]}x{size[1]}", app)
@@ -64,8 +62,7 @@ async def test_add_popup(people, make_app, size):
 
 async def test_filtered_and_promoting_at_80x24(people, make_app):
     app = make_app()
-    async with app.run_test(size=(80, 24)) as pilot:
-        await settle(pilot)
+    async with started(app, (80, 24)) as pilot:
         await press(pilot, "slash")
         await type_text(pilot, "books")
         await press(pilot, "escape")
@@ -75,7 +72,6 @@ async def test_filtered_and_promoting_at_80x24(people, make_app):
 
 async def test_help_screen_at_80x24(people, make_app):
     app = make_app()
-    async with app.run_test(size=(80, 24)) as pilot:
-        await settle(pilot)
+    async with started(app, (80, 24)) as pilot:
         await press(pilot, "question_mark")
         check("help-80x24", app)

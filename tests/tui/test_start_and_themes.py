@@ -13,7 +13,7 @@ from relterm.config import load_config
 from relterm.core import Core
 from relterm.demo import PEOPLE, build_demo
 
-from .helpers import notifications, screen_text, settle
+from .helpers import notifications, screen_text, settle, started
 
 
 def run_relterm(*args: str, env: dict | None = None) -> subprocess.CompletedProcess:
@@ -79,8 +79,7 @@ async def test_demo_opens_in_the_app(tmp_path, make_app, config_dir):
     core = Core(path, load_config())
     app = RelTermApp(core, core.config, config_dir=config_dir, demo=True, watch_database=False)
     try:
-        async with app.run_test(size=(120, 40)) as pilot:
-            await settle(pilot)
+        async with started(app, (120, 40)):
             text = screen_text(app)
             assert "Aisha Bello" in text
             assert "Contacts 43" in text
@@ -90,8 +89,7 @@ async def test_demo_opens_in_the_app(tmp_path, make_app, config_dir):
 
 async def test_shipped_themes_load_and_the_choice_is_remembered(people, make_app, config_dir):
     app = make_app()
-    async with app.run_test(size=(120, 40)) as pilot:
-        await settle(pilot)
+    async with started(app, (120, 40)) as pilot:
         assert app.theme == "relterm-dark"
         for name in ("relterm-dark", "relterm-light", "relterm-paper", "textual-dark"):
             assert name in app.available_themes
@@ -102,8 +100,7 @@ async def test_shipped_themes_load_and_the_choice_is_remembered(people, make_app
     assert saved["theme"] == "relterm-light"
     written = paths.settings_file(config_dir).stat().st_mtime_ns
     app = make_app()
-    async with app.run_test(size=(120, 40)) as pilot:
-        await settle(pilot)
+    async with started(app, (120, 40)) as pilot:
         assert app.theme == "relterm-light"
         app.theme = "relterm-dark"  # and back: remembered too
         await settle(pilot)
@@ -119,8 +116,7 @@ async def test_broken_user_theme_is_reported_once_and_the_default_is_used(people
     (themes / "mine.yaml").write_text("name: mine\ndark: false\nprimary: '#0000aa'\nbackground: '#fafafa'\n")
     paths.settings_file(config_dir).write_text("theme: bad\n")
     app = make_app()
-    async with app.run_test(size=(120, 40)) as pilot:
-        await settle(pilot)
+    async with started(app, (120, 40)):
         assert app.theme == "relterm-dark"
         shown = notifications(app)
         assert "bad.yaml: primary" in shown and "notacolour" in shown
@@ -136,8 +132,7 @@ async def test_level_colours_stay_readable_on_every_theme(people, make_app):
     from relterm.tui.themes import contrast
 
     app = make_app()
-    async with app.run_test(size=(120, 40)) as pilot:
-        await settle(pilot)
+    async with started(app, (120, 40)) as pilot:
         for name in ("relterm-dark", "relterm-light", "relterm-paper", "textual-light", "textual-dark"):
             app.theme = name
             await settle(pilot)
@@ -166,8 +161,7 @@ async def test_the_store_is_opened_after_the_first_frame_off_the_ui_thread(peopl
     page = read_first_page(core.db_path, "business", FIRST_PAGE)
     app = RelTermApp(open_core, core.config, config_dir=config_dir, settings=load_settings(config_dir),
                      watch_database=False, first_page=("business", page), db_path=core.db_path)
-    async with app.run_test(size=(120, 40)) as pilot:
-        await settle(pilot)
+    async with started(app, (120, 40)):
         text = screen_text(app)
         assert "Ada Lovelace" in text and "Talked about engines" in text  # the list, then card and timeline
     assert opened == [False]
