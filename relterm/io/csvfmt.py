@@ -125,7 +125,8 @@ def read_csv(path: Path, kind: str) -> Iterator[Record | BadRecord]:
             continue
         try:
             if kind == GOOGLE:
-                record = _google(google.cells(row), where, google, len(row))
+                length = len(row)  # before cells(), which may add the empty cell to ``row`` itself
+                record = _google(google.cells(row), where, google, length)
             else:
                 record = convert(dict(zip(header, row)), where)
         except (ValueError, KeyError) as exc:
@@ -180,7 +181,7 @@ class _GooglePlan:
         # The legacy export is told by its columns; a row too short to reach them reads as the current one.
         self.legacy_from = min((header.index(c) for c in ("Given Name", "Group Membership") if c in self.index),
                                default=sys.maxsize)
-        self.unnamed = col("")  # what a group lacking its "Value" (or "Name") part reads
+        self.unnamed = self.missing  # what a group lacking its "Value" (or "Name") part reads: the empty cell
         self.name_parts = tuple(col(c) for c in ("Name Prefix", "First Name", "Middle Name", "Last Name",
                                                  "Name Suffix"))
         self.legacy_parts = tuple(col(c) for c in ("Given Name", "Additional Name", "Family Name"))
@@ -252,16 +253,9 @@ def _google(cells: list[str], where: str, plan: _GooglePlan, length: int) -> Rec
             title = title or cells[parts.get("Title", plan.unnamed)].strip()
             continue
         else:
-            value = cells[value_at]
-            if not value:
+            values = _split_multi(cells[value_at])
+            if not values:
                 continue
-            if _MULTI in value:
-                values = _split_multi(value)
-            else:
-                value = value.strip()
-                if not value:
-                    continue
-                values = (value,)
         if label_at is None:
             label = ""
         else:

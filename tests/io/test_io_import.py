@@ -416,3 +416,14 @@ def test_garbage_collection_resumes_after_an_import_even_a_failed_one(core, tmp_
         assert not gc.isenabled()
     finally:
         gc.enable()
+
+
+def test_a_google_column_without_a_name_is_never_read_as_a_missing_part(core, tmp_path):
+    """A trailing comma gives the header an unnamed column; a phone or organisation group lacking its
+    Value or Name part must still read as empty, not as that column's cell."""
+    path = write(tmp_path, "g.csv", "First Name,Labels,Phone 1 - Label,Organization 1 - Title,\nAnn,,Mobile,,stray\n")
+    summary = run_import(core, path, format="google-csv")
+    assert summary.added == 1
+    card = core.card(core.resolve("Ann"))
+    assert (card.phone, card.company) == ("", "")
+    assert "stray" not in [d.value for d in card.details]
