@@ -72,12 +72,14 @@ async def _headless(db: Path) -> dict:
 
     started = time.perf_counter()
     config = load_config()
-    core = Core(db, config)
     config_dir = Path(tempfile.mkdtemp(prefix="relterm-bench-config-"))
+    from relterm.firstpage import read_first_page
     from relterm.tui import FIRST_PAGE
 
-    first_page = (config.default_ladder, core.rows(limit=FIRST_PAGE))  # as relterm.tui.run() does
-    app = RelTermApp(core, config, config_dir=config_dir, watch_database=False, first_page=first_page)
+    # As relterm.tui.run() does: the first page without the store, which the app opens after its first frame.
+    first_page = (config.default_ladder, read_first_page(db, config.default_ladder, FIRST_PAGE))
+    app = RelTermApp(lambda: Core(db, config), config, config_dir=config_dir, watch_database=False,
+                     first_page=first_page, db_path=db)
     result: dict = {}
     async with app.run_test(size=(120, 40), message_hook=hook) as pilot:
         original_display = app._display
@@ -135,7 +137,7 @@ async def _headless(db: Path) -> dict:
         result["cursor_work_ms"] = [t * 1000 for t in work_detail]
         result["filter_work_ms"] = [t * 1000 for t in work_filter]
         result["peak_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    core.close()
+    app.close_core()
     shutil.rmtree(config_dir, ignore_errors=True)
     return result
 
@@ -163,6 +165,7 @@ def in_tmux(contacts: int, runs: int = 7) -> dict:
     """``runs`` launches of relterm, each right after one of a bare Textual app: a shared machine's speed
     drifts from minute to minute, and launching them in turn lets both see the same drift."""
     db = database(contacts)
+    _compile_tree()
     config_dir = tempfile.mkdtemp(prefix="relterm-bench-tmux-")
     script = Path(config_dir) / "bare.py"
     script.write_text(BARE_APP)
@@ -189,7 +192,6 @@ def _as_installed(*front: Path) -> str:
     import site
 
     parts = [str(p) for p in front] + site.getsitepackages()
-    _compile_tree()
     return f"PYTHONPATH={':'.join(parts)}"
 
 

@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import Literal, Optional
 
 from .errors import ConfigError
+from .fuzzy import did_you_mean
 from . import paths
 
 # The runtime objects. Their fields, and what each means, are those of the models in
@@ -196,7 +197,7 @@ class Config:
         if key not in self.ladders:
             from .errors import InputError
 
-            raise InputError(f"unknown ladder {key!r}; ladders: {', '.join(self.ladders)}" + _did_you_mean(key, list(self.ladders)))
+            raise InputError(f"unknown ladder {key!r}; ladders: {', '.join(self.ladders)}" + did_you_mean(key, list(self.ladders)))
         return key, self.ladders[key]
 
     def check_sphere(self, sphere: str) -> str:
@@ -210,7 +211,7 @@ class Config:
             if value.rstrip("s") == known.rstrip("s"):
                 return known
         raise InputError(
-            f"unknown sphere {sphere!r}; spheres: {', '.join(self.spheres)}" + _did_you_mean(value, self.spheres)
+            f"unknown sphere {sphere!r}; spheres: {', '.join(self.spheres)}" + did_you_mean(value, self.spheres)
         )
 
     def check_kind(self, kind: str) -> str:
@@ -220,14 +221,8 @@ class Config:
         if value in self.kinds:
             return value
         raise InputError(
-            f"unknown interaction kind {kind!r}; kinds: {', '.join(self.kinds)}" + _did_you_mean(value, list(self.kinds))
+            f"unknown interaction kind {kind!r}; kinds: {', '.join(self.kinds)}" + did_you_mean(value, list(self.kinds))
         )
-
-
-def _did_you_mean(word: str, choices: list[str]) -> str:
-    from .fuzzy import did_you_mean
-
-    return did_you_mean(word, choices)
 
 
 def _build(data: dict) -> Config:
@@ -288,7 +283,9 @@ def load_config(config_dir: Path | None = None, *, path: Path | None = None) -> 
     data = validate(text, path)
     config = _build(data)
     if key is not None:
-        _write_cache(key, data)
+        from . import filecache
+
+        filecache.write("levels", key, data, keep=_CACHE_KEEP)
     return config
 
 
@@ -332,10 +329,3 @@ def _read_cache(key: str) -> Optional[Config]:
         return _build(data)
     except (ValueError, KeyError, TypeError, AttributeError):
         return None
-
-
-def _write_cache(key: str, data: dict) -> None:
-    """Keep ``data`` under ``key``: written atomically, readable by the owner only. Failure is harmless."""
-    from . import filecache
-
-    filecache.write("levels", key, data, keep=_CACHE_KEEP)

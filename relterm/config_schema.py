@@ -22,7 +22,7 @@ from typing import Annotated, Literal, Optional
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
-from .config import _did_you_mean
+from .fuzzy import did_you_mean as _did_you_mean
 from .errors import ConfigError
 
 _COLOR = re.compile(r"^(#[0-9a-fA-F]{3}|#[0-9a-fA-F]{6}|[a-z]+(_[a-z]+)*)$")

@@ -19,7 +19,7 @@ from peewee import JOIN, fn
 from . import store
 from .config import Config, Ladder
 from .dates import as_date as _as_date, parse_date, today
-from .domain import LEVEL_CHANGE, Card, ContactRow, Detail, TimelineEvent, join_tags, rows_from_cursor, split_tags
+from .domain import INTRODUCED_BY, LEVEL_CHANGE, Card, ContactRow, Detail, TimelineEvent, join_tags, rows_from_cursor, split_tags
 from .errors import AmbiguousError, InputError, NotFoundError
 from .sanitize import clean_line, clean_text
 from .store import Contact, ContactDetail, ContactLevel, Event
@@ -166,15 +166,14 @@ class Core:
         sphere = self.config.check_sphere(sphere) if sphere else self.config.sphere_default
         default_key, default_ladder = self.ladder()
         ranks: dict[str, int] = {}
+        # Someone who was introduced starts on the ladder's "introduced" rung.
+        start = default_ladder.intro_rank if introduced_by is not None else default_ladder.default_rank
         if ladder and ladder != default_key:
             key, other = self.ladder(ladder)
             ranks[key] = self.parse_level(level, key) if level is not None else other.default_rank
-            ranks[default_key] = default_ladder.intro_rank if introduced_by is not None else default_ladder.default_rank
-        elif level is not None:
-            ranks[default_key] = self.parse_level(level)
+            ranks[default_key] = start
         else:
-            # Someone who was introduced starts on the ladder's "introduced" rung.
-            ranks[default_key] = default_ladder.intro_rank if introduced_by is not None else default_ladder.default_rank
+            ranks[default_key] = self.parse_level(level) if level is not None else start
         if introduced_by is not None:
             self._contact(introduced_by)
         when = parse_date(date) if date is not None else today()
@@ -360,8 +359,6 @@ class Core:
             self._refresh_last_interaction(cid)
 
     def _refresh_last_interaction(self, cid: int) -> None:
-        from .intel.model import INTRODUCED_BY  # here: importing relterm.intel at start-up costs every command
-
         latest = (
             Event.select(fn.MAX(Event.date))
             .where((Event.contact == cid) & Event.kind.not_in((LEVEL_CHANGE, INTRODUCED_BY)))
@@ -519,8 +516,8 @@ class Core:
             archived_at=contact.archived_at, details=details,
         )
 
-    def timeline(self, cid: int, *, limit: Optional[int] = None) -> list[TimelineEvent]:
-        """The contact's events, newest first."""
+    def timeline(self, cid: int, *, limit: Optional[int] = None, event_id: Optional[int] = None) -> list[TimelineEvent]:
+        """The contact's events, newest first (only the one with ``event_id``, when given)."""
         Other = Contact.alias("other")
         query = (
             Event.select(
@@ -532,6 +529,8 @@ class Core:
             .where(Event.contact == cid)
             .order_by(Event.date.desc(), Event.id.desc())
         )
+        if event_id is not None:
+            query = query.where(Event.id == event_id)
         if limit:
             query = query.limit(limit)
         return [

@@ -115,6 +115,9 @@ class TimelineEvent:
 
 
 LEVEL_CHANGE = "level-change"
+# Timeline kind on the new person's timeline when someone named them to you.
+# Not an interaction with them: it neither sets last_interaction nor clears to_contact.
+INTRODUCED_BY = "introduced-by"
 
 
 def split_tags(text: str) -> tuple[str, ...]:

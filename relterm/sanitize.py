@@ -28,7 +28,7 @@ _SPACES = re.compile(r"[ \t]+")
 # looked for with ``in``, apart from the character class: a pattern with an alternative takes twice as
 # long to search, and imports clean over a dozen fields per contact.
 _NEEDS_WORK = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]").search
-_NEEDS_WORK_LINE = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]").search
+_NEEDS_WORK_LINE = _CONTROL_LINE.search
 
 
 def clean_text(value: object, *, multiline: bool = True) -> str:

@@ -36,7 +36,6 @@ from peewee import (
 
 from .errors import RelTermError
 from . import paths
-from .paths import make_private_dir
 
 MIGRATIONS_DIR = paths.MIGRATIONS_DIR
 PRAGMAS = {
@@ -167,7 +166,7 @@ def open_database(path: Path, *, migrate: bool = True) -> SqliteDatabase:
     """Open (creating if needed) the database at ``path`` and bring its schema up to date."""
     path = Path(path)
     try:
-        make_private_dir(path.parent)
+        paths.make_private_dir(path.parent)
         if not path.exists():
             fd = os.open(path, os.O_CREAT | os.O_WRONLY, 0o600)
             os.close(fd)
@@ -238,10 +237,6 @@ def _applied(db: SqliteDatabase) -> set[str]:
     return {row[0] for row in db.execute_sql("SELECT name FROM schema_migration").fetchall()}
 
 
-def _migration_names() -> list[str]:
-    return paths.migration_names()
-
-
 def schema_version(db: SqliteDatabase | None = None) -> int:
     """Number of the newest applied migration (0 for an empty database)."""
     db = db or current_database()
@@ -249,18 +244,18 @@ def schema_version(db: SqliteDatabase | None = None) -> int:
 
 
 def latest_version() -> int:
-    return max(int(name.split("_", 1)[0]) for name in _migration_names())
+    return max(int(name.split("_", 1)[0]) for name in paths.migration_names())
 
 
 def pending_migrations(db: SqliteDatabase) -> list[str]:
     applied = _applied(db)
-    return [name for name in _migration_names() if name not in applied]
+    return [name for name in paths.migration_names() if name not in applied]
 
 
 def run_migrations(db: SqliteDatabase, path: Path | None = None) -> list[str]:
     """Apply pending migrations; back the database up first if it already held data."""
     applied = _applied(db)
-    known = set(_migration_names())
+    known = set(paths.migration_names())
     unknown = applied - known
     if unknown:
         raise StoreError(
@@ -327,7 +322,7 @@ def backup_to(db: SqliteDatabase, dest: Path) -> Path:
     if dest.resolve() in (source_path, Path(f"{source_path}-wal"), Path(f"{source_path}-shm")):
         # Replacing the live file (or its journal) under open connections would lose writes.
         raise StoreError(f"{dest} is the database itself; back it up to another path")
-    make_private_dir(dest.parent) if not dest.parent.exists() else None
+    paths.make_private_dir(dest.parent) if not dest.parent.exists() else None
     tmp = dest.with_name(dest.name + ".partial")
     fd = os.open(tmp, os.O_CREAT | os.O_WRONLY | os.O_TRUNC, 0o600)
     os.close(fd)

@@ -43,17 +43,15 @@ COMMANDS: dict[str, str] = {
 
 def main(argv: list[str] | None = None) -> None:
     args = sys.argv[1:] if argv is None else list(argv)
-    if not args:
-        _open_app()
-        return
-    import click
-
-    from .group import cli
-
     try:
-        cli.main(args=args, prog_name="relterm")
+        if not args:
+            _open_app()
+        else:
+            from .group import cli
+
+            cli.main(args=args, prog_name="relterm")
     except KeyboardInterrupt:
-        click.echo("relterm: interrupted; nothing was written", err=True)
+        print("relterm: interrupted; nothing was written", file=sys.stderr)
         sys.exit(130)
 
 
@@ -72,14 +70,11 @@ def _open_app() -> None:
     except RelTermError as exc:
         print(f"relterm: {exc}", file=sys.stderr)
         sys.exit(exc.exit_code)
-    except KeyboardInterrupt:
-        print("relterm: interrupted; nothing was written", file=sys.stderr)
-        sys.exit(130)
 
 
 def __getattr__(name: str):
     """``cli`` and ``fail`` live in ``group.py``; imported from here on first use."""
-    if name in ("cli", "fail", "LazyGroup"):
+    if name in ("cli", "fail"):
         from . import group
 
         return getattr(group, name)

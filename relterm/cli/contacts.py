@@ -103,8 +103,7 @@ def log(app: AppContext, person, note, kind, date, force):
     core = app.core
     cid = _person(app, person)
     event_id = core.log(cid, kind, " ".join(note), date=date, force=force)
-    # The whole timeline: an interaction logged with an old date sits below any number of newer ones.
-    event = next(e for e in core.timeline(cid) if e.id == event_id)
+    [event] = core.timeline(cid, event_id=event_id)
     click.echo(f"Logged {event.kind} with {core.card(cid).name} on {event.date.isoformat()}.")
     if event.warning:
         click.echo(f"Warning kept with it: {event.warning}", err=True)

@@ -27,7 +27,7 @@ from typing import Iterable, Optional, Sequence
 
 from .. import store
 from ..config import Ladder
-from ..dates import as_date, today as _today  # noqa: F401  (as_date: used here and by sibling modules)
+from ..dates import as_date, today as _today
 from ..domain import ContactRow
 from ..errors import InputError
 from ..sanitize import clean_line

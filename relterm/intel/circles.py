@@ -19,13 +19,12 @@ import datetime as dt
 from typing import Iterable, Optional
 
 from .. import store
-from ..dates import parse_date
-from ..domain import LEVEL_CHANGE
+from ..dates import as_date, parse_date
+from ..domain import INTRODUCED_BY, LEVEL_CHANGE
 from ..errors import AmbiguousError, InputError
 from ..sanitize import clean_line, clean_text
 from ..store import Contact, Event
-from .agenda import as_date
-from .model import INTRODUCED_BY, GivenName, IntroNode, IntroResult, PathStep, Reach
+from .model import GivenName, IntroNode, IntroResult, PathStep, Reach
 
 INTRODUCED = "introduced"  # the introducer's timeline: they introduced you to someone
 

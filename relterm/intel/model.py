@@ -23,10 +23,6 @@ ON_TRACK = "ok"
 DUE = "due"
 OVERDUE = "overdue"
 
-# Timeline kind on the new person's timeline when someone named them to you.
-# Not an interaction with them: it neither sets last_interaction nor clears to_contact.
-INTRODUCED_BY = "introduced-by"
-
 
 @dataclass(frozen=True, slots=True)
 class Health:

@@ -14,11 +14,10 @@ import json
 from typing import Optional
 
 from .. import store
-from ..dates import parse_date, today as _today
+from ..dates import as_date, parse_date, today as _today
 from ..errors import InputError
 from ..sanitize import clean_text
 from ..store import Contact, Event
-from .agenda import as_date
 
 REVIEW_KIND = "review"
 QUESTIONS = (

@@ -19,8 +19,8 @@ from typing import Optional
 
 from .. import store
 from ..config import Config, PromoteWhen
-from ..dates import today as _today
-from .agenda import _cadence_case, as_date, effective_cadence
+from ..dates import as_date, today as _today
+from .agenda import _cadence_case, effective_cadence
 from .ledger import is_referral
 from .model import Criterion, Evidence, Suggestion
 
@@ -104,6 +104,13 @@ def _describe(criteria: tuple[Criterion, ...], within: Optional[int]) -> tuple[s
     return tuple(f"{c.have} {c.name}{span} (needs {c.need})" for c in criteria)
 
 
+def _next_rule(lad, rank: Optional[int]) -> tuple[Optional[int], Optional[PromoteWhen]]:
+    """The rung above ``rank`` (a rank missing from an edited ladder steps up to the next one) and its rule."""
+    target = lad.next_rank(rank, 1) if rank is not None else None
+    level = lad.by_rank.get(target) if target is not None else None
+    return target, (level.promote_when if level is not None else None)
+
+
 def evidence(core, cid: int, *, ladder: Optional[str] = None, today: Optional[dt.date] = None) -> Evidence:
     """Progress of one contact towards the next rung: what the promote popup shows."""
     key, lad = core.ladder(ladder)
@@ -112,9 +119,7 @@ def evidence(core, cid: int, *, ladder: Optional[str] = None, today: Optional[dt
         "SELECT rank FROM contact_level WHERE contact_id = ? AND ladder = ?", (cid, key)
     ).fetchone()
     rank = row[0] if row else None
-    target = lad.next_rank(rank, 1) if rank is not None else None
-    level = lad.by_rank.get(target) if target is not None else None
-    rule = level.promote_when if level is not None else None
+    target, rule = _next_rule(lad, rank)
     if rule is None:
         return Evidence(cid, rank, target, None, ())
     counts = _counts(core.config, _since(rule, today or _today()), cid).get(cid, (0, 0, 0))
@@ -149,11 +154,9 @@ def suggestions(
         if rank in rules:
             target, rule = rules[rank]
         elif rank not in lad.by_rank:
-            target = lad.next_rank(rank, 1)
-            level = lad.by_rank.get(target) if target is not None else None
-            if level is None or level.promote_when is None:
+            target, rule = _next_rule(lad, rank)
+            if rule is None:
                 continue
-            rule = level.promote_when
             if rule.within_days not in windows:
                 windows[rule.within_days] = _counts(core.config, _since(rule, day))
         else:
@@ -215,11 +218,7 @@ def suggested_actions(
 
     def rule_for(rank: Optional[int]) -> Optional[PromoteWhen]:
         """The rule of the next rung up (ranks missing from an edited ladder step up to the next one)."""
-        if rank is None:
-            return None
-        target = lad.next_rank(rank, 1)
-        level = lad.by_rank.get(target) if target is not None else None
-        rule = level.promote_when if level is not None else None
+        rule = _next_rule(lad, rank)[1]
         return rule if rule is not None and criteria_for(rule, (0, 0, 0)) else None
 
     result: dict[int, str] = {}

@@ -81,16 +81,24 @@ def parse_birthday(text: str, *, omit_year: Optional[str] = None) -> Optional[st
 # Decoding ------------------------------------------------------------------------------
 
 
+def _utf16(head: bytes) -> Optional[str]:
+    """The UTF-16 codec a file's first bytes say it is in (a BOM, or a zero byte beside ASCII), or None."""
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return "utf-16"
+    if len(head) > 3 and head[0] == 0 and head[1] != 0:
+        return "utf-16-be"
+    if len(head) > 3 and head[1] == 0 and head[0] != 0:
+        return "utf-16-le"
+    return None
+
+
 def decode_bytes(data: bytes) -> str:
     """Text of a file whatever its encoding: BOMs, UTF-8, UTF-16, else Windows-1252 line by line."""
     if data.startswith(b"\xef\xbb\xbf"):
         return data[3:].decode("utf-8", errors="replace")
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return data.decode("utf-16", errors="replace")
-    if len(data) > 3 and data[0] == 0 and data[1] != 0:
-        return data.decode("utf-16-be", errors="replace")
-    if len(data) > 3 and data[1] == 0 and data[0] != 0:
-        return data.decode("utf-16-le", errors="replace")
+    utf16 = _utf16(data[:4])
+    if utf16:
+        return data.decode(utf16, errors="replace")
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError:
@@ -115,13 +123,7 @@ def iter_lines(path: Path) -> Iterator[str]:
             head = handle.read(4)
     except OSError as exc:
         raise InputError(f"{path}: cannot read: {exc.strerror or exc}") from None
-    utf16 = None
-    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
-        utf16 = "utf-16"
-    elif len(head) > 3 and head[0] == 0 and head[1] != 0:
-        utf16 = "utf-16-be"
-    elif len(head) > 3 and head[1] == 0 and head[0] != 0:
-        utf16 = "utf-16-le"
+    utf16 = _utf16(head)
     if utf16:
         with open(path, encoding=utf16, errors="replace", newline="") as text:
             yield from text

@@ -100,8 +100,9 @@ def write_vdir(contacts: list[dict], directory: Path, *, prune: bool = False) ->
     exported (archived since) are removed, so a sync deletes them too. Files relterm did
     not write (no X-RELTERM- property) are never touched.
     """
-    from .vcard import contact_to_vcard
+    from .vcard import RELTERM_PREFIX, contact_to_vcard
 
+    ours = b"\n" + RELTERM_PREFIX.encode()
     directory = Path(directory).expanduser()
     if directory.exists() and not directory.is_dir():
         raise InputError(f"{directory} is a file; a vdir export needs a directory")
@@ -117,7 +118,7 @@ def write_vdir(contacts: list[dict], directory: Path, *, prune: bool = False) ->
             if stale.name in written or not stale.is_file():
                 continue
             try:
-                if b"\nX-RELTERM-" in stale.read_bytes():
+                if ours in stale.read_bytes():
                     stale.unlink()
             except OSError:
                 pass
@@ -129,8 +130,9 @@ def export(core, fmt: str, output: Optional[Path], *, level=None, ladder: Option
     """Export in ``fmt``. Returns (text, count): the text is empty when it was written to ``output``."""
     if fmt not in FORMATS:
         raise InputError(f"unknown export format {fmt!r}; formats: {', '.join(FORMATS)}")
+    filtered = any(v is not None for v in (level, ladder, sphere, tag))
     if fmt == "json":
-        if any(v is not None for v in (level, ladder, sphere, tag)):
+        if filtered:
             raise InputError("the JSON backup holds the whole database; filters do not apply to it")
         from .backup import dumps
 
@@ -143,8 +145,7 @@ def export(core, fmt: str, output: Optional[Path], *, level=None, ladder: Option
         if fmt == "vdir":
             if output is None:
                 raise InputError("a vdir export needs a directory: -o DIR")
-            full = all(v is None for v in (level, ladder, sphere, tag))
-            write_vdir(contacts, output, prune=full)
+            write_vdir(contacts, output, prune=not filtered)
             return "", count
         if fmt == "vcard":
             text = vcard_text(contacts)

@@ -193,6 +193,7 @@ class Importer:
         self.callable_defaults = {f.name: f.default for f in Contact._meta.sorted_fields if callable(f.default)}
         self.columns = [f for f in Contact._meta.sorted_fields]
         self.fresh_uids = _fresh_uids()
+        self.first_levels_sql = self._first_levels_sql()
         self.intros: list[tuple[int, str, str]] = []
         self.batch_new: list[_Prepared] = []
         self.batch_merges: dict[int, list[_Prepared]] = {}
@@ -342,9 +343,6 @@ class Importer:
         return value
 
     # Matching and merging ---------------------------------------------------------------------
-
-    def add(self, item: Record | BadRecord) -> None:
-        self.take(*self.check(item))
 
     def check(self, item: Record | BadRecord) -> tuple[str, str, Optional[_Prepared]]:
         """(where, why it is skipped, None) for a record that cannot be imported, else ("", "", prepared).
@@ -553,7 +551,7 @@ class Importer:
         _insert_many(cursor, ContactLevel, ("contact", "ladder", "rank"), levels)
         # Each new contact's starting level goes on its timeline: one statement for the batch, whose new
         # contacts have consecutive ids, instead of a row of ten values each built here and bound.
-        cursor.execute(self._first_levels_sql(), (today, reason, now, items[0].cid, items[-1].cid))
+        cursor.execute(self.first_levels_sql, (today, reason, now, items[0].cid, items[-1].cid))
         _insert_many(cursor, ContactDetail, ("contact", "kind", "label", "value", "position"), details)
         _insert_many(cursor, Event, ("contact", "date", "kind", "summary", "ladder", "from_rank", "to_rank", "reason",
                                      "direction", "created_at"), events)
@@ -740,23 +738,12 @@ def import_records(core, records: Iterator[Record | BadRecord], summary: ImportS
     try:
         with _no_cycle_collection(), store.write():
             importer.prefetch()
-            if reader is None:
-                for item in records:
-                    importer.add(item)
-                    done += 1
-                    if progress is not None and done % 100 == 0:
-                        progress(done, max(total, done))
-            else:
-                take = importer.take
-                for batch in reader.batches():
-                    for where, reason, packed, warnings, photos in batch:
-                        if warnings:
-                            summary.warnings += warnings
-                        summary.photos_skipped += photos
-                        take(where, reason, _Prepared(*packed) if packed is not None else None)
-                        done += 1
-                        if progress is not None and done % 100 == 0:
-                            progress(done, max(total, done))
+            checked = map(importer.check, records) if reader is None else reader.checked(summary)
+            for where, reason, prepared in checked:
+                importer.take(where, reason, prepared)
+                done += 1
+                if progress is not None and done % 100 == 0:
+                    progress(done, max(total, done))
             importer.flush()
             importer.link_introducers()
             if progress is not None:
@@ -827,6 +814,16 @@ class _Reader:
             if isinstance(batch, BaseException):
                 raise batch
             yield batch
+
+    def checked(self, summary: ImportSummary) -> Iterator[tuple[str, str, Optional[_Prepared]]]:
+        """What :meth:`Importer.check` gave for each record, in file order; the warnings and skipped photos
+        each one gave are added to ``summary`` as it arrives."""
+        for batch in self.batches():
+            for where, reason, packed, warnings, photos in batch:
+                if warnings:
+                    summary.warnings += warnings
+                summary.photos_skipped += photos
+                yield where, reason, _Prepared(*packed) if packed is not None else None
 
     def stop(self) -> None:
         if self.process.is_alive():

@@ -8,7 +8,7 @@ import pytest
 
 from intel_helpers import add
 from relterm.errors import AmbiguousError, InputError
-from relterm.intel.model import INTRODUCED_BY
+from relterm.domain import INTRODUCED_BY
 
 
 def _count(core) -> int:
