@@ -13,6 +13,7 @@ from functools import partial
 from pathlib import Path
 from typing import Iterable, Iterator, Optional
 
+from rich.style import Style
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.color import Color
@@ -65,7 +66,6 @@ class RelTermApp(App[None]):
         self._backgrounds: dict[str, Color] = {}
         self._watch: Optional[sqlite3.Connection] = None
         self._data_version: Optional[int] = None
-        self._theme_ready = False
         super().__init__()
         self._theme_problems = self._setup_themes()
         if demo:
@@ -117,6 +117,11 @@ class RelTermApp(App[None]):
         except Exception:
             return None
 
+    def theme_style(self, name: str, **attributes) -> Style:
+        """A Rich style in the theme's colour ``name`` (no colour when the theme lacks it)."""
+        color = self.theme_color(name)
+        return Style(color=color.rich_color if color is not None else None, **attributes)
+
     def level_colors(self, ladder_key: str) -> dict[int, Color]:
         """The ladder's level colours, made readable on the current theme."""
         cache_key = (self.theme, ladder_key)
@@ -143,8 +148,6 @@ class RelTermApp(App[None]):
         return problems
 
     def _theme_changed(self, theme) -> None:
-        if not self._theme_ready:
-            return
         # Textual also signals the theme set at start; only a different one is worth writing down.
         if theme.name == self.settings.theme:
             return
@@ -164,7 +167,6 @@ class RelTermApp(App[None]):
             self.notify("\n".join(self._theme_problems), title="Theme problems", severity="error", timeout=12,
                         markup=False)
         self.theme_changed_signal.subscribe(self, self._theme_changed)
-        self._theme_ready = True
         self.push_screen(MainScreen())
         if self.watch_database:
             self._open_watch()

@@ -107,12 +107,9 @@ class ContactStore:
 
     # Markers and the urgency order ------------------------------------------------------
 
-    def set_health(self, keys: dict[int, int], *, replace: bool = True) -> None:
-        """Urgency keys (from :func:`urgency_keys`) of every contact, or with ``replace=False`` of some."""
-        if replace:
-            self.urgency = keys
-        else:
-            self.urgency.update(keys)
+    def set_health(self, keys: dict[int, int]) -> None:
+        """Urgency keys (from :func:`urgency_keys`) of every contact."""
+        self.urgency = keys
         self._order = None
         if self.by_urgency:
             self.apply(self.text, self.rank, force=True)
@@ -231,14 +228,19 @@ class ContactStore:
 
     def upsert(self, row: ContactRow) -> None:
         """Insert or replace one row, keeping the name order, then refilter."""
-        old = self._index_of(row.id)
-        if old is not None:
-            del self.rows[old]
-            del self.hays[old]
+        self.upsert_many([row])
+
+    def upsert_many(self, rows: list[ContactRow], gone: set[int] = frozenset()) -> None:
+        """Insert or replace rows (and drop the ids in ``gone``), keeping the name order; refilter once."""
+        wanted = {row.id for row in rows} | set(gone)
+        for index in reversed([i for i, r in enumerate(self.rows) if r.id in wanted]):
+            del self.rows[index]
+            del self.hays[index]
         keys = _KeyView(self.rows)
-        position = bisect.bisect_left(keys, (sort_key(row.name), row.id))
-        self.rows.insert(position, row)
-        self.hays.insert(position, haystack(row))
+        for row in rows:
+            position = bisect.bisect_left(keys, (sort_key(row.name), row.id))
+            self.rows.insert(position, row)
+            self.hays.insert(position, haystack(row))
         self._order = None
         self.apply(self.text, self.rank, force=True)
 

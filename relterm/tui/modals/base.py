@@ -3,6 +3,7 @@ problems are listed all at once, and the app can tell whether anything was typed
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Generic, Iterable, Optional, TypeVar
 
 from rich.text import Text
@@ -12,7 +13,20 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Footer, Input, Label, Static
 
+from ...dates import parse_date
+from ...errors import InputError
+
 ResultT = TypeVar("ResultT")
+DATE_HINT = 'today, yesterday, "last friday", 2026-11-01'
+
+
+def check_date(text: str, problems: list[str]) -> Optional[dt.date]:
+    """The date typed in a form's Date field, or None after adding the problem to ``problems``."""
+    try:
+        return parse_date(text)
+    except InputError as exc:
+        problems.append(f"date: {exc}")
+        return None
 
 
 def complete(text: str, options: Iterable[str]) -> str:
@@ -122,11 +136,15 @@ class FormModal(ModalScreen[Optional[ResultT]], Generic[ResultT]):
     def row(label: str, field: Input) -> Horizontal:
         return Horizontal(Label(label), field, classes="form-row")
 
+    @classmethod
+    def date_row(cls, value: str, placeholder: str = DATE_HINT) -> Horizontal:
+        return cls.row("Date", Input(value, id="date", compact=True, placeholder=placeholder))
+
     def on_mount(self) -> None:
         self._initial = self._snapshot()
 
     def _snapshot(self) -> tuple:
-        return tuple(field.value for field in self.query(Input))
+        return tuple(field.value for field in self.query("Input, Select"))
 
     @property
     def is_dirty(self) -> bool:

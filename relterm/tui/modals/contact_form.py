@@ -125,10 +125,11 @@ class ContactForm(FormModal[ContactFormResult]):
                 problems.append(f"sphere: {exc}")
         introducer: Optional[int] = None
         wanted = draft.introduced_by.strip()
-        if wanted and not self._find_id(wanted):
+        found = self._find_id(wanted) if wanted else []
+        if wanted and not found:
             wanted = complete(wanted, self._names())
-        if wanted:
             found = self._find_id(wanted)
+        if wanted:
             if not found:
                 problems.append(f'introduced by: nobody called "{wanted}"; add them first or leave it empty')
             elif len(found) > 1:

@@ -19,9 +19,9 @@ from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen
-from textual.widgets import DirectoryTree, Footer, Input, Label, ProgressBar, Select, Static
+from textual.widgets import DirectoryTree, Footer, Input, ProgressBar, Select, Static
 
 from ...io import EXPORT_FORMATS, IMPORT_FORMATS
 from .base import FormModal
@@ -52,10 +52,6 @@ class ImportRequest:
     format: str
 
 
-def _row(label: str, field) -> Horizontal:
-    return Horizontal(Label(label), field, classes="form-row")
-
-
 class ImportForm(FormModal[ImportRequest]):
     """Choose a file (tree or typed path) and the format."""
 
@@ -84,9 +80,9 @@ class ImportForm(FormModal[ImportRequest]):
 
     def compose_form(self) -> ComposeResult:
         yield ContactFileTree(self.start, id="files")
-        yield _row("File", Input(self.initial_path, placeholder="a .vcf, .csv or .json file, or a vCard folder",
+        yield self.row("File", Input(self.initial_path, placeholder="a .vcf, .csv or .json file, or a vCard folder",
                                  id="path", compact=True))
-        yield _row("Format", Select([(name, name) for name in IMPORT_FORMATS], value=self.initial_format,
+        yield self.row("Format", Select([(name, name) for name in IMPORT_FORMATS], value=self.initial_format,
                                     allow_blank=False, compact=True, id="format"))
 
     def on_mount(self) -> None:
@@ -95,9 +91,6 @@ class ImportForm(FormModal[ImportRequest]):
             self.query_one("#path", Input).focus()  # back after a failed import: edit the path, or shift+tab
         else:
             self.query_one(ContactFileTree).focus()
-
-    def _snapshot(self) -> tuple:
-        return super()._snapshot() + (self.query_one("#format", Select).value,)
 
     def on_resize(self, event) -> None:
         # The other rows, the border and the footer take 15 lines: the tree gets what is left
@@ -132,13 +125,7 @@ class ImportForm(FormModal[ImportRequest]):
         return ImportRequest(path, fmt)
 
 
-@dataclass(frozen=True)
-class ExportRequest:
-    path: Path
-    format: str
-
-
-class ExportForm(FormModal[ExportRequest]):
+class ExportForm(FormModal[ImportRequest]):
     """Choose the format and the file (a folder for vdir) to write."""
 
     DEFAULT_CSS = """
@@ -155,18 +142,15 @@ class ExportForm(FormModal[ExportRequest]):
         self.start = start
 
     def compose_form(self) -> ComposeResult:
-        yield _row("Format", Select([(name, name) for name in EXPORT_FORMATS], value="vcard", allow_blank=False,
+        yield self.row("Format", Select([(name, name) for name in EXPORT_FORMATS], value="vcard", allow_blank=False,
                                     compact=True, id="format"))
-        yield _row("File", Input(str(self.start / "relterm-contacts.vcf"), id="path", compact=True))
+        yield self.row("File", Input(str(self.start / "relterm-contacts.vcf"), id="path", compact=True))
         yield Static(Text("vdir writes one .vcf per contact into a folder; json is the whole database."),
                      classes="form-note")
 
     def on_mount(self) -> None:
         super().on_mount()
         self.query_one("#path", Input).focus()
-
-    def _snapshot(self) -> tuple:
-        return super()._snapshot() + (self.query_one("#format", Select).value,)
 
     @on(Select.Changed, "#format")
     def _format_changed(self, event: Select.Changed) -> None:
@@ -176,7 +160,7 @@ class ExportForm(FormModal[ExportRequest]):
         if path.stem == "relterm-contacts":
             field.value = str(path.with_suffix(SUFFIXES.get(str(event.value), "")))
 
-    def collect(self, problems: list[str]) -> Optional[ExportRequest]:
+    def collect(self, problems: list[str]) -> Optional[ImportRequest]:
         text = self.query_one("#path", Input).value.strip()
         fmt = str(self.query_one("#format", Select).value)
         if not text:
@@ -191,7 +175,7 @@ class ExportForm(FormModal[ExportRequest]):
         if not path.parent.is_dir():
             problems.append(f"{path.parent}: no such folder")
             return None
-        return ExportRequest(path, fmt)
+        return ImportRequest(path, fmt)
 
 
 class ImportProgress(ModalScreen[None]):

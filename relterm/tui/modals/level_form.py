@@ -111,11 +111,7 @@ class LevelForm(FormModal[LevelResult]):
     # Evidence ----------------------------------------------------------------------------
 
     def _styles(self) -> tuple[Style, Style, Style]:
-        def color(name: str) -> Style:
-            value = self.app.theme_variables.get(name)
-            return Style(color=value, bold=True) if value else Style(bold=True)
-
-        return color("success"), color("error"), color("accent")
+        return tuple(self.app.theme_style(name, bold=True) for name in ("success", "error", "accent"))
 
     def _evidence_text(self, evidence, *, loading: bool = False, failed: str = "") -> Text:
         met_style, unmet_style, suggest_style = self._styles()

@@ -12,9 +12,8 @@ from textual.suggester import SuggestFromList
 from textual.widgets import Input
 
 from ...config import Config
-from ...dates import parse_date
 from ...errors import InputError
-from .base import FormModal, complete
+from .base import DATE_HINT, FormModal, check_date, complete
 
 
 @dataclass(frozen=True)
@@ -49,8 +48,7 @@ class LogForm(FormModal[LogResult]):
         yield self.row("Note", Input(d.note, placeholder="what happened", id="note", compact=True))
         yield self.row("Kind", Input(d.kind, id="kind", compact=True,
                                      suggester=SuggestFromList(list(self.config.kinds), case_sensitive=False)))
-        yield self.row("Date", Input(d.date, id="date", compact=True,
-                                     placeholder='today, yesterday, "last friday", 2026-11-01, "3 days ago"'))
+        yield self.date_row(d.date, DATE_HINT + ', "3 days ago"')
 
     def on_mount(self) -> None:
         super().on_mount()
@@ -68,11 +66,7 @@ class LogForm(FormModal[LogResult]):
                 kind = self.config.check_kind(complete(draft.kind, list(self.config.kinds)))
             except InputError as exc:
                 problems.append(f"kind: {exc}")
-        when: Optional[dt.date] = None
-        try:
-            when = parse_date(draft.date)
-        except InputError as exc:
-            problems.append(f"date: {exc}")
+        when = check_date(draft.date, problems)
         if problems or when is None:
             return None
         return LogResult(draft, kind, when, draft.note.strip())

@@ -15,9 +15,7 @@ from textual.binding import Binding
 from textual.message import Message
 from textual.widgets import Input, TextArea
 
-from ...dates import parse_date
-from ...errors import InputError
-from .base import FormModal
+from .base import FormModal, check_date
 
 
 @dataclass(frozen=True)
@@ -76,8 +74,7 @@ class NamesForm(FormModal[NamesResult]):
         area = NameLines(self.draft.text, id="names", soft_wrap=True, show_line_numbers=False, compact=True)
         area.placeholder = "Maria Lopez: runs the harbour co-op"
         yield area
-        yield self.row("Date", Input(self.draft.date, id="date", compact=True,
-                                     placeholder='today, yesterday, "last friday", 2026-11-01'))
+        yield self.date_row(self.draft.date)
 
     def on_mount(self) -> None:
         super().on_mount()
@@ -100,10 +97,7 @@ class NamesForm(FormModal[NamesResult]):
         for number, line in enumerate(lines, 1):
             if not line.split(":", 1)[0].strip():
                 problems.append(f"line {number}: a name is needed before the colon")
-        try:
-            parse_date(draft.date)
-        except InputError as exc:
-            problems.append(f"date: {exc}")
+        check_date(draft.date, problems)
         if problems:
             return None
         return NamesResult(draft, lines, draft.date.strip() or "today")

@@ -10,10 +10,8 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import Input, Static
 
-from ...dates import parse_date
-from ...errors import InputError
 from ...intel.reviews import QUESTIONS
-from .base import FormModal
+from .base import FormModal, check_date
 
 
 @dataclass(frozen=True)
@@ -54,7 +52,7 @@ class ReviewForm(FormModal[ReviewResult]):
     }
     """
 
-    BINDINGS = [Binding("ctrl+s", "save", "Save", id="review-save")]
+    BINDINGS = [Binding("ctrl+s", "submit", "Save", id="review-save")]
     HINT = "enter: next field, saves on the last · ctrl+s saves · escape cancels"
     FIELDS = ("continue", "stop", "start", "every", "date")  # all AnswerFields but the last
 
@@ -85,23 +83,11 @@ class ReviewForm(FormModal[ReviewResult]):
         yield Static(Text(schedule), classes="form-note")
         yield self.row("Every (days)", AnswerField(d.every, id="every", compact=True,
                                                    placeholder="e.g. 90; 0 stops", restrict=r"\d*"))
-        yield self.row("Date", Input(d.date, id="date", compact=True,
-                                     placeholder='today, yesterday, "last friday", 2026-11-01'))
+        yield self.date_row(d.date)
 
     def on_mount(self) -> None:
         super().on_mount()
         self.query_one("#continue", Input).focus()
-
-    def action_submit(self) -> None:
-        """Enter on the last field (or outside the fields) saves; on the others it moves on (AnswerField)."""
-        focused = self.focused
-        if isinstance(focused, AnswerField):
-            self.focus_next(Input)
-            return
-        super().action_submit()
-
-    def action_save(self) -> None:
-        super().action_submit()
 
     def collect(self, problems: list[str]) -> Optional[ReviewResult]:
         value = {key: self.query_one(f"#{key}", Input).value for key in self.FIELDS}
@@ -113,10 +99,7 @@ class ReviewForm(FormModal[ReviewResult]):
                 every = None  # unchanged
         elif self.current_every:
             every = 0  # the field was emptied: stop the reviews
-        try:
-            parse_date(draft.date)
-        except InputError as exc:
-            problems.append(f"date: {exc}")
+        check_date(draft.date, problems)
         keep, stop, start = draft.keep.strip(), draft.stop.strip(), draft.start.strip()
         if not (keep or stop or start) and every is None:
             problems.append("answer at least one question, or set how often to review")

@@ -16,12 +16,12 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.screen import Screen
 from textual.widgets import Footer, Input, OptionList, Static
 from textual.widgets.option_list import Option
 from textual.worker import get_current_worker
 
 from ...dates import today
+from .view import ViewScreen
 from ...intel.model import BIRTHDAY, ITEM_KINDS, KEEP_IN_TOUCH, REVIEW, AgendaItem
 from ..modals.base import FormModal
 
@@ -63,9 +63,8 @@ class SnoozeForm(FormModal[int]):
         return int(value)
 
 
-class AgendaScreen(Screen):
+class AgendaScreen(ViewScreen):
     BINDINGS = [
-        Binding("escape", "back", "Back", id="agenda-back"),
         Binding("enter", "open_contact", "Go to", id="agenda-open"),
         Binding("l", "act", "Log", id="agenda-log", tooltip="Log an interaction (on a review: hold the review)."),
         Binding("s", "snooze", "Snooze", id="agenda-snooze", tooltip="Hide the highlighted item for some days."),
@@ -73,10 +72,6 @@ class AgendaScreen(Screen):
     ]
 
     DEFAULT_CSS = """
-    AgendaScreen > Vertical {
-        border: round $primary;
-        background: $surface;
-    }
     AgendaScreen OptionList, AgendaScreen OptionList:focus {
         height: 1fr;
         border: none;
@@ -102,10 +97,6 @@ class AgendaScreen(Screen):
         self._highlight_key: Optional[tuple[str, int]] = None  # the item to keep highlighted after a reload
         self._highlight_index: Optional[int] = None  # where it was, to stay near when it leaves
         self._width = 0  # the width the lines were cut to
-
-    @property
-    def main(self):
-        return self.app.main_screen
 
     def compose(self) -> ComposeResult:
         with Vertical(id="agenda-box"):
@@ -198,8 +189,8 @@ class AgendaScreen(Screen):
 
     def _line(self, item: AgendaItem, ladder, width: int) -> Text:
         status = item.status.upper() if item.status == "overdue" else item.status
-        status_style = Style(bold=True, color=self._color("error")) if item.status == "overdue" else Style(
-            color=self._color("warning")) if item.status == "due" else Style(dim=True)
+        status_style = self.app.theme_style("error", bold=True) if item.status == "overdue" else (
+            self.app.theme_style("warning") if item.status == "due" else Style(dim=True))
         name_width = NAME_WIDTH if width >= 100 else 18
         name = item.name if len(item.name) <= name_width else item.name[: name_width - 1] + "…"
         level = ladder.label(item.rank) if item.rank is not None else "-"
@@ -211,10 +202,6 @@ class AgendaScreen(Screen):
         line.append(item.detail, Style(dim=True))
         line.truncate(width, overflow="ellipsis")
         return line
-
-    def _color(self, name: str):
-        color = self.app.theme_color(name)
-        return color.rich_color if color is not None else None
 
     def _current(self) -> Optional[AgendaItem]:
         option = self.query_one(OptionList).highlighted_option
@@ -239,8 +226,6 @@ class AgendaScreen(Screen):
 
     # Actions -----------------------------------------------------------------------------
 
-    def action_back(self) -> None:
-        self.dismiss()
 
     def action_reload(self) -> None:
         self.load()

@@ -16,11 +16,11 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.screen import Screen
 from textual.widgets import Footer, Static, Tree
 from textual.widgets.tree import TreeNode
 from textual.worker import get_current_worker
 
+from .view import ViewScreen
 from ...intel.model import IntroNode
 
 # Lines added at a time under one branch; a "more" line loads the next batch.
@@ -63,18 +63,12 @@ class IntroTree(Tree[NodeData]):
             self.move_cursor(node.parent)
 
 
-class CirclesScreen(Screen):
+class CirclesScreen(ViewScreen):
     BINDINGS = [
-        Binding("escape", "back", "Back", id="circles-back"),
         Binding("enter", "open_contact", "Go to", id="circles-open"),
-        Binding("space", "toggle", "Open/close", id="circles-toggle"),
     ]
 
     DEFAULT_CSS = """
-    CirclesScreen > Vertical {
-        border: round $primary;
-        background: $surface;
-    }
     CirclesScreen Tree {
         height: 1fr;
         background: $surface;
@@ -89,10 +83,6 @@ class CirclesScreen(Screen):
     def __init__(self) -> None:
         super().__init__()
         self.forest = None
-
-    @property
-    def main(self):
-        return self.app.main_screen
 
     def compose(self) -> ComposeResult:
         with Vertical(id="circles-box"):
@@ -190,18 +180,6 @@ class CirclesScreen(Screen):
 
     # Actions ------------------------------------------------------------------------------
 
-    def action_back(self) -> None:
-        self.dismiss()
-
-    def action_toggle(self) -> None:
-        tree = self.query_one(Tree)
-        node = tree.cursor_node
-        if node is None:
-            return
-        if isinstance(node.data, _Pending) and not node.allow_expand:
-            self._more(node)
-        elif node.allow_expand:
-            node.toggle()
 
     @on(Tree.NodeSelected)
     def _selected(self, event: Tree.NodeSelected) -> None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import time
 from collections import Counter
+from functools import partial
 from typing import TYPE_CHECKING, Any, Callable, Optional
 
 from rich.style import Style
@@ -55,7 +56,6 @@ class MainScreen(Screen):
         self.last_kind = "note"
         self._undo: Optional[tuple[int, str, float]] = None
         self._loaded_once = False
-        self.by_urgency = False  # the list's order: False by name, True most overdue first
         # Timings of the app's own work, read by the benchmark (seconds).
         self.timings: dict[str, list[float]] = {"filter": [], "detail": []}
         self.finished: dict[str, list[float]] = {"filter": [], "detail": []}  # perf_counter() at the end of each
@@ -220,7 +220,7 @@ class MainScreen(Screen):
         keys.update({cid: fresh[0] for cid, fresh in self._fresh_markers.items() if fresh[0] is not None})
         self.store.set_health(keys)
         self.query_one(ContactList).set_markers(self.store.urgency, self.store.suggested)
-        if self.by_urgency:
+        if self.store.by_urgency:
             self._show_rows()
 
     def _suggestions_loaded(self, key: str, suggested: dict[int, str]) -> None:
@@ -315,8 +315,7 @@ class MainScreen(Screen):
             self._detail_started = None
 
     def _warning_style(self) -> Style:
-        color = self.app.theme_color("warning")
-        return Style(color=color.rich_color, bold=True) if color is not None else Style(bold=True)
+        return self.app.theme_style("warning", bold=True)
 
     def _show_card(self) -> None:
         card = self.card
@@ -350,15 +349,19 @@ class MainScreen(Screen):
 
     def action_clear_filter(self) -> None:
         field = self.query_one("#filter", Input)
-        had_filter = bool(field.value) or self.store.rank is not None or self.store.sphere is not None
-        with field.prevent(Input.Changed):
-            field.value = ""
-        if had_filter:
-            self.store.sphere = None
-            self.store.apply("", None, force=True)
-            self.query_one(Pyramid).filter_rank = None
+        if field.value or self.store.rank is not None or self.store.sphere is not None:
+            self._clear_filters()
             self._show_rows()
         self.query_one(ContactList).focus()
+
+    def _clear_filters(self) -> None:
+        """No text, rung or sphere filter: every contact is listed (the caller redraws)."""
+        field = self.query_one("#filter", Input)
+        with field.prevent(Input.Changed):
+            field.value = ""
+        self.store.sphere = None
+        self.store.apply("", None, force=True)
+        self.query_one(Pyramid).filter_rank = None
 
     def _filter_rank(self, rank: Optional[int]) -> None:
         self.store.apply(self.query_one("#filter", Input).value, rank, force=True)
@@ -401,13 +404,13 @@ class MainScreen(Screen):
         self.query_one(Pyramid).set_history(dict(history.counts), history.months)
 
     def action_toggle_sort(self) -> None:
-        self.by_urgency = not self.by_urgency
-        self.store.set_sort(self.by_urgency)
+        by_urgency = not self.store.by_urgency
+        self.store.set_sort(by_urgency)
         self._show_rows(select=self.selected_id)
-        if self.by_urgency and not self.store.urgency:
+        if by_urgency and not self.store.urgency:
             self.notify("Sort: urgency (health still loading: the order follows in a moment).", timeout=3)
         else:
-            self.notify("Sort: most urgent first." if self.by_urgency else "Sort: by name.", timeout=2)
+            self.notify("Sort: most urgent first." if by_urgency else "Sort: by name.", timeout=2)
 
     def filter_to(self, sphere: Optional[str], rank: Optional[int]) -> None:
         """Show only one sphere and/or one rung (the matrix view's enter); escape clears it.
@@ -425,7 +428,7 @@ class MainScreen(Screen):
         keys = list(self.config.ladders)
         self.ladder_key = keys[(keys.index(self.ladder_key) + 1) % len(keys)]
         # Not complete: the first page of the new ladder replaces the old rows at once.
-        self.store = ContactStore(text=self.store.text, complete=False, by_urgency=self.by_urgency)
+        self.store = ContactStore(text=self.store.text, complete=False, by_urgency=self.store.by_urgency)
         self.query_one(ContactList).set_markers(self.store.urgency, self.store.suggested)
         self.query_one(Pyramid).filter_rank = None
         self._apply_ladder_styles()
@@ -484,34 +487,32 @@ class MainScreen(Screen):
             self.notify("No contact selected.", severity="warning")
         return row
 
-    def _rows_and_health(self, key: str, contact_id: int) -> tuple[list[ContactRow], dict[int, int], Optional[str]]:
-        """One contact's row, urgency key and suggested action (~1 ms), after a write to them."""
-        rows = self.core.rows(ladder=key, ids=[contact_id])
-        action = self.core.intel.suggested_actions(ladder=key, contact_id=contact_id).get(contact_id)
-        return rows, urgency_keys(self.core.intel.health(rows, ladder=key)), action
+    def _rows_and_health(
+        self, key: str, contact_ids: list[int]
+    ) -> tuple[list[ContactRow], dict[int, int], dict[int, Optional[str]]]:
+        """The contacts' rows, urgency keys and suggested actions (~1 ms each), after a write to them."""
+        rows = self.core.rows(ladder=key, ids=contact_ids)
+        actions = {cid: self.core.intel.suggested_actions(ladder=key, contact_id=cid).get(cid) for cid in contact_ids}
+        return rows, urgency_keys(self.core.intel.health(rows, ladder=key)), actions
 
-    async def _refresh_contact(self, contact_id: int, *, select: bool = True) -> None:
+    async def _refresh_contact(self, contact_id: int, *, select: bool = True, also: tuple[int, ...] = ()) -> None:
         key = self.ladder_key
-        ok, value = await self._db(self._rows_and_health, key, contact_id)
+        ids = [*also, contact_id]
+        ok, value = await self._db(self._rows_and_health, key, ids)
         if not ok or key != self.ladder_key:
             return
-        rows, keys, action = value
+        rows, keys, actions = value
         # The markers' dicts are shared with the list, so they are changed in place.
-        self.store.suggested.pop(contact_id, None)
-        if action is not None:
-            self.store.suggested[contact_id] = action
-        self._fresh_markers[contact_id] = (keys.get(contact_id), action)
-        if rows:
-            self.store.urgency.update(keys)
-            self.store.upsert(rows[0])
+        for cid, action in actions.items():
+            self.store.suggested.pop(cid, None)
+            if action is not None:
+                self.store.suggested[cid] = action
+            self._fresh_markers[cid] = (keys.get(cid), action)
+        self.store.urgency.update(keys)
+        self.store.upsert_many(rows, gone=set(ids) - {row.id for row in rows})
+        if any(row.id == contact_id for row in rows):
             if select and self.store.position_of(contact_id) is None:
-                # The filter hides it: show everyone so the change is visible.
-                with self.query_one("#filter", Input).prevent(Input.Changed):
-                    self.query_one("#filter", Input).value = ""
-                self.store.apply("", None, force=True)
-                self.query_one(Pyramid).filter_rank = None
-        else:
-            self.store.remove(contact_id)
+                self._clear_filters()  # the filter hides it: show everyone so the change is visible
         self._show_rows(select=contact_id if select else None)
         self._update_pyramid()
         if self.query_one(Pyramid).history_shown:
@@ -551,6 +552,18 @@ class MainScreen(Screen):
     def _flow_open(self) -> bool:
         """Whether a popup flow is already under way (keys typed ahead must not open a second one)."""
         return any(worker.group == "flow" and not worker.is_finished for worker in self.workers)
+
+    async def _until_saved(self, make_form: Callable[[Any], Any], save: Callable[[Any], Any], draft: Any = None):
+        """Open the popup, then run ``save(result)`` in a worker; a failed save reopens the popup with what
+        was typed. (result, saved value), or None when the popup was cancelled."""
+        while True:
+            result = await self.app.push_screen_wait(make_form(draft))
+            if result is None:
+                return None
+            ok, value = await self._db(save, result)
+            if ok:
+                return result, value
+            draft = result.draft
 
     def _find_ids(self, name: str) -> list[int]:
         wanted = name.strip().casefold()
@@ -688,8 +701,6 @@ class MainScreen(Screen):
     @work(exit_on_error=False, group="show")
     async def show_contact(self, contact_id: int) -> None:
         """Select a contact (a view's enter): the filter is cleared when it hides them."""
-        if self.store.position_of(contact_id) is None:
-            self.action_clear_filter()
         await self._refresh_contact(contact_id)
         self.query_one(ContactList).focus()
 
@@ -703,30 +714,25 @@ class MainScreen(Screen):
     @work(exit_on_error=False, group="flow")
     async def names_flow(self, contact_id: int, name: str) -> None:
         # Imported here: the popup's TextArea costs ~15 ms at start, for a popup seldom opened.
-        from ..modals.names_form import NamesDraft, NamesForm
+        from ..modals.names_form import NamesForm
 
-        draft: Optional[NamesDraft] = None
-        while True:
-            result = await self.app.push_screen_wait(NamesForm(name, draft=draft))
-            if result is None:
-                return
-            ok, recorded = await self._db(self.core.intel.introduce_many, contact_id, result.lines, date=result.date)
-            if not ok:
-                draft = result.draft
-                continue
-            new = sum(1 for r in recorded if r.created)
-            known = len(recorded) - new
-            text = f"{name} gave you {len(recorded)} name{'s' if len(recorded) != 1 else ''}: {new} new to contact"
-            text += f", {known} already known." if known else "."
-            self.notify(text, markup=False, timeout=4)
-            self.post_message(messages.NamesRecorded(contact_id, tuple(r.contact_id for r in recorded)))
+        saved = await self._until_saved(
+            lambda draft: NamesForm(name, draft=draft),
+            lambda result: self.core.intel.introduce_many(contact_id, result.lines, date=result.date),
+        )
+        if saved is None:
             return
+        _, recorded = saved
+        new = sum(1 for r in recorded if r.created)
+        known = len(recorded) - new
+        text = f"{name} gave you {len(recorded)} name{'s' if len(recorded) != 1 else ''}: {new} new to contact"
+        text += f", {known} already known." if known else "."
+        self.notify(text, markup=False, timeout=4)
+        self.post_message(messages.NamesRecorded(contact_id, tuple(r.contact_id for r in recorded)))
 
     async def on_names_recorded(self, message: messages.NamesRecorded) -> None:
-        for contact_id in message.contact_ids:
-            await self._refresh_contact(contact_id, select=False)
         # The introducer's timeline has a new entry: their row, markers and card follow.
-        await self._refresh_contact(message.introducer_id, select=False)
+        await self._refresh_contact(message.introducer_id, select=False, also=message.contact_ids)
 
     def action_review(self) -> None:
         if self._flow_open():
@@ -742,34 +748,30 @@ class MainScreen(Screen):
     async def run_review(self, contact_id: int, name: str) -> Optional[int]:
         """The review popup, then the writes; the review event's id (0: only the schedule changed) or None."""
         # Imported here: the popup's questions live in relterm.intel, which the app needs only now.
-        from ..modals.review_form import ReviewDraft, ReviewForm
+        from ..modals.review_form import ReviewForm
 
         ok, card = await self._db(self.core.card, contact_id)
         if not ok:
             return None
         due = card.review_due.isoformat() if card.review_due else None
-        draft: Optional[ReviewDraft] = None
-        while True:
-            form = ReviewForm(name, current_every=card.review_every_days, review_due=due, draft=draft)
-            result = await self.app.push_screen_wait(form)
-            if result is None:
-                return None
-            ok, value = await self._db(self._save_review, contact_id, result)
-            if not ok:
-                draft = result.draft
-                continue
-            event_id, next_due = value
-            if event_id:
-                text = f"Recorded the review of {name}."
-                text += f" Next review due {next_due.isoformat()}." if next_due else ""
-                self.notify(text, markup=False, timeout=4)
-                self.post_message(messages.InteractionLogged(contact_id, event_id))
-            else:
-                self.notify(f"Reviewing {name} every {result.every} days; the next review is due "
-                            f"{next_due.isoformat()}." if next_due else f"Stopped the reviews of {name}.",
-                            markup=False, timeout=4)
-                self.post_message(messages.ContactEdited(contact_id))
-            return event_id
+        saved = await self._until_saved(
+            lambda draft: ReviewForm(name, current_every=card.review_every_days, review_due=due, draft=draft),
+            partial(self._save_review, contact_id),
+        )
+        if saved is None:
+            return None
+        result, (event_id, next_due) = saved
+        if event_id:
+            text = f"Recorded the review of {name}."
+            text += f" Next review due {next_due.isoformat()}." if next_due else ""
+            self.notify(text, markup=False, timeout=4)
+            self.post_message(messages.InteractionLogged(contact_id, event_id))
+        else:
+            self.notify(f"Reviewing {name} every {result.every} days; the next review is due "
+                        f"{next_due.isoformat()}." if next_due else f"Stopped the reviews of {name}.",
+                        markup=False, timeout=4)
+            self.post_message(messages.ContactEdited(contact_id))
+        return event_id
 
     def _save_review(self, contact_id: int, result) -> tuple[int, Any]:
         """Schedule (when the popup changed it) and record the answers, in one transaction."""

@@ -17,26 +17,21 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Static
 from textual.worker import get_current_worker
 
+from .view import ViewScreen
 from ...intel.model import Matrix
 
 TOTAL = "total"
 
 
-class MatrixScreen(Screen):
+class MatrixScreen(ViewScreen):
     BINDINGS = [
-        Binding("escape", "back", "Back", id="matrix-back"),
         Binding("enter", "choose", "Filter the list", show=True, id="matrix-choose"),
     ]
 
     DEFAULT_CSS = """
-    MatrixScreen > Vertical {
-        border: round $primary;
-        background: $surface;
-    }
     MatrixScreen #matrix-hint {
         height: auto;
         color: $text-muted;
@@ -50,13 +45,8 @@ class MatrixScreen(Screen):
 
     def __init__(self) -> None:
         super().__init__()
-        self.matrix: Optional[Matrix] = None
         self._spheres: list[Optional[str]] = []  # per table row; None: the totals row
         self._ranks: list[object] = []  # per table column after the sphere name; TOTAL: the totals column
-
-    @property
-    def main(self):
-        return self.app.main_screen
 
     def compose(self) -> ComposeResult:
         with Vertical(id="matrix-box"):
@@ -81,7 +71,6 @@ class MatrixScreen(Screen):
             self.app.call_from_thread(self._loaded, matrix)
 
     def _loaded(self, matrix: Matrix) -> None:
-        self.matrix = matrix
         ladder = self.app.config.ladders[matrix.ladder]
         colors = self.app.level_colors(matrix.ladder)
         table = self.query_one(DataTable)
@@ -129,7 +118,7 @@ class MatrixScreen(Screen):
 
     def action_choose(self) -> None:
         table = self.query_one(DataTable)
-        if self.matrix is None or not self._spheres:
+        if not self._spheres:
             return
         row, column = table.cursor_coordinate
         sphere = self._spheres[row] if 0 <= row < len(self._spheres) else None
@@ -141,13 +130,6 @@ class MatrixScreen(Screen):
             self.notify("The list cannot show only contacts without a rung; showing the whole sphere.",
                         severity="warning", timeout=4)
             rank = TOTAL
-        if sphere is None and rank is TOTAL:
-            main.filter_to(None, None)
-        elif rank is TOTAL:
-            main.filter_to(sphere, None)
-        else:
-            main.filter_to(sphere, rank)  # type: ignore[arg-type]
+        main.filter_to(sphere, None if rank is TOTAL else rank)  # type: ignore[arg-type]
         self.dismiss()
 
-    def action_back(self) -> None:
-        self.dismiss()

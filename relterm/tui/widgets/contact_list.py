@@ -28,6 +28,7 @@ from textual.strip import Strip
 from ...config import Ladder
 from ...domain import ContactRow
 from ..data import cadence_of, fit, health_state
+from . import set_virtual_size_quietly
 
 
 class ContactList(ScrollView, can_focus=True):
@@ -188,14 +189,7 @@ class ContactList(ScrollView, can_focus=True):
         vertical scrollbar is always shown (overflow-y: scroll), so a new row
         count changes no geometry: update the scrollbars and repaint instead.
         """
-        size = Size(self.scrollable_content_region.width, height)
-        if size == self.virtual_size:
-            return
-        if not self.is_mounted or self.virtual_size.width != size.width:
-            self.virtual_size = size
-            return
-        self.set_reactive(ContactList.virtual_size, size)
-        self._scroll_update(size)
+        set_virtual_size_quietly(self, Size(self.scrollable_content_region.width, height))
         self.refresh()
 
     def _find(self, contact_id: int) -> Optional[int]:

@@ -19,6 +19,7 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from ...domain import TimelineEvent
+from . import set_virtual_size_quietly
 
 _INDENT = 20  # "2026-11-02  coffee  " before the text
 
@@ -106,16 +107,7 @@ class Timeline(ScrollView, can_focus=True):
                     lines.append(_strip(line, console))
         self._lines = lines
         self._wrapped_for = width
-        size = Size(width, len(lines))
-        if size == self.virtual_size:
-            return
-        if not self.is_mounted or self.virtual_size.width != width:
-            self.virtual_size = size
-        else:
-            # Only the height changed and the scrollbar is always there (overflow-y: scroll):
-            # update the scrollbar instead of laying out the whole screen again.
-            self.set_reactive(Timeline.virtual_size, size)
-            self._scroll_update(size)
+        set_virtual_size_quietly(self, Size(width, len(lines)))
 
     def on_resize(self) -> None:
         self._wrap()
