@@ -17,6 +17,7 @@ from typing import Iterable, Optional, Sequence
 from peewee import JOIN, fn
 
 from . import store
+from .clock import now as _now
 from .config import Config, Ladder
 from .dates import as_date as _as_date, parse_date, today
 from .domain import INTRODUCED_BY, LEVEL_CHANGE, Card, ContactRow, Detail, TimelineEvent, join_tags, rows_from_cursor, split_tags
@@ -28,10 +29,6 @@ _UNSET = object()
 
 # Fields ``edit`` may set directly, with the cleaner each goes through.
 _LINE_FIELDS = ("name", "company", "title", "email", "phone")
-
-
-def _now() -> dt.datetime:
-    return dt.datetime.now().replace(microsecond=0)
 
 
 def clean_tag(tag: str) -> str:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 
+from .clock import today  # noqa: F401  (re-exported: callers import today from here)
 from .errors import InputError
 
 _WEEKDAYS = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
@@ -17,14 +18,6 @@ _AGO = re.compile(r"^(\d+|a|an|one)\s+(day|week|month|year)s?\s+ago$")
 _UNIT_DAYS = {"day": 1, "week": 7}
 
 
-def today() -> dt.date:
-    """Today's date. Tests freeze it through ``RELTERM_TODAY`` (ISO date)."""
-    import os
-
-    frozen = os.environ.get("RELTERM_TODAY")
-    if frozen:
-        return dt.date.fromisoformat(frozen)
-    return dt.date.today()
 
 
 def as_date(value) -> dt.date | None:

@@ -14,7 +14,6 @@ SQLite's backup API.
 
 from __future__ import annotations
 
-import datetime as dt
 import os
 import sqlite3
 from contextlib import contextmanager
@@ -35,7 +34,7 @@ from peewee import (
 )
 
 from .errors import RelTermError
-from . import paths
+from . import clock, paths
 
 MIGRATIONS_DIR = paths.MIGRATIONS_DIR
 PRAGMAS = {
@@ -273,7 +272,7 @@ def run_migrations(db: SqliteDatabase, path: Path | None = None) -> list[str]:
         if not pending:
             return []
         if db.get_tables() and path is not None:
-            stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
+            stamp = clock.stamp()
             backup_to(db, path.with_name(f"{path.name}.before-{pending[-1]}-{stamp}.bak"))
         return _runner(db).up()
 
@@ -317,7 +316,7 @@ def backup_to(db: SqliteDatabase, dest: Path) -> Path:
     """
     dest = Path(dest).expanduser()
     if dest.is_dir():
-        dest = dest / f"relterm-{dt.datetime.now().strftime('%Y%m%d-%H%M%S')}.db"
+        dest = dest / f"relterm-{clock.stamp()}.db"
     source_path = Path(db.database).resolve()
     if dest.resolve() in (source_path, Path(f"{source_path}-wal"), Path(f"{source_path}-shm")):
         # Replacing the live file (or its journal) under open connections would lose writes.

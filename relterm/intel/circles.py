@@ -19,6 +19,7 @@ import datetime as dt
 from typing import Iterable, Optional
 
 from .. import store
+from ..clock import now as _now
 from ..dates import as_date, parse_date
 from ..domain import INTRODUCED_BY, LEVEL_CHANGE
 from ..errors import AmbiguousError, InputError
@@ -27,10 +28,6 @@ from ..store import Contact, Event
 from .model import GivenName, IntroNode, IntroResult, PathStep, Reach
 
 INTRODUCED = "introduced"  # the introducer's timeline: they introduced you to someone
-
-
-def _now() -> dt.datetime:
-    return dt.datetime.now().replace(microsecond=0)
 
 
 def parse_names(text: str | Iterable[str]) -> list[tuple[str, str]]:

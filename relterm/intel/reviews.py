@@ -13,7 +13,7 @@ import datetime as dt
 import json
 from typing import Optional
 
-from .. import store
+from .. import clock, store
 from ..dates import as_date, parse_date, today as _today
 from ..errors import InputError
 from ..sanitize import clean_text
@@ -75,7 +75,7 @@ def record_review(
         else:
             event_id = Event.create(
                 contact=cid, date=when, kind=REVIEW_KIND, summary=clean_text(summary), data=json.dumps(answers),
-                created_at=dt.datetime.now().replace(microsecond=0),
+                created_at=clock.now(),
             ).id
             last = as_date(contact.last_interaction)
             if last is None or when > last:

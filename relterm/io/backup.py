@@ -27,12 +27,11 @@ backup with columns this version does not know (written by a newer relterm).
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 from pathlib import Path
 from typing import Callable, Optional
 
-from .. import store
+from .. import clock, store
 from ..errors import InputError
 
 FORMAT = "relterm-backup"
@@ -58,7 +57,7 @@ def dump() -> dict:
         "format": FORMAT,
         "version": VERSION,
         "schema": store.schema_version(db),
-        "exported_at": dt.datetime.now().replace(microsecond=0).isoformat(),
+        "exported_at": clock.now().isoformat(),
         "tables": tables,
     }
 

@@ -23,7 +23,7 @@ from typing import Callable, Iterable, Iterator, Optional
 
 from peewee import AutoField, BooleanField, DateField, DateTimeField, ForeignKeyField, IntegerField
 
-from .. import store
+from .. import clock, store
 from ..dates import today
 from ..domain import LEVEL_CHANGE, join_tags, split_tags
 from ..errors import InputError, RelTermError
@@ -181,7 +181,7 @@ class Importer:
             key, lad = core.ladder(ladder)
             self.forced_ranks[key] = core.parse_level(level, key) if level is not None else lad.default_rank
         self.default_key, self.default_ladder = core.ladder()
-        self.now = dt.datetime.now().replace(microsecond=0)
+        self.now = clock.now()
         self.today = today()
         self.fields = {f.name: f for f in Contact._meta.sorted_fields}
         # Columns whose text from a file must become a number, a flag or a date first.
