@@ -162,6 +162,7 @@ class Kind:
 
     in_person: bool = False
     direction: Optional[Literal["given", "received", "ask"]] = None
+    counts_as_contact: Optional[bool] = None
     description: str = ""
 
 

@@ -110,6 +110,11 @@ class Kind(_Strict):
     direction: Optional[Literal["given", "received", "ask"]] = Field(
         None, description="For the give/ask ledger: a referral or introduction given or received, or an ask."
     )
+    counts_as_contact: Optional[bool] = Field(
+        None,
+        description="Whether logging this kind is contact with the person: it restarts their keep-in-touch "
+        "clock and clears \"to contact\". Default: true, except for note and review.",
+    )
     description: str = Field("", description="What this kind is for.")
 
 

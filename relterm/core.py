@@ -16,12 +16,13 @@ from typing import Iterable, Optional, Sequence
 
 from peewee import JOIN, fn
 
-from . import store
+from . import rules, store
 from .clock import now as _now
 from .config import Config, Ladder
-from .dates import as_date as _as_date, parse_date, today
-from .domain import INTRODUCED_BY, LEVEL_CHANGE, Card, ContactRow, Detail, TimelineEvent, join_tags, rows_from_cursor, split_tags
-from .errors import AmbiguousError, InputError, NotFoundError
+from .dates import as_date as _as_date, parse_date
+from .domain import LEVEL_CHANGE, Card, ContactRow, Detail, TimelineEvent, join_tags, rows_from_cursor, split_tags
+from .errors import AmbiguousError, AskTooEarly, InputError, NotFoundError
+from .present import health_json
 from .sanitize import clean_line, clean_text
 from .store import Contact, ContactDetail, ContactLevel, Event
 
@@ -163,18 +164,20 @@ class Core:
         sphere = self.config.check_sphere(sphere) if sphere else self.config.sphere_default
         default_key, default_ladder = self.ladder()
         ranks: dict[str, int] = {}
-        # Someone who was introduced starts on the ladder's "introduced" rung.
-        start = default_ladder.intro_rank if introduced_by is not None else default_ladder.default_rank
+        introduced = introduced_by is not None
+        start = rules.start_rank(default_ladder, introduced=introduced)
         if ladder and ladder != default_key:
             key, other = self.ladder(ladder)
-            ranks[key] = self.parse_level(level, key) if level is not None else other.default_rank
+            ranks[key] = self.parse_level(level, key) if level is not None else rules.start_rank(other, introduced=introduced)
             ranks[default_key] = start
         else:
             ranks[default_key] = self.parse_level(level) if level is not None else start
         if introduced_by is not None:
             self._contact(introduced_by)
-        when = parse_date(date) if date is not None else today()
         now = _now()
+        when = parse_date(date) if date is not None else now.date()
+        # The date added (rules.date_added) is the day of the add, also when it is given as a past date.
+        added_at = dt.datetime.combine(when, now.time())
         with store.write():
             contact = Contact.create(
                 name=name,
@@ -190,7 +193,7 @@ class Core:
                 cadence_days=cadence_days,
                 to_contact=to_contact,
                 uid=uid or str(uuid.uuid4()),
-                created_at=now,
+                created_at=added_at,
                 updated_at=now,
             )
             for key, rank in ranks.items():
@@ -299,7 +302,7 @@ class Core:
         """Record an interaction; return the event id.
 
         An ask (a kind with direction ``ask``) against a contact whose level has
-        ``ask_ok: false`` raises ``relterm.intel.AskTooEarly`` unless ``force``;
+        ``ask_ok: false`` raises ``relterm.errors.AskTooEarly`` unless ``force``;
         with ``force`` the warning is kept on the event. ``ask_warning()`` gives
         the text to confirm first.
         """
@@ -311,8 +314,6 @@ class Core:
         too_early = self.ask_warning(cid, kind) if direction == "ask" else None
         if too_early:
             if not force:
-                from .intel import AskTooEarly
-
                 raise AskTooEarly(too_early)
             warning = f"{warning}; {too_early}" if warning else too_early
         now = _now()
@@ -323,12 +324,13 @@ class Core:
                 data=json.dumps(data) if data is not None else None, created_at=now,
             )
             updates: dict = {"updated_at": now}
-            # The newer date wins, compared in SQL inside the transaction: ``contact`` was read before
-            # it, and another process may have logged a later interaction since.
-            day = when.isoformat()
-            updates["last_interaction"] = fn.MAX(fn.COALESCE(Contact.last_interaction, day), day)
-            if contact.to_contact:
-                updates["to_contact"] = False
+            if rules.counts_as_contact(self.config, kind):
+                # The newer date wins, compared in SQL inside the transaction: ``contact`` was read before
+                # it, and another process may have logged a later interaction since.
+                day = when.isoformat()
+                updates["last_interaction"] = fn.MAX(fn.COALESCE(Contact.last_interaction, day), day)
+                if contact.to_contact:
+                    updates["to_contact"] = False
             Contact.update(updates).where(Contact.id == cid).execute()
         return event.id
 
@@ -358,7 +360,7 @@ class Core:
     def _refresh_last_interaction(self, cid: int) -> None:
         latest = (
             Event.select(fn.MAX(Event.date))
-            .where((Event.contact == cid) & Event.kind.not_in((LEVEL_CHANGE, INTRODUCED_BY)))
+            .where((Event.contact == cid) & Event.kind.not_in(rules.non_contact_kinds(self.config)))
             .scalar()
         )
         Contact.update(last_interaction=latest).where(Contact.id == cid).execute()
@@ -447,7 +449,7 @@ class Core:
             Contact.select(
                 Contact.id, Contact.name, level.rank, Contact.sphere, Contact.company, Contact.email,
                 Contact.tags, Contact.last_interaction, Introducer.name, Contact.archived_at,
-                Contact.to_contact, Contact.cadence_days,
+                Contact.to_contact, Contact.cadence_days, fn.substr(Contact.created_at, 1, 10),
             )
             .join(level, JOIN.LEFT_OUTER, on=((level.contact == Contact.id) & (level.ladder == key)))
             .switch(Contact)
@@ -585,9 +587,7 @@ class Core:
             "last_interaction": row.last_interaction.isoformat() if row.last_interaction else None,
             "archived": row.archived,
             "to_contact": row.to_contact,
-            "health": health.state,
-            "due_on": health.due_on.isoformat() if health.due_on else None,
-            "days_over": health.days_over,
+            **health_json(health),
         }
 
     def card_json(self, card: Card, timeline: Sequence[TimelineEvent]) -> dict:
@@ -621,12 +621,9 @@ class Core:
         health = self.intel.health_of(card.id)
         bal = self.intel.balance(card.id)
         return {
-            "health": health.state,
-            "due_on": health.due_on.isoformat() if health.due_on else None,
-            "days_over": health.days_over,
+            **health_json(health),
             "review_every_days": card.review_every_days,
             "review_due": card.review_due.isoformat() if card.review_due else None,
-            "snoozed_until": card.snoozed_until.isoformat() if card.snoozed_until else None,
             "balance": {
                 "referrals_given": bal.referrals_given, "referrals_received": bal.referrals_received,
                 "introductions_given": bal.intros_given, "introductions_received": bal.intros_received,

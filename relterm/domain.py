@@ -27,28 +27,36 @@ class ContactRow:
     archived: bool = False
     to_contact: bool = False
     cadence_days: Optional[int] = None
+    added: Optional[dt.date] = None  # the day relterm started tracking them (relterm.rules.date_added)
 
 
 def rows_from_cursor(cursor) -> list[ContactRow]:
     """Contact rows from a cursor's tuples: (id, name, rank, sphere, company, email, tags, last interaction,
-    introducer's name, archived_at, to_contact, cadence_days). Equal values (spheres, companies, tag tuples,
+    introducer's name, archived_at, to_contact, cadence_days, date added). Equal values (spheres, companies, tag tuples,
     dates) are shared, so 100k rows cost about 30 MB."""
     shared: dict = {}
     share = shared.setdefault
     tag_tuples: dict[str, tuple[str, ...]] = {}
+    added_days: dict[str, dt.date] = {}
     fromiso = dt.date.fromisoformat
     result = []
-    for cid, name, rnk, sph, comp, mail, tags, last, intro, archived_at, to_contact, cadence in cursor:
+    for cid, name, rnk, sph, comp, mail, tags, last, intro, archived_at, to_contact, cadence, added in cursor:
         tag_tuple = tag_tuples.get(tags)
         if tag_tuple is None:
             tag_tuple = tag_tuples[tags] = tuple(tags.split(",")) if tags else ()
         if last:
             last = fromiso(last) if isinstance(last, str) else last
             last = share(last, last)
+        if added:
+            day = added_days.get(added)
+            if day is None:
+                day = added_days[added] = fromiso(added)
+            added = day
         result.append(
             ContactRow(
                 cid, name, rnk, share(sph, sph), share(comp, comp), mail, tag_tuple, last or None,
                 share(intro, intro) if intro else None, archived_at is not None, bool(to_contact), cadence,
+                added or None,
             )
         )
     return result
@@ -114,10 +122,8 @@ class TimelineEvent:
         return self.kind == LEVEL_CHANGE
 
 
-LEVEL_CHANGE = "level-change"
-# Timeline kind on the new person's timeline when someone named them to you.
-# Not an interaction with them: it neither sets last_interaction nor clears to_contact.
-INTRODUCED_BY = "introduced-by"
+# Timeline kinds that are records about a person, never contact with them (see relterm.rules).
+from .rules import INTRODUCED_BY, LEVEL_CHANGE  # noqa: E402,F401
 
 
 def split_tags(text: str) -> tuple[str, ...]:

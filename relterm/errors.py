@@ -21,6 +21,14 @@ class InputError(RelTermError):
     """A value given on the command line or in a form is not acceptable."""
 
 
+class AskTooEarly(InputError):
+    """An ask logged below the level where asking is appropriate, without confirmation (relterm.rules)."""
+
+    def __init__(self, warning: str):
+        self.warning = warning
+        super().__init__(f"{warning}; pass --force to log the ask anyway")
+
+
 class NotFoundError(RelTermError):
     """No contact matches what the user typed."""
 

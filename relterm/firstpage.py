@@ -23,7 +23,7 @@ from .domain import ContactRow, rows_from_cursor
 
 _FIRST_PAGE_SQL = """
 SELECT c.id, c.name, l.rank, c.sphere, c.company, c.email, c.tags, c.last_interaction, i.name,
-       c.archived_at, c.to_contact, c.cadence_days
+       c.archived_at, c.to_contact, c.cadence_days, substr(c.created_at, 1, 10)
 FROM contact AS c
 LEFT OUTER JOIN contact_level AS l ON l.contact_id = c.id AND l.ladder = ?
 LEFT OUTER JOIN contact AS i ON i.id = c.introduced_by_id

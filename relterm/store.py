@@ -155,6 +155,20 @@ def _casefold(value):
     return value.casefold() if isinstance(value, str) else value
 
 
+# SQL restatements of relterm.rules, kept here with the other SQLite-specific pieces so that
+# another database is one module's work. tests/test_rules.py holds each equal to its rule.
+
+
+def clock_start_sql(contact: str = "c") -> str:
+    """``rules.clock_start`` as ISO date text: the later of the last contact and the date added."""
+    return f"MAX(COALESCE({contact}.last_interaction, ''), substr({contact}.created_at, 1, 10))"
+
+
+def days_between_sql(earlier: str, later: str) -> str:
+    """Whole days from the ISO date ``earlier`` to ``later`` (SQL expressions)."""
+    return f"(julianday({later}) - julianday({earlier}))"
+
+
 def _make_database(path: Path) -> SqliteDatabase:
     db = SqliteDatabase(str(path), pragmas=PRAGMAS, timeout=15, check_same_thread=False)
     db.register_function(_casefold, "casefold", 1, deterministic=True)  # on every connection

@@ -9,6 +9,7 @@ import click
 from ..dates import today
 from . import fail
 from .context import AppContext
+from ..present import health_short, keep_in_touch_line
 from .output import echo_json, paused_gc, table
 
 pass_app = click.make_pass_decorator(AppContext)
@@ -57,9 +58,12 @@ def _cadence(value: str | None) -> int | None | str:
 @click.option("--birthday", metavar="DATE", help="YYYY-MM-DD, or --MM-DD without a year.")
 @click.option("--notes", default="", help="Free-form notes.")
 @click.option("--cadence", metavar="DAYS", help='Keep-in-touch override: days, "none" or "default".')
+@click.option("--since", metavar="DATE",
+              help="When you started keeping track of them (default: today). Their keep-in-touch clock never "
+                   "runs from before this date, so give it when you log older interactions.")
 @pass_app
 def add(app: AppContext, name, level, ladder, sphere, company, title, email, phone, tags, introduced_by, birthday,
-        notes, cadence):
+        notes, cadence, since):
     """Add a contact called NAME."""
     core = app.core
     introducer = _person(app, introduced_by) if introduced_by else None
@@ -67,7 +71,7 @@ def add(app: AppContext, name, level, ladder, sphere, company, title, email, pho
     cid = core.add_contact(
         name, level=level, ladder=ladder, sphere=sphere, company=company, title=title, email=email, phone=phone,
         tags=tags, introduced_by=introducer, birthday=_birthday(birthday), notes=notes,
-        cadence_days=None if cadence_value == "unchanged" else cadence_value,
+        cadence_days=None if cadence_value == "unchanged" else cadence_value, date=since,
     )
     card = core.card(cid)
     key, lad = core.ladder(ladder)
@@ -180,22 +184,12 @@ def list_(app: AppContext, level, ladder, sphere, tag, archived, sort, as_json):
         click.echo(f"No {what} match." if (level or sphere or tag) else f"No {what} yet. Add one with `relterm add NAME`.")
         return
     cells = [
-        (str(r.id), r.name, lad.label(r.rank), _health_cell(health[r.id]), r.sphere, r.company,
+        (str(r.id), r.name, lad.label(r.rank), health_short(health[r.id]), r.sphere, r.company,
          _days_ago(r.last_interaction))
         for r in rows
     ]
     click.echo(table(("ID", "NAME", "LEVEL", "HEALTH", "SPHERE", "COMPANY", "LAST INTERACTION"), cells, flexible=1))
     click.echo(f"{len(rows)} contact{'s' if len(rows) != 1 else ''}")
-
-
-def _health_cell(health) -> str:
-    if health.state == "overdue":
-        return f"overdue {health.days_over}d"
-    if health.state == "due":
-        return "due today"
-    if health.state == "ok":
-        return f"ok ({-health.days_over}d left)"
-    return ""
 
 
 @click.command()
@@ -226,7 +220,7 @@ def show(app: AppContext, person, as_json, archived):
         ("Introduced by", card.introduced_by or ""),
         ("Cadence", "" if card.cadence_days is None else ("none" if card.cadence_days == 0 else f"{card.cadence_days} days")),
         ("Last contact", _days_ago(card.last_interaction)),
-        ("Keep in touch", _health_cell(core.intel.health_of(card.id))),
+        ("Keep in touch", keep_in_touch_line(core.intel.health_of(card.id))),
         ("Review", f"every {card.review_every_days} days" if card.review_every_days else ""),
         ("Review due", card.review_due.isoformat() if card.review_due else ""),
         ("Give/ask", _balance_line(core.intel.balance(card.id))),

@@ -30,6 +30,7 @@ from ..config import Ladder
 from ..dates import as_date, today as _today
 from ..domain import ContactRow
 from ..errors import InputError
+from ..rules import clock_start, date_added, effective_cadence, health, snoozed_until
 from ..sanitize import clean_line
 from .model import (
     BIRTHDAY,
@@ -51,30 +52,6 @@ BIRTHDAY_WINDOW = 14
 # Cadence and health ----------------------------------------------------------------------
 
 
-def effective_cadence(ladder: Ladder, rank: Optional[int], override: Optional[int]) -> Optional[int]:
-    """Days between contacts for this rank and override; None for no cadence."""
-    if override is not None:
-        return override if override > 0 else None
-    if rank is None:
-        return None
-    level = ladder.by_rank.get(rank)
-    return level.cadence_days if level is not None else None
-
-
-def health_of(
-    last_interaction: Optional[dt.date], added: Optional[dt.date], cadence: Optional[int], today: dt.date
-) -> Health:
-    """Where one contact stands against their cadence (see the module text)."""
-    start = last_interaction or added
-    days_since = (today - start).days if start is not None else None
-    if not cadence or start is None:
-        return Health(NO_CADENCE, cadence, days_since, None, None)
-    due_on = start + dt.timedelta(days=cadence)
-    over = (today - due_on).days
-    state = OVERDUE if over > 0 else DUE if over == 0 else ON_TRACK
-    return Health(state, cadence, days_since, due_on, over)
-
-
 def health_for_rows(
     core, rows: Sequence[ContactRow], *, ladder: Optional[str] = None, today: Optional[dt.date] = None
 ) -> dict[int, Health]:
@@ -89,8 +66,7 @@ def health_for_rows(
     else:
         ranks = None
     day = today or _today()
-    never = [row.id for row in rows if row.last_interaction is None]
-    added = _added_dates(never) if never else {}
+    snoozes = keep_in_touch_snoozes(day) if rows else {}
     result: dict[int, Health] = {}
     cadence_of: dict = {}
     ordinal = day.toordinal()
@@ -103,13 +79,15 @@ def health_for_rows(
         cadence = cadence_of.get(cache_key, -1)
         if cadence == -1:
             cadence = cadence_of[cache_key] = effective_cadence(lad, rank, row.cadence_days)
-        start = row.last_interaction or added.get(cid)
+        # rules.health, unrolled: this runs for 100k rows while the list is on screen.
+        start = clock_start(row.last_interaction, row.added)
+        until = snoozes.get(cid) if snoozes else None
         if start is None:
-            result[cid] = Health(NO_CADENCE, cadence, None, None, None)
+            result[cid] = Health(NO_CADENCE, cadence, None, None, None, until)
             continue
         since = ordinal - start.toordinal()
         if not cadence:
-            result[cid] = Health(NO_CADENCE, cadence, since, None, None)
+            result[cid] = Health(NO_CADENCE, cadence, since, None, None, until)
             continue
         over = since - cadence
         due_ordinal = ordinal - over
@@ -117,21 +95,26 @@ def health_for_rows(
         if due_on is None:
             due_on = due_dates[due_ordinal] = fromordinal(due_ordinal)
         state = OVERDUE if over > 0 else DUE if over == 0 else ON_TRACK
-        result[cid] = Health(state, cadence, since, due_on, over)
+        result[cid] = Health(state, cadence, since, due_on, over, until)
     return result
 
 
-def _added_dates(ids: list[int]) -> dict[int, dt.date]:
+def keep_in_touch_snoozes(day: dt.date, cid: Optional[int] = None) -> dict[int, dt.date]:
+    """contact id -> until when their keep-in-touch is snoozed (rules.snoozed_until), for snoozes ahead of ``day``."""
     db = store.current_database()
-    result: dict[int, dt.date] = {}
-    for start in range(0, len(ids), 900):
-        chunk = ids[start:start + 900]
-        marks = ",".join("?" * len(chunk))
-        for cid, created in db.execute_sql(
-            f"SELECT id, substr(created_at, 1, 10) FROM contact WHERE id IN ({marks})", chunk
-        ):
-            result[cid] = dt.date.fromisoformat(created)
-    return result
+    one, params = (" AND contact_id = ?", [cid]) if cid is not None else ("", [])
+    items = dict(db.execute_sql(
+        f"SELECT contact_id, until FROM agenda_snooze WHERE item = ? AND until > ?{one}",
+        [KEEP_IN_TOUCH, day.isoformat()] + params,
+    ))
+    one = " AND id = ?" if cid is not None else ""
+    people = dict(db.execute_sql(f"SELECT id, snoozed_until FROM contact WHERE snoozed_until > ?{one}",
+                                 [day.isoformat()] + params))
+    return {
+        who: until
+        for who in set(items) | set(people)
+        if (until := snoozed_until(as_date(people.get(who)), as_date(items.get(who)), day)) is not None
+    }
 
 
 def health_of_contact(core, cid: int, *, today: Optional[dt.date] = None) -> Health:
@@ -145,7 +128,9 @@ def health_of_contact(core, cid: int, *, today: Optional[dt.date] = None) -> Hea
     if row is None:
         return Health(NO_CADENCE, None, None, None, None)
     last, added, override, rank = row
-    return health_of(as_date(last), as_date(added), effective_cadence(lad, rank, override), today or _today())
+    day = today or _today()
+    return health(as_date(last), date_added(added), effective_cadence(lad, rank, override), day,
+                  keep_in_touch_snoozes(day, cid).get(cid))
 
 
 def urgency_key(health: Optional[Health]) -> tuple:
@@ -250,11 +235,7 @@ def agenda(
     result: list[AgendaItem] = []
 
     def snoozed(cid: int, item: str, person_until) -> Optional[dt.date]:
-        until = snoozes.get((cid, item))
-        person = as_date(person_until)
-        if person is not None and person > day and (until is None or person > until):
-            until = person
-        return until
+        return snoozed_until(as_date(person_until), snoozes.get((cid, item)), day)
 
     base = (
         "FROM contact c LEFT JOIN contact_level l ON l.contact_id = c.id AND l.ladder = ? "
@@ -264,21 +245,26 @@ def agenda(
 
     if KEEP_IN_TOUCH in wanted:
         cadence_sql, params = _cadence_case(lad)
-        start = "COALESCE(c.last_interaction, substr(c.created_at, 1, 10))"
         sql = (
             f"SELECT {columns}, {cadence_sql} AS cad {base} AND c.to_contact = 0 AND cad IS NOT NULL "
-            f"AND julianday({start}) + cad <= julianday(?)"
+            f"AND {store.days_between_sql(store.clock_start_sql('c'), '?')} >= cad"
         )
         part = []
         for cid, name, rank, last, added, person_snooze, intro, cadence in db.execute_sql(
             sql, params + [key, horizon.isoformat()]
         ):
             last_d = as_date(last)
-            h = health_of(last_d, as_date(added), cadence, day)
+            added_d = date_added(added)
             until = snoozed(cid, KEEP_IN_TOUCH, person_snooze)
+            h = health(last_d, added_d, cadence, day, until)
             if until and not include_snoozed:
                 continue
-            since = f"last contact {h.days_since} days ago" if last_d else f"never contacted; added {h.days_since} days ago"
+            if last_d is None:
+                since = f"never contacted; added {h.days_since} days ago"
+            elif clock_start(last_d, added_d) == last_d:
+                since = f"last contact {h.days_since} days ago"
+            else:
+                since = f"added {h.days_since} days ago; last contact {last_d.isoformat()} was before that"
             status = h.state if h.state != ON_TRACK else "upcoming"
             when = (
                 f"{h.days_over} days overdue" if h.days_over > 0 else "due today" if h.days_over == 0

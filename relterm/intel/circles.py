@@ -23,6 +23,7 @@ from ..clock import now as _now
 from ..dates import as_date, parse_date
 from ..domain import INTRODUCED_BY, LEVEL_CHANGE
 from ..errors import AmbiguousError, InputError
+from ..rules import counts_as_contact
 from ..sanitize import clean_line, clean_text
 from ..store import Contact, Event
 from .model import GivenName, IntroNode, IntroResult, PathStep, Reach
@@ -107,7 +108,7 @@ def introduce_many(
                 raise InputError(f"{source.name} cannot have introduced themselves")
             if existing is None:
                 cid = core.add_contact(
-                    name, level=lad.intro_rank, introduced_by=introducer, to_contact=True, date=when,
+                    name, introduced_by=introducer, to_contact=True, date=when,
                     reason=f"introduced by {source.name}",
                 )
                 created = True
@@ -131,11 +132,13 @@ def introduce_many(
                 other=introducer, created_at=now,
             )
             results.append(IntroResult(cid, display, created, introducer_set, event.id))
-        # Hearing names from someone is an interaction with them.
-        updates: dict = {"updated_at": now, "to_contact": False}
-        last = as_date(source.last_interaction)
-        if last is None or when > last:
-            updates["last_interaction"] = when
+        # Hearing names from someone is an interaction with them (unless levels.yaml says otherwise).
+        updates: dict = {"updated_at": now}
+        if counts_as_contact(core.config, INTRODUCED):
+            updates["to_contact"] = False
+            last = as_date(source.last_interaction)
+            if last is None or when > last:
+                updates["last_interaction"] = when
         Contact.update(updates).where(Contact.id == introducer).execute()
     return results
 

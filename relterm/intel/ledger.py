@@ -16,39 +16,14 @@ from __future__ import annotations
 
 from typing import Optional
 
-from .. import store
+from .. import rules, store
 from ..config import Config
-from ..errors import InputError
+from ..errors import AskTooEarly, InputError  # noqa: F401  (AskTooEarly: intel's public name)
 from .model import Balance, Concentration
-
-TOO_EARLY = "asking for business now is likely too early"
-
-
-class AskTooEarly(InputError):
-    """An ask logged below the level where asking is appropriate, without confirmation."""
-
-    def __init__(self, warning: str):
-        self.warning = warning
-        super().__init__(f"{warning}; pass --force to log the ask anyway")
 
 
 def is_referral(kind: str) -> bool:
     return "referral" in kind
-
-
-def ask_warning_for(config: Config, kind: str, rank: Optional[int]) -> Optional[str]:
-    """The warning for logging ``kind`` at ``rank`` on the default ladder, or None.
-
-    Only kinds with direction ``ask`` warn, and only at a level whose
-    ``ask_ok`` is false (a level without ``ask_ok`` or a rank missing from the
-    ladder does not warn).
-    """
-    if config.kind(kind).direction != "ask" or rank is None:
-        return None
-    level = config.ladder.by_rank.get(rank)
-    if level is None or level.ask_ok is not False:
-        return None
-    return f"Level {level.rank} {level.name}: {TOO_EARLY}"
 
 
 def ask_warning(core, cid: int, kind: str = "ask") -> Optional[str]:
@@ -56,7 +31,7 @@ def ask_warning(core, cid: int, kind: str = "ask") -> Optional[str]:
     row = store.current_database().execute_sql(
         "SELECT rank FROM contact_level WHERE contact_id = ? AND ladder = ?", (cid, core.config.default_ladder)
     ).fetchone()
-    return ask_warning_for(core.config, kind, row[0] if row else None)
+    return rules.ask_warning(core.config, kind, row[0] if row else None)
 
 
 def _ledger_rows(core, cid: Optional[int] = None):

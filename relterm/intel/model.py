@@ -17,26 +17,8 @@ TO_CONTACT = "to-contact"
 BIRTHDAY = "birthday"
 ITEM_KINDS = (KEEP_IN_TOUCH, REVIEW, TO_CONTACT, BIRTHDAY)
 
-# Health states of a contact's keep-in-touch cadence.
-NO_CADENCE = "none"
-ON_TRACK = "ok"
-DUE = "due"
-OVERDUE = "overdue"
-
-
-@dataclass(frozen=True, slots=True)
-class Health:
-    """How a contact stands against their keep-in-touch cadence."""
-
-    state: str  # "none" (no cadence) | "ok" | "due" (today) | "overdue"
-    cadence_days: Optional[int]
-    days_since: Optional[int]  # since the last interaction, or since the contact was added
-    due_on: Optional[dt.date]
-    days_over: Optional[int]  # today - due_on: > 0 late, 0 due today, < 0 days left
-
-    @property
-    def needs_contact(self) -> bool:
-        return self.state in (DUE, OVERDUE)
+# Health states of a contact's keep-in-touch cadence, and the health itself: see relterm.rules.
+from ..rules import DUE, NO_CADENCE, ON_TRACK, OVERDUE, Health  # noqa: E402,F401
 
 
 @dataclass(frozen=True, slots=True)

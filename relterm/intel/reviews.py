@@ -16,6 +16,7 @@ from typing import Optional
 from .. import clock, store
 from ..dates import as_date, parse_date, today as _today
 from ..errors import InputError
+from ..rules import counts_as_contact
 from ..sanitize import clean_text
 from ..store import Contact, Event
 
@@ -77,8 +78,9 @@ def record_review(
                 contact=cid, date=when, kind=REVIEW_KIND, summary=clean_text(summary), data=json.dumps(answers),
                 created_at=clock.now(),
             ).id
-            last = as_date(contact.last_interaction)
-            if last is None or when > last:
-                Contact.update(last_interaction=when).where(Contact.id == cid).execute()
+            if counts_as_contact(core.config, REVIEW_KIND):
+                last = as_date(contact.last_interaction)
+                if last is None or when > last:
+                    Contact.update(last_interaction=when).where(Contact.id == cid).execute()
         Contact.update(review_due=next_due).where(Contact.id == cid).execute()
     return event_id, next_due

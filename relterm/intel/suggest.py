@@ -20,16 +20,16 @@ from typing import Optional
 from .. import store
 from ..config import Config, PromoteWhen
 from ..dates import as_date, today as _today
-from .agenda import _cadence_case, effective_cadence
+from ..rules import SLIP_FACTOR, clock_start, contact_kinds, date_added, effective_cadence, has_slipped
+from ..rules import health as rule_health
+from .agenda import _cadence_case
 from .ledger import is_referral
 from .model import Criterion, Evidence, Suggestion
 
-SLIP_FACTOR = 2
-NOT_INTERACTIONS = ("note",)
 
 
 def _kind_sets(config: Config) -> tuple[list[str], list[str], list[str]]:
-    interactions = [k for k in config.kinds if k not in NOT_INTERACTIONS]
+    interactions = list(contact_kinds(config))
     in_person = [k for k in interactions if config.kind(k).in_person]
     referrals = [k for k in interactions if is_referral(k) and config.kind(k).direction in ("given", "received")]
     return interactions, in_person, referrals
@@ -181,16 +181,16 @@ def suggestions(
         if to_contact:  # a name waiting for a first contact has not slipped: it is on the agenda
             continue
         cadence = effective_cadence(default_lad, cadence_ranks.get(cid) if cadence_ranks else rank, override)
-        if not cadence:
+        last_d = as_date(last)
+        health = rule_health(last_d, date_added(added), cadence, day)
+        if not has_slipped(health):
             continue
-        start = as_date(last) or as_date(added)
-        days = (day - start).days
-        if days < SLIP_FACTOR * cadence:
-            continue
+        days = health.days_since
         lower = lad.next_rank(rank, -1)
         if lower is None:
             continue
-        since = f"no interaction for {days} days" if last else f"never contacted since added {days} days ago"
+        since = f"no interaction for {days} days" if clock_start(last_d, date_added(added)) == last_d \
+            else f"not contacted since added {days} days ago"
         slipping.append((days - cadence, Suggestion(
             cid, name, "demote", rank, lower, (f"{since}; keep-in-touch every {cadence} days",),
         )))
@@ -265,8 +265,7 @@ def suggested_actions(
         join, join_params, shown = "JOIN contact_level l ON l.contact_id = c.id AND l.ladder = ?", [key], "l.rank"
     sql = (
         f"SELECT c.id, {shown} FROM contact c {join} WHERE c.archived_at IS NULL AND NOT c.to_contact{one} "
-        f"AND julianday(?) - julianday(substr(COALESCE(c.last_interaction, c.created_at), 1, 10)) "
-        f">= ? * {cadence_sql}"
+        f"AND {store.days_between_sql(store.clock_start_sql('c'), '?')} >= ? * {cadence_sql}"
     )
     for contact, rank in db.execute_sql(
         sql, join_params + one_param + [day.isoformat(), SLIP_FACTOR] + cadence_params

@@ -21,7 +21,8 @@ from typing import Optional
 from icalendar import Calendar, Event
 
 from ..dates import as_date as _date, today as _today
-from ..intel.agenda import effective_cadence, parse_birthday
+from ..intel.agenda import parse_birthday
+from ..rules import date_added, effective_cadence, health
 
 PRODID = "-//relterm//relterm export//EN"
 
@@ -66,10 +67,10 @@ def keep_in_touch_event(core, contact: dict, stamp: dt.datetime) -> Optional[Eve
     cadence = cadence_for(core, contact)
     if not cadence:
         return None
-    base = _date(contact.get("last_interaction")) or _date(contact.get("created_at"))
-    if base is None:
+    due = health(_date(contact.get("last_interaction")), date_added(contact.get("created_at")), cadence,
+                 dt.date.min).due_on
+    if due is None:
         return None
-    due = base + dt.timedelta(days=cadence)
     snoozed = _date(contact.get("snoozed_until"))
     if snoozed and snoozed > due:
         due = snoozed

@@ -23,7 +23,7 @@ from typing import Callable, Iterable, Iterator, Optional
 
 from peewee import AutoField, BooleanField, DateField, DateTimeField, ForeignKeyField, IntegerField
 
-from .. import clock, store
+from .. import clock, rules, store
 from ..dates import today
 from ..domain import LEVEL_CHANGE, join_tags, split_tags
 from ..errors import InputError, RelTermError
@@ -182,6 +182,8 @@ class Importer:
             self.forced_ranks[key] = core.parse_level(level, key) if level is not None else lad.default_rank
         self.default_key, self.default_ladder = core.ladder()
         self.now = clock.now()
+        counting = {kind: rules.counts_as_contact(self.config, kind) for kind in self.config.kinds}
+        self.contact_kind = lambda kind: counting[kind] if kind in counting else rules.counts_as_contact(self.config, kind)
         self.today = today()
         self.fields = {f.name: f for f in Contact._meta.sorted_fields}
         # Columns whose text from a file must become a number, a flag or a date first.
@@ -519,14 +521,17 @@ class Importer:
         typed = frozenset(self.typed) - {"id", "created_at", "updated_at", "last_interaction"}
         callable_defaults = self.callable_defaults.items()
         default_key, default_rank = self.default_key, self.default_ladder.default_rank
+        intro_rank = rules.start_rank(self.default_ladder, introduced=True)
         kind_of = self.config.kind
+        contact_kind = self.contact_kind
         for item in items:
             values = item.values
             cid = item.cid
             row = {**base, **values}
             row["id"] = cid
-            if item.events:
-                row["last_interaction"] = _db(max(e[0] for e in item.events))
+            contacts = [e[0] for e in item.events if contact_kind(e[1])]
+            if contacts:
+                row["last_interaction"] = _db(max(contacts))
             for key, make in callable_defaults:
                 if key not in values:
                     row[key] = make()
@@ -536,7 +541,7 @@ class Importer:
             rows.append(row_of(row))
             ranks = item.ranks
             if default_key not in ranks:
-                ranks = {**ranks, default_key: default_rank}
+                ranks = {**ranks, default_key: intro_rank if item.introduced_by else default_rank}
             for ladder, rank in ranks.items():
                 levels.append((cid, ladder, rank))
             position = 0
@@ -635,7 +640,7 @@ class Importer:
                     Event.insert(contact=cid, date=date, kind=kind, summary=summary,
                                  direction=self.config.kind(kind).direction, created_at=self.now).execute()
                     last = row.get("last_interaction")
-                    if last is None or str(last) < _db(date):
+                    if self.contact_kind(kind) and (last is None or str(last) < _db(date)):
                         changes["last_interaction"] = date
                     changed = True
                 if item.introduced_by and row.get("introduced_by") is None:

@@ -20,12 +20,12 @@ from operator import contains
 from dataclasses import dataclass, field
 from typing import Optional, Sequence
 
-from ..config import Ladder
 from ..domain import ContactRow
 
 # Health states (relterm.intel.model) and suggestion actions, as the list shows them.
-HEALTH_OVERDUE, HEALTH_DUE, HEALTH_OK = "overdue", "due", "ok"
+HEALTH_OVERDUE, HEALTH_DUE, HEALTH_OK, HEALTH_SNOOZED = "overdue", "due", "ok", "snoozed"
 NO_URGENCY = 1 << 40  # urgency key of a contact without a cadence: after everyone else
+SNOOZED_URGENCY = 1 << 30  # plus the days until the snooze ends: after everyone on track
 
 
 def urgency_keys(health: dict) -> dict[int, int]:
@@ -35,7 +35,15 @@ def urgency_keys(health: dict) -> dict[int, int]:
     gives the marker (:func:`health_state`), so one small int per contact is
     all the list keeps (100k Health objects would cost ~15 MB).
     """
-    return {cid: NO_URGENCY if item.days_over is None else -item.days_over for cid, item in health.items()}
+    keys = {}
+    for cid, item in health.items():
+        if item.days_over is None:
+            keys[cid] = NO_URGENCY
+        elif item.days_over >= 0 and item.snoozed_until is not None:
+            keys[cid] = SNOOZED_URGENCY + item.snoozed_until.toordinal()
+        else:
+            keys[cid] = -item.days_over
+    return keys
 
 
 def health_state(key: Optional[int]) -> Optional[str]:
@@ -44,6 +52,8 @@ def health_state(key: Optional[int]) -> Optional[str]:
         return None
     if key == NO_URGENCY:
         return "none"
+    if key >= SNOOZED_URGENCY:
+        return HEALTH_SNOOZED
     return HEALTH_OVERDUE if key < 0 else HEALTH_DUE if key == 0 else HEALTH_OK
 
 
@@ -273,24 +283,6 @@ class _KeyView(Sequence):
 
 def days_since(day: Optional[dt.date], today: dt.date) -> Optional[int]:
     return None if day is None else (today - day).days
-
-
-def cadence_of(cadence_days: Optional[int], rank: Optional[int], ladder: Ladder) -> Optional[int]:
-    """The keep-in-touch interval: the contact's override (0 = none), else the level's."""
-    if cadence_days is not None:
-        return cadence_days or None
-    if rank is None:
-        return None
-    level = ladder.level(rank)
-    return level.cadence_days if level else None
-
-
-def next_touch(last: Optional[dt.date], cadence: Optional[int], today: dt.date) -> Optional[dt.date]:
-    if cadence is None:
-        return None
-    if last is None:
-        return today
-    return last + dt.timedelta(days=cadence)
 
 
 def fit(text: str, width: int) -> str:

@@ -9,7 +9,8 @@ import pytest
 from intel_helpers import TODAY, add, edited_config
 from relterm.core import Core
 from relterm.errors import InputError
-from relterm.intel.agenda import effective_cadence, health_of, next_birthday
+from relterm.intel.agenda import next_birthday
+from relterm.rules import effective_cadence, health as health_of
 from relterm.intel.model import BIRTHDAY, DUE, KEEP_IN_TOUCH, NO_CADENCE, ON_TRACK, OVERDUE, REVIEW, TO_CONTACT
 
 

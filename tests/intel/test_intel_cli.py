@@ -10,7 +10,7 @@ import pytest
 @pytest.fixture
 def people(invoke):
     """Tom (Met) introduced Doug, who named John and Mary; Ann is Researched."""
-    for args in (["add", "Tom", "--level", "4"], ["add", "Ann", "--level", "1"]):
+    for args in (["add", "Tom", "--level", "4", "--since", "2026-08-01"], ["add", "Ann", "--level", "1"]):
         assert invoke(*args).code == 0
     assert invoke("log", "Tom", "--kind", "coffee", "--date", "2026-09-01").code == 0
     assert invoke("intro", "Tom", "Doug", "--date", "2026-09-01").code == 0

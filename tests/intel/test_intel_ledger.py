@@ -7,7 +7,7 @@ import pytest
 from intel_helpers import add, edited_config
 from relterm.core import Core
 from relterm.intel import AskTooEarly
-from relterm.intel.ledger import ask_warning_for
+from relterm.rules import ask_warning as ask_warning_for
 
 
 def test_an_ask_too_early_is_refused_without_force_and_nothing_is_written(core):

@@ -28,8 +28,8 @@ def test_scheduling_and_recording_a_review_moves_the_next_one_on(core):
     assert event.kind == "review"
     assert json.loads(event.data) == {"continue": "Monthly lunches", "stop": "Long reports", "start": "Joint talk"}
     assert "Monthly lunches" in event.summary
-    # A review is held with them: it counts as keeping in touch too.
-    assert core.intel.agenda() == []
+    # A review is a record about the relationship, not contact with them: they stay due.
+    assert [it.item for it in core.intel.agenda()] == ["keep-in-touch"]
 
 
 def test_a_review_needs_an_answer_and_can_be_stopped(core):

@@ -31,7 +31,7 @@ def populate(core: Core) -> None:
     alice = core.add_contact(
         "Alice Martin", level=4, sphere="friends", company="Martin, Conseil & Fils", title="Partner",
         email="alice@martin.example", phone="+33 6 12 34 56 78", tags=["paris", "vip"], birthday="--02-29",
-        notes="Likes long lunches.\nAsk about the vineyard; she said \"soon\".", introduced_by=paul, cadence_days=30,
+        notes="Likes long lunches.\nAsk about the vineyard; she said \"soon\".", introduced_by=paul, cadence_days=30, date="2026-10-01",
         details=[("email", "home", "alice@home.example"), ("phone", "work", "+33 1 23 45 67 89"),
                  ("address", "work", "1 rue de la Paix\n75002 Paris\nFrance"), ("url", "blog", "https://a.example"),
                  ("related", "spouse", "Marc"), ("other", "nickname", "Ali"), ("other", "custom label", "x; y, z")],

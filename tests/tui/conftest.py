@@ -29,6 +29,10 @@ def people(core) -> dict[str, int]:
     core.log(ids["Ada Lovelace"], "email", "Sent the notes", date="2026-10-20")
     core.log(ids["Grace Hopper"], "meal", "Lunch by the harbour", date="2026-11-20")
     core.log(ids["Dana Scully"], "call", "Quick call", date="2026-08-01")
+    # Everyone was added in January: those with a cadence need a recent contact to be on track.
+    core.log(ids["Ben Okri"], "message", "Asked about the reading", date="2026-11-15")
+    core.log(ids["Chen Wei"], "email", "Sent the freight quote", date="2026-11-10")
+    core.log(ids["Elena Ferrante"], "social", "Liked her post", date="2026-11-01")
     core.edit_contact(ids["Elena Ferrante"], introduced_by=ids["Ben Okri"])
     core.edit_contact(ids["Ada Lovelace"], email="ada@engines.example")
     core.change_level(ids["Dana Scully"], ladder="customer", to=2, reason="bought the audit", date="2026-09-01")

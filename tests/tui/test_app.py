@@ -217,7 +217,7 @@ async def test_log_interaction_yesterday_with_last_kind_remembered(people, make_
         await type_text(pilot, "yesterday")
         await press(pilot, "enter")
         rows = db_rows(db_path, "SELECT e.date, e.kind, e.summary FROM event e JOIN contact c ON c.id = e.contact_id "
-                                "WHERE c.name = 'Ben Okri' AND e.kind != 'level-change'")
+                                "WHERE c.name = 'Ben Okri' AND e.kind != 'level-change' AND e.date > '2026-11-15'")
         assert rows == [("2026-11-22", "coffee", "Coffee at the book fair")]
         assert db_rows(db_path, "SELECT last_interaction FROM contact WHERE name = 'Ben Okri'") == [("2026-11-22",)]
         text = screen_text(app)

@@ -255,7 +255,8 @@ class AgendaScreen(ViewScreen):
         if item.item == REVIEW:
             done = await main.run_review(item.contact_id, item.name)
         else:
-            done = await main.run_log(item.contact_id, item.name)
+            # Acting on an agenda item is getting in touch: the popup offers a kind that counts as contact.
+            done = await main.run_log(item.contact_id, item.name, contact=True)
         if done is None:
             return
         if item.item == BIRTHDAY:

@@ -22,6 +22,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, Input
 from textual.worker import Worker, WorkerState, get_current_worker
 
+from ... import rules
 from ...dates import today
 from ...domain import Card, ContactRow, TimelineEvent
 from ...errors import RelTermError
@@ -53,6 +54,7 @@ class MainScreen(Screen):
         self.selected_id: Optional[int] = None
         self.card: Optional[Card] = None
         self.balance = None  # the give/ask ledger of the contact on the card (relterm.intel.Balance)
+        self.health = None  # the keep-in-touch health of the contact on the card (relterm.rules.Health)
         self.last_kind = "note"
         self._undo: Optional[tuple[int, str, float]] = None
         self._loaded_once = False
@@ -293,16 +295,19 @@ class MainScreen(Screen):
                 card = None
             events = self.core.timeline(contact_id, limit=TIMELINE_LIMIT + 1) if card is not None else []
             balance = self.core.intel.balance(contact_id) if card is not None else None
+            health = self.core.intel.health_of(contact_id) if card is not None else None
         if not worker.is_cancelled:
-            self.app.call_from_thread(self._detail_loaded, contact_id, card, events, balance)
+            self.app.call_from_thread(self._detail_loaded, contact_id, card, events, balance, health)
 
     def _detail_loaded(
-        self, contact_id: int, card: Optional[Card], events: list[TimelineEvent], balance: Any = None
+        self, contact_id: int, card: Optional[Card], events: list[TimelineEvent], balance: Any = None,
+        health: Any = None,
     ) -> None:
         if contact_id != self.selected_id:
             return
         self.card = card
         self.balance = balance
+        self.health = health
         self._show_card()
         self.query_one(Timeline).show_events(
             events[:TIMELINE_LIMIT], self.core.event_text, more=len(events) > TIMELINE_LIMIT,
@@ -325,8 +330,9 @@ class MainScreen(Screen):
             color = self.app.level_colors(self.ladder_key).get(rank) if rank is not None else None
             level_style = Style(color=color.rich_color, bold=True) if color is not None else None
         self.query_one(ContactCard).show_card(
-            card, self.config, self.ladder_key, today(), level_style, self._warning_style(),
+            card, self.config, self.ladder_key, level_style, self._warning_style(),
             brief=self.has_class("-compact"), balance=self.balance if card is not None else None,
+            health=self.health if card is not None else None,
         )
 
     # Filtering -----------------------------------------------------------------------
@@ -653,18 +659,22 @@ class MainScreen(Screen):
     async def log_flow(self, contact_id: int, name: str) -> None:
         await self.run_log(contact_id, name)
 
-    async def run_log(self, contact_id: int, name: str) -> Optional[int]:
+    async def run_log(self, contact_id: int, name: str, *, contact: bool = False) -> Optional[int]:
         """The log popup, then the write; the new event's id, or None when nothing was logged.
 
         Runs inside a flow worker (this screen's or a view's). An ask too early
         for the contact's level shows the warning and needs a second yes; then it
         is logged with the warning kept on the event. A no reopens the popup with
-        what was typed.
+        what was typed. With ``contact`` (getting in touch from the agenda) the
+        kind offered is one that counts as contact (relterm.rules).
         """
         from ..modals.confirm import Confirm
         from ..modals.log_form import LogDraft, LogForm
 
-        draft = LogDraft(kind=self.last_kind)
+        kind = self.last_kind
+        if contact and not rules.counts_as_contact(self.config, kind):
+            kind = next(iter(rules.contact_kinds(self.config)), kind)
+        draft = LogDraft(kind=kind)
         while True:
             result = await self.app.push_screen_wait(LogForm(self.config, name, draft=draft))
             if result is None:
@@ -690,7 +700,10 @@ class MainScreen(Screen):
                 draft = result.draft
                 continue
             self.last_kind = result.kind
-            self.notify(f"Logged {result.kind} with {name} on {result.date.isoformat()}.", markup=False, timeout=3)
+            said = f"Logged {result.kind} with {name} on {result.date.isoformat()}."
+            if not rules.counts_as_contact(self.config, result.kind):
+                said += f" A {result.kind} is not contact: the keep-in-touch date stays."
+            self.notify(said, markup=False, timeout=4)
             self.post_message(messages.InteractionLogged(contact_id, event_id))
             return event_id
 

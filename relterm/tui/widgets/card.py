@@ -6,7 +6,6 @@ shows those characters and is never read as markup.
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Optional
 
 from rich.style import Style
@@ -15,7 +14,8 @@ from textual.widgets import Static
 
 from ...config import Config
 from ...domain import Card
-from ..data import cadence_of, next_touch
+from ...present import keep_in_touch_line
+from ...rules import OVERDUE
 
 
 class ContactCard(Static, can_focus=True):
@@ -33,11 +33,11 @@ class ContactCard(Static, can_focus=True):
         card: Optional[Card],
         config: Config,
         ladder_key: str,
-        today: dt.date,
         level_style: Optional[Style] = None,
         warning_style: Optional[Style] = None,
         brief: bool = False,
         balance=None,  # relterm.intel.Balance, loaded with the card
+        health=None,  # relterm.rules.Health, loaded with the card
     ) -> None:
         if card is None:
             self.update(Text("No contact selected. a adds one.", style="dim"), layout=False)
@@ -78,17 +78,11 @@ class ContactCard(Static, can_focus=True):
         self._field(text, "Phone", card.phone)
         self._field(text, "Tags", ", ".join(card.tags))
         self._field(text, "Introduced by", card.introduced_by or "")
-        cadence = cadence_of(card.cadence_days, rank, ladder)
-        due = next_touch(card.last_interaction, cadence, today)
         last = card.last_interaction.isoformat() if card.last_interaction else "never"
         self._field(text, "Last contact", last)
-        if due is None:
-            self._field(text, "Keep in touch", "no cadence")
-        else:
-            days = (due - today).days
-            when = "today" if days == 0 else (f"in {days}d" if days > 0 else f"{-days}d overdue")
-            self._field(text, "Keep in touch", f"{due.isoformat()} ({when}, every {cadence}d)",
-                        warning_style if days < 0 else None)
+        if health is not None:
+            self._field(text, "Keep in touch", keep_in_touch_line(health),
+                        warning_style if health.state == OVERDUE and health.snoozed_until is None else None)
         if card.archived_at is not None:
             self._field(text, "Archived", card.archived_at.date().isoformat())
         if card.notes:

@@ -5,7 +5,8 @@ sequence of ``ContactRow`` and a cursor; each visible line is built from plain
 strings into segments, never parsed as markup.
 
 Before each name: the health marker (● overdue, ◐ due today, ○ on track, in
-the theme's error / warning / success colours; blank without a cadence) and
+the theme's error / warning / success colours; ◌ due but snoozed, muted;
+blank without a cadence) and
 the suggestion marker (↑ promotion, ↓ demotion worth considering). Both are
 looked up by contact id in dicts the screen fills from its loading worker.
 """
@@ -27,7 +28,7 @@ from textual.strip import Strip
 
 from ...config import Ladder
 from ...domain import ContactRow
-from ..data import cadence_of, fit, health_state
+from ..data import fit, health_state
 from . import set_virtual_size_quietly
 
 
@@ -71,6 +72,9 @@ class ContactList(ScrollView, can_focus=True):
     ContactList > .contact-list--mark-ok {
         color: $success;
     }
+    ContactList > .contact-list--mark-snoozed {
+        color: $text-muted;
+    }
     ContactList > .contact-list--mark-suggestion {
         color: $accent;
         text-style: bold;
@@ -85,10 +89,11 @@ class ContactList(ScrollView, can_focus=True):
         "contact-list--mark-overdue",
         "contact-list--mark-due",
         "contact-list--mark-ok",
+        "contact-list--mark-snoozed",
         "contact-list--mark-suggestion",
     }
 
-    HEALTH_MARKS = {"overdue": "●", "due": "◐", "ok": "○"}
+    HEALTH_MARKS = {"overdue": "●", "due": "◐", "ok": "○", "snoozed": "◌"}
     SUGGESTION_MARKS = {"promote": "↑", "demote": "↓"}
 
     BINDINGS = [
@@ -309,12 +314,8 @@ class ContactList(ScrollView, can_focus=True):
             level_style = level_style + Style(bold=True)
         since = None if row.last_interaction is None else (self._today() - row.last_interaction).days
         days_text = "never" if since is None else f"{since}d"
-        days_style = base
-        if ladder is not None:
-            cadence = cadence_of(row.cadence_days, row.rank, ladder)
-            if cadence is not None and (since is None or since > cadence):
-                days_style = base + self.get_component_rich_style("contact-list--overdue")
         state = health_state(self._urgency.get(row.id))
+        days_style = base + self.get_component_rich_style("contact-list--overdue") if state == "overdue" else base
         health_mark = self.HEALTH_MARKS.get(state, " ") if state else " "
         suggestion = self._suggested.get(row.id)
         suggestion_mark = self.SUGGESTION_MARKS.get(suggestion, " ") if suggestion else " "
