@@ -21,8 +21,9 @@ from typing import Optional
 from icalendar import Calendar, Event
 
 from ..dates import as_date as _date, today as _today
-from ..intel.agenda import parse_birthday
-from ..rules import date_added, effective_cadence, health
+from ..intel.agenda import keep_in_touch_snoozes, parse_birthday
+from ..rules import date_added, effective_cadence
+from ..rules import health as rule_health
 
 PRODID = "-//relterm//relterm export//EN"
 
@@ -63,17 +64,19 @@ def birthday_event(contact: dict, stamp: dt.datetime) -> Optional[Event]:
     return event
 
 
-def keep_in_touch_event(core, contact: dict, stamp: dt.datetime) -> Optional[Event]:
+def keep_in_touch_event(core, contact: dict, stamp: dt.datetime, today: dt.date,
+                        snoozed: Optional[dt.date] = None) -> Optional[Event]:
+    """The keep-in-touch date (relterm.rules.health), moved to the end of a snooze that runs past it."""
     cadence = cadence_for(core, contact)
     if not cadence:
         return None
-    due = health(_date(contact.get("last_interaction")), date_added(contact.get("created_at")), cadence,
-                 dt.date.min).due_on
+    health = rule_health(_date(contact.get("last_interaction")), date_added(contact.get("created_at")), cadence,
+                         today, snoozed)
+    due = health.due_on
     if due is None:
         return None
-    snoozed = _date(contact.get("snoozed_until"))
-    if snoozed and snoozed > due:
-        due = snoozed
+    if health.snoozed_until and health.snoozed_until > due:
+        due = health.snoozed_until
     last = _date(contact.get("last_interaction"))
     note = f"Last contact {last.isoformat()}; keep in touch every {cadence} days." if last else \
         f"No contact logged yet; keep in touch every {cadence} days."
@@ -93,9 +96,12 @@ def calendar_text(core, contacts: list[dict], *, today: Optional[dt.date] = None
     cal.add("prodid", PRODID)
     cal.add("version", "2.0")
     cal.add("x-wr-calname", "relterm")
-    stamp = dt.datetime.combine(today or _today(), dt.time(0, 0), tzinfo=dt.timezone.utc)
+    day = today or _today()
+    stamp = dt.datetime.combine(day, dt.time(0, 0), tzinfo=dt.timezone.utc)
+    snoozes = keep_in_touch_snoozes(day)
     for contact in contacts:
-        for event in (birthday_event(contact, stamp), keep_in_touch_event(core, contact, stamp),
+        snoozed = snoozes.get(contact["id"]) if "id" in contact else _date(contact.get("snoozed_until"))
+        for event in (birthday_event(contact, stamp), keep_in_touch_event(core, contact, stamp, day, snoozed),
                       review_event(contact, stamp)):
             if event is not None:
                 cal.add_component(event)
