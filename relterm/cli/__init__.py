@@ -23,6 +23,7 @@ COMMANDS: dict[str, str] = {
     "delete": "contacts:delete",
     "restore": "contacts:restore",
     "backup": "contacts:backup",
+    "check": "check_cmd:check",
     "config": "config_cmd:config",
     "demo": "tui_cmd:demo",
     "import": "io_cmd:import_",
