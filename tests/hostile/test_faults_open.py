@@ -180,3 +180,18 @@ def test_a_database_in_a_read_only_directory_can_be_read(readable_only):
     _reads_work_and_writes_say_read_only(base, db, env)
     assert snapshot(db) == before
     assert siblings(db) == ["relterm.db"]
+
+
+def test_an_immutable_file_can_be_read(readable_only):
+    """chattr +i: not even root may write it (the test needs root and a file system with attributes)."""
+    import subprocess
+
+    base, db, env = readable_only
+    if shutil.which("chattr") is None or subprocess.run(["chattr", "+i", str(db)], capture_output=True).returncode:
+        pytest.skip("cannot make a file immutable here")
+    try:
+        before = snapshot(db)
+        _reads_work_and_writes_say_read_only(base, db, env)
+        assert snapshot(db) == before
+    finally:
+        subprocess.run(["chattr", "-i", str(db)], check=True)
