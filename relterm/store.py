@@ -9,16 +9,26 @@ other instead of failing with "database is locked".
 The schema is versioned by numbered scripts in ``relterm/migrations``
 (Peewee's ``playhouse.migrations`` runner, history in ``schema_migration``);
 before any migration runs on an existing database a copy is taken with
-SQLite's backup API.
+SQLite's backup API (the last few are kept beside it).
+
+Opening is careful with what it is given: a path that is not relterm's
+database (a text file, a directory, a device, another program's SQLite file)
+is refused before anything touches it; a database the user cannot write is
+opened read-only, so reading and exporting still work. SQLite and file system
+failures become one-line errors in :func:`explain`, the one place every client
+(the CLI, the app) turns them into words.
 """
 
 from __future__ import annotations
 
+import errno
 import os
 import sqlite3
+import stat
 from contextlib import contextmanager
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterator
+from typing import Iterator, Optional
 
 from peewee import (
     AutoField,
@@ -37,19 +47,43 @@ from .errors import RelTermError
 from . import clock, paths
 
 MIGRATIONS_DIR = paths.MIGRATIONS_DIR
+# How long a write waits for another process's write (an import, the app saving) before giving up.
+BUSY_TIMEOUT_SECONDS = 15.0
+BUSY_TIMEOUT_ENV = "RELTERM_BUSY_TIMEOUT"  # seconds; for scripts that would rather fail fast, and for tests
 PRAGMAS = {
     "journal_mode": "wal",
     "foreign_keys": 1,
-    "busy_timeout": 15000,
+    "busy_timeout": int(BUSY_TIMEOUT_SECONDS * 1000),
     "synchronous": "normal",
     "cache_size": -16000,
 }
+# What a read-only connection may set: nothing that writes to the file.
+READ_ONLY_PRAGMAS = ("foreign_keys", "busy_timeout", "cache_size")
+SQLITE_MAGIC = b"SQLite format 3\x00"
+# Copies taken before migrations ("relterm.db.before-0005_x-20261123-101500.bak") kept beside the database.
+KEEP_MIGRATION_BACKUPS = 3
 
 database_proxy = DatabaseProxy()
 
 
 class StoreError(RelTermError):
     """The database cannot be opened or migrated."""
+
+
+class DatabaseBusyError(StoreError):
+    """Another process held the write lock for longer than the busy timeout."""
+
+
+class ReadOnlyDatabaseError(StoreError):
+    """A write to a database opened read-only (or on a read-only disk)."""
+
+
+class DamagedDatabaseError(StoreError):
+    """SQLite found corrupt pages."""
+
+
+class DiskFullError(StoreError):
+    """A write ran out of disk space (or into a file size limit)."""
 
 
 class BaseModel(Model):
@@ -169,44 +203,187 @@ def days_between_sql(earlier: str, later: str) -> str:
     return f"(julianday({later}) - julianday({earlier}))"
 
 
-def _make_database(path: Path) -> SqliteDatabase:
-    db = SqliteDatabase(str(path), pragmas=PRAGMAS, timeout=15, check_same_thread=False)
+class RelTermDatabase(SqliteDatabase):
+    """Peewee's SQLite database, opened read-write or (``read_only``) through a read-only URI.
+
+    ``database`` stays the plain path either way, so code comparing paths keeps working.
+    """
+
+    def __init__(self, path: Path, *, read_only: bool = False, immutable: bool = False, timeout: float = 15.0):
+        self.read_only = read_only
+        self.damaged = False  # set once SQLite reported corrupt pages: writes are refused from then on
+        pragmas = dict(PRAGMAS, busy_timeout=int(timeout * 1000))
+        if read_only:
+            pragmas = {key: value for key, value in pragmas.items() if key in READ_ONLY_PRAGMAS}
+        self._uri = _read_only_uri(path, immutable=immutable) if read_only else None
+        super().__init__(str(path), pragmas=pragmas, timeout=timeout, check_same_thread=False)
+
+    def execute_sql(self, sql, params=None):
+        try:
+            return super().execute_sql(sql, params)
+        except Exception as exc:
+            if "malformed" in str(exc):
+                self.damaged = True
+            raise
+
+    def _connect(self):
+        if self._uri is None:
+            return super()._connect()
+        conn = sqlite3.connect(self._uri, uri=True, timeout=self._timeout, isolation_level=None,
+                               **self.connect_params)
+        try:
+            self._add_conn_hooks(conn)
+        except Exception:
+            conn.close()
+            raise
+        return conn
+
+
+def _read_only_uri(path: Path, *, immutable: bool = False) -> str:
+    # as_uri() percent-encodes "?", "#" and "%" in the path, which SQLite's URI parser would misread.
+    return Path(os.path.abspath(path)).as_uri() + ("?immutable=1" if immutable else "?mode=ro")
+
+
+def busy_timeout() -> float:
+    """Seconds a write waits for another process's write: ``RELTERM_BUSY_TIMEOUT`` or 15."""
+    try:
+        return max(0.0, float(os.environ.get(BUSY_TIMEOUT_ENV, "")))
+    except ValueError:
+        return BUSY_TIMEOUT_SECONDS
+
+
+def _make_database(path: Path, *, read_only: bool = False, immutable: bool = False) -> RelTermDatabase:
+    db = RelTermDatabase(path, read_only=read_only, immutable=immutable, timeout=busy_timeout())
     db.register_function(_casefold, "casefold", 1, deterministic=True)  # on every connection
     return db
 
 
-def open_database(path: Path, *, migrate: bool = True) -> SqliteDatabase:
-    """Open (creating if needed) the database at ``path`` and bring its schema up to date."""
-    path = Path(path)
+def _refuse(path: Path, what: str) -> StoreError:
+    return StoreError(
+        f"{path}: cannot open the database: {what}; relterm leaves it as it is "
+        "(give the path of a relterm database, or a new one, with --db or RELTERM_DB)"
+    )
+
+
+def _peek(path: Path) -> sqlite3.Connection:
+    """A connection that reads ``path`` without writing to it or beside it, whatever it is."""
+    wal = Path(f"{path}-wal")
+    # Without a -wal file everything is in the main file: immutable=1 reads it without creating the
+    # -wal and -shm files a read-only WAL connection would leave behind another program's database.
+    return sqlite3.connect(_read_only_uri(path, immutable=not wal.exists()), uri=True, timeout=busy_timeout())
+
+
+def _inspect(path: Path) -> bool:
+    """Whether ``path`` holds a relterm database (True) or nothing yet (False: missing, empty).
+
+    Anything else (a directory, a device, a FIFO, a text file, another program's SQLite
+    database) raises ``StoreError`` before relterm has changed a byte of it or its mode.
+    """
     try:
-        paths.make_private_dir(path.parent)
-        if not path.exists():
-            fd = os.open(path, os.O_CREAT | os.O_WRONLY, 0o600)
-            os.close(fd)
-        os.chmod(path, 0o600)
+        info = os.stat(path)
+    except (FileNotFoundError, NotADirectoryError):  # nothing there yet (creating it will say what is in the way)
+        return False
     except OSError as exc:
-        raise StoreError(f"{path}: cannot create the database: {exc.strerror or exc}") from None
-    db = _make_database(path)
+        raise StoreError(f"{path}: cannot open the database: {exc.strerror or exc}") from None
+    if stat.S_ISDIR(info.st_mode):
+        raise _refuse(path, "it is a directory")
+    if not stat.S_ISREG(info.st_mode):
+        raise _refuse(path, "it is a device, FIFO or socket, not a file")
+    if info.st_size == 0:
+        return False
+    try:
+        with open(path, "rb") as handle:
+            head = handle.read(len(SQLITE_MAGIC))
+    except OSError as exc:
+        raise StoreError(f"{path}: cannot read the database: {exc.strerror or exc}") from None
+    if head != SQLITE_MAGIC:
+        raise _refuse(path, "it is not an SQLite database")
+    try:
+        conn = _peek(path)
+        try:
+            tables = {row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+        finally:
+            conn.close()
+    except sqlite3.Error as exc:
+        raise explain(exc, path) or StoreError(f"{path}: cannot open the database: {exc}") from None
+    if not tables:
+        return False  # an SQLite file with nothing in it (a first run killed at once): nothing to lose
+    if "schema_migration" not in tables:
+        raise _refuse(path, "it is another program's SQLite database (it has no relterm schema)")
+    return True
+
+
+def _writable(path: Path) -> bool:
+    """Whether SQLite could write ``path``: the file, and its directory (or its -wal and -shm files)."""
+    if not os.access(path, os.W_OK):
+        return False
+    if os.access(path.parent, os.W_OK | os.X_OK):
+        return True
+    return all(os.access(f"{path}{suffix}", os.W_OK) for suffix in ("-wal", "-shm"))
+
+
+def _keep_private(path: Path) -> None:
+    """relterm's own database is readable by its owner only; the owner's own bits (0400) stay as set."""
+    try:
+        mode = stat.S_IMODE(os.stat(path).st_mode)
+        if mode & 0o077:
+            os.chmod(path, mode & ~0o077)
+    except OSError:
+        pass  # not ours to change (another owner), or a read-only disk
+
+
+def open_database(path: Path, *, migrate: bool = True) -> SqliteDatabase:
+    """Open (creating if needed) the database at ``path`` and bring its schema up to date.
+
+    A file the user cannot write is opened read-only: reads work, writes raise
+    ``ReadOnlyDatabaseError``. Anything that is not a relterm database is refused.
+    """
+    global last_upgrade
+    last_upgrade = None
+    path = Path(path)
+    exists = _inspect(path)
+    if not path.exists():
+        try:
+            paths.make_private_dir(path.parent)
+            fd = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
+            os.close(fd)
+            os.chmod(path, 0o600)  # os.open's mode passes through the umask
+        except FileExistsError:
+            pass  # another relterm created it at the same moment
+        except OSError as exc:
+            raise StoreError(f"{path}: cannot create the database: {exc.strerror or exc}") from None
+    read_only = not _writable(path)
+    if read_only and not exists:
+        raise StoreError(f"{path}: cannot create the database: the file or its directory is read-only")
+    immutable = False
+    if read_only:
+        # In a directory we cannot write, SQLite cannot make the -shm file a read-only WAL reader needs.
+        immutable = not os.path.exists(f"{path}-shm") and not os.access(path.parent, os.W_OK | os.X_OK)
+        wal = Path(f"{path}-wal")
+        if immutable and wal.exists() and wal.stat().st_size > 0:
+            raise ReadOnlyDatabaseError(
+                f"{path}: the database is read-only and its latest changes are still in {wal.name}, "
+                "which only a writable open can read; make its directory writable"
+            )
+    else:
+        _keep_private(path)
+    db = _make_database(path, read_only=read_only, immutable=immutable)
     database_proxy.initialize(db)
     try:
         db.connect(reuse_if_open=True)
         if migrate:
             run_migrations(db, path)
-    except sqlite3.DatabaseError as exc:  # not a database, or corrupt
-        raise StoreError(f"{path}: cannot open the database: {exc}") from None
-    except Exception as exc:
-        import peewee
-
-        if isinstance(exc, peewee.DatabaseError):
-            raise StoreError(f"{path}: cannot open the database: {exc}") from None
+    except StoreError:
+        db.close()
         raise
-    for suffix in ("-wal", "-shm"):
-        extra = Path(str(path) + suffix)
-        if extra.exists():
-            try:
-                os.chmod(extra, 0o600)
-            except OSError:
-                pass
+    except Exception as exc:
+        db.close()
+        error = explain(exc, path)
+        if error is None and _is_database_error(exc):
+            error = StoreError(f"{path}: cannot open the database: {exc}")
+        if error is None:
+            raise
+        raise error from None
     return db
 
 
@@ -225,14 +402,130 @@ def current_database() -> SqliteDatabase:
 
 @contextmanager
 def write() -> Iterator[None]:
-    """One write transaction, taken IMMEDIATE so concurrent writers queue up."""
+    """One write transaction, taken IMMEDIATE so concurrent writers queue up.
+
+    Refused at once on a database opened read-only or seen to be damaged.
+    """
     db = current_database()
-    if db.in_transaction():
-        with db.atomic():
-            yield
-        return
-    with db.atomic(lock_type="IMMEDIATE"):
-        yield
+    path = Path(db.database)
+    if getattr(db, "read_only", False):
+        raise _read_only_error(path)
+    if getattr(db, "damaged", False):
+        raise DamagedDatabaseError(
+            f"{path}: the database file is damaged; relterm will not write to it. "
+            "Run `relterm check` for what is wrong and how to recover from a backup"
+        )
+    try:
+        if db.in_transaction():
+            with db.atomic():
+                yield
+        else:
+            with db.atomic(lock_type="IMMEDIATE"):
+                yield
+    except Exception as exc:
+        original = _masked_by_rollback(exc)
+        if original is None:
+            raise
+        raise original from None
+
+
+def _masked_by_rollback(exc: BaseException) -> Optional[BaseException]:
+    """The error hidden behind a failed ROLLBACK, if ``exc`` is one.
+
+    On a full disk or an I/O error SQLite rolls the transaction back itself; Peewee's
+    ROLLBACK then fails ("no transaction is active") and would replace the real error.
+    """
+    def is_rollback_failure(error: BaseException) -> bool:
+        text = str(error)
+        return "no transaction is active" in text or "no such savepoint" in text
+
+    if not is_rollback_failure(exc):
+        return None
+    while exc is not None and is_rollback_failure(exc):  # Peewee wraps sqlite3's error: skip both
+        exc = exc.__context__
+    return exc
+
+
+# Faults as one line ----------------------------------------------------------------------
+
+# errnos that mean "no room left": a full disk, a quota, a file size limit.
+_FULL_ERRNOS = {errno.ENOSPC, errno.EFBIG, getattr(errno, "EDQUOT", errno.ENOSPC)}
+
+
+def _is_database_error(exc: BaseException) -> bool:
+    import peewee
+
+    return isinstance(exc, (sqlite3.DatabaseError, peewee.DatabaseError))
+
+
+def _read_only_error(path: Path) -> ReadOnlyDatabaseError:
+    return ReadOnlyDatabaseError(
+        f"{path}: the database is read-only (the file, its directory or its disk); nothing was written. "
+        "Reading, exporting and backing up still work"
+    )
+
+
+def explain(exc: BaseException, path: Path | str | None = None) -> Optional[RelTermError]:
+    """The one-line error a user should see for ``exc``, or None when it is a bug (keep the traceback).
+
+    The CLI and the app both ask here, so a full disk, a locked, read-only or
+    damaged database reads the same everywhere. ``path`` names the database
+    (default: the one open).
+    """
+    if isinstance(exc, RelTermError):
+        return exc
+    exc = _masked_by_rollback(exc) or exc
+    if isinstance(exc, OSError):
+        if exc.errno == errno.EPIPE:
+            return None  # a closed stdout: click and the CLI deal with it
+        where = f"{exc.filename}: " if exc.filename else ""
+        if exc.errno in _FULL_ERRNOS:
+            return DiskFullError(f"{where}cannot write: the disk is full ({exc.strerror}); nothing was written. "
+                                 "Free some space and try again")
+        if exc.errno is not None and exc.strerror:
+            return RelTermError(f"{where}{exc.strerror}")
+        return None
+    if not _is_database_error(exc):
+        return None
+    if path is None:
+        db = database_proxy.obj
+        path = db.database if db is not None else "the database"
+    message = str(exc)
+    text = message.lower()
+    if "locked" in text or "busy" in text:
+        waited = busy_timeout()
+        return DatabaseBusyError(
+            f"{path}: another relterm is writing to the database (an import, or the app saving) and did not "
+            f"finish within {waited:g} second{'' if waited == 1 else 's'}; nothing was written. "
+            "Try again when it is done"
+        )
+    if "disk is full" in text:
+        return DiskFullError(f"{path}: cannot write: the disk is full; nothing was written. "
+                             "Free some space and try again")
+    if "readonly" in text or "read-only" in text:
+        return _read_only_error(Path(path))
+    if "malformed" in text or "not a database" in text or "corrupt" in text:
+        db = database_proxy.obj
+        if db is not None and str(db.database) == str(path):
+            db.damaged = True
+        error = DamagedDatabaseError(
+            f"{path}: the database file is damaged ({message}). "
+            "Run `relterm check` for what is wrong and how to recover from a backup"
+        )
+        error.detail = message
+        return error
+    if "disk i/o error" in text:
+        inner = exc.args[0] if exc.args and isinstance(exc.args[0], sqlite3.Error) else exc  # Peewee wraps it
+        if "READ" in (getattr(inner, "sqlite_errorname", "") or ""):
+            return StoreError(f"{path}: cannot read: the disk failed (disk I/O error); check the disk is there "
+                              "and sound, and run `relterm check`")
+        # A full disk shows as this too when SQLite's write lands wholly past the end of the space.
+        return DiskFullError(f"{path}: cannot write: the disk is full or failing (disk I/O error); nothing was "
+                             "written. Free some space, check the disk, and try again")
+    if "unable to open" in text:
+        return StoreError(f"{path}: cannot open the database file (unable to open; check the file and its "
+                          "directory exist and are readable)")
+    return None
 
 
 # Migrations ---------------------------------------------------------------------------
@@ -265,8 +558,62 @@ def pending_migrations(db: SqliteDatabase) -> list[str]:
     return [name for name in paths.migration_names() if name not in applied]
 
 
+@dataclass
+class Upgrade:
+    """What :func:`open_database` did to bring an older database up to date."""
+
+    path: Path
+    applied: list[str]
+    backup: Optional[Path] = None  # the copy taken before, beside the database
+    kept: list[Path] = field(default_factory=list)  # every such copy still there, newest first
+
+    def message(self) -> str:
+        text = f"upgraded {self.path} to schema {self.applied[-1].split('_', 1)[0].lstrip('0')}"
+        if self.backup is None:
+            return text
+        return (f"{text}; the database as it was is in {self.backup} (the last {KEEP_MIGRATION_BACKUPS} such "
+                f"copies are kept beside it, {self.path.name}.before-*.bak)")
+
+
+# What the last open_database() upgraded, for the client to tell the user (None: nothing).
+last_upgrade: Optional[Upgrade] = None
+
+
+def migration_backups(path: Path) -> list[Path]:
+    """The copies taken before migrations, beside the database at ``path``, newest first."""
+    path = Path(path)
+    found = [p for p in path.parent.glob(f"{_glob_escape(path.name)}.before-*.bak") if p.is_file()]
+    return sorted(found, key=lambda p: (p.stat().st_mtime_ns, p.name), reverse=True)
+
+
+def _glob_escape(name: str) -> str:
+    import glob
+
+    return glob.escape(name)
+
+
+def _remove_killed_backups(path: Path) -> None:
+    """A run killed while copying leaves ``<db>.before-*.bak.partial``: only ever relterm's, so remove them."""
+    for partial in path.parent.glob(f"{_glob_escape(path.name)}.before-*.bak.partial*"):
+        try:
+            partial.unlink()
+        except OSError:
+            pass
+
+
+def _prune_backups(path: Path, keep: int = KEEP_MIGRATION_BACKUPS) -> list[Path]:
+    backups = migration_backups(path)
+    for old in backups[keep:]:
+        try:
+            old.unlink()
+        except OSError:
+            pass
+    return backups[:keep]
+
+
 def run_migrations(db: SqliteDatabase, path: Path | None = None) -> list[str]:
     """Apply pending migrations; back the database up first if it already held data."""
+    global last_upgrade
     applied = _applied(db)
     known = set(paths.migration_names())
     unknown = applied - known
@@ -278,6 +625,11 @@ def run_migrations(db: SqliteDatabase, path: Path | None = None) -> list[str]:
     pending = [name for name in sorted(known) if name not in applied]
     if not pending:
         return []
+    if getattr(db, "read_only", False):
+        raise ReadOnlyDatabaseError(
+            f"{path}: the database is read-only and this relterm must first upgrade it (schema "
+            f"{schema_version(db)} to {latest_version()}); make it writable once, or use the relterm that wrote it"
+        )
     with _migration_lock(path):
         # Another process (two commands run at once on a new database, or just after an
         # upgrade) may have applied them while this one waited for the lock.
@@ -285,10 +637,22 @@ def run_migrations(db: SqliteDatabase, path: Path | None = None) -> list[str]:
         pending = [name for name in sorted(known) if name not in applied]
         if not pending:
             return []
+        upgrade = None
         if db.get_tables() and path is not None:
-            stamp = clock.stamp()
-            backup_to(db, path.with_name(f"{path.name}.before-{pending[-1]}-{stamp}.bak"))
-        return _runner(db).up()
+            path = Path(path)
+            _remove_killed_backups(path)
+            dest = path.with_name(f"{path.name}.before-{pending[-1]}-{clock.stamp()}.bak")
+            number = 1
+            while dest.exists():  # a second attempt within the same second keeps the first copy
+                number += 1
+                dest = path.with_name(f"{path.name}.before-{pending[-1]}-{clock.stamp()}-{number}.bak")
+            backup_to(db, dest)
+            upgrade = Upgrade(path, [], dest, _prune_backups(path))
+        done = _runner(db).up()
+        if upgrade is not None and done:
+            upgrade.applied = done
+            last_upgrade = upgrade
+        return done
 
 
 @contextmanager
@@ -337,15 +701,89 @@ def backup_to(db: SqliteDatabase, dest: Path) -> Path:
         raise StoreError(f"{dest} is the database itself; back it up to another path")
     paths.make_private_dir(dest.parent) if not dest.parent.exists() else None
     tmp = dest.with_name(dest.name + ".partial")
-    fd = os.open(tmp, os.O_CREAT | os.O_WRONLY | os.O_TRUNC, 0o600)
-    os.close(fd)
-    target = sqlite3.connect(str(tmp))
     try:
-        source = db.connection()
-        source.backup(target)
-        target.execute("PRAGMA journal_mode=delete")
-    finally:
-        target.close()
-    os.chmod(tmp, 0o600)
-    os.replace(tmp, dest)
+        fd = os.open(tmp, os.O_CREAT | os.O_WRONLY | os.O_TRUNC, 0o600)
+        os.close(fd)
+        target = sqlite3.connect(str(tmp))
+        try:
+            source = db.connection()
+            source.backup(target)
+            target.execute("PRAGMA journal_mode=delete")
+        finally:
+            target.close()
+        os.chmod(tmp, 0o600)
+        os.replace(tmp, dest)
+    except BaseException as exc:  # a full disk, an interrupt: no half-written copy is left behind
+        for leftover in (tmp, Path(f"{tmp}-journal")):
+            try:
+                leftover.unlink()
+            except OSError:
+                pass
+        if isinstance(exc, sqlite3.Error):  # name the copy, not the database, as what could not be written
+            error = explain(exc, dest)
+            if error is not None:
+                raise error from None
+        raise
     return dest
+
+
+# Checking -----------------------------------------------------------------------------
+
+
+@dataclass
+class CheckResult:
+    """What ``relterm check`` found: problems is empty when the file is sound."""
+
+    path: Path
+    problems: list[str]
+    contacts: Optional[int] = None
+    schema: Optional[int] = None
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+
+def check_database(path: Path, *, limit: int = 20) -> CheckResult:
+    """Run SQLite's integrity and foreign key checks on ``path`` without writing to it.
+
+    Works on a damaged file (it does not migrate or go through the models) and on
+    a read-only one. Raises ``StoreError`` for a path that is not a relterm database.
+    """
+    path = Path(path)
+    if not path.exists():
+        raise StoreError(f"{path}: no database here, nothing to check (give its path with --db or RELTERM_DB)")
+    try:
+        exists = _inspect(path)
+    except DamagedDatabaseError as exc:  # even the list of tables cannot be read
+        return CheckResult(path, [getattr(exc, "detail", str(exc))])
+    if not exists:
+        return CheckResult(path, [], contacts=0, schema=0)
+    problems: list[str] = []
+    contacts = schema = None
+    try:
+        conn = _peek(path)
+    except sqlite3.Error as exc:
+        raise explain(exc, path) or StoreError(f"{path}: cannot open the database: {exc}") from None
+    try:
+        try:
+            rows = [row[0] for row in conn.execute(f"PRAGMA integrity_check({int(limit)})")]
+            problems += [row for row in rows if row != "ok"]
+        except sqlite3.DatabaseError as exc:
+            problems.append(str(exc))
+        try:
+            for table, rowid, parent, _ in conn.execute("PRAGMA foreign_key_check").fetchmany(limit):
+                problems.append(f"{table} row {rowid} points to a {parent} row that is not there")
+        except sqlite3.DatabaseError as exc:
+            if str(exc) not in problems:
+                problems.append(str(exc))
+        if not problems:
+            contacts = conn.execute("SELECT COUNT(*) FROM contact").fetchone()[0] \
+                if conn.execute("SELECT 1 FROM sqlite_master WHERE name = 'contact'").fetchone() else 0
+            names = [row[0] for row in conn.execute("SELECT name FROM schema_migration")]
+            schema = max((int(n.split("_", 1)[0]) for n in names if n.split("_", 1)[0].isdigit()), default=0)
+    except sqlite3.DatabaseError as exc:
+        problems.append(str(exc))
+    finally:
+        conn.close()
+    return CheckResult(path, problems, contacts, schema)

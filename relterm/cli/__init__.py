@@ -23,6 +23,7 @@ COMMANDS: dict[str, str] = {
     "delete": "contacts:delete",
     "restore": "contacts:restore",
     "backup": "contacts:backup",
+    "check": "check_cmd:check",
     "config": "config_cmd:config",
     "demo": "tui_cmd:demo",
     "import": "io_cmd:import_",
@@ -70,6 +71,14 @@ def _open_app() -> None:
     except RelTermError as exc:
         print(f"relterm: {exc}", file=sys.stderr)
         sys.exit(exc.exit_code)
+    except Exception as exc:  # a locked, read-only or damaged database, a full disk: one line too
+        from ..store import explain
+
+        error = explain(exc)
+        if error is None:
+            raise
+        print(f"relterm: {error}", file=sys.stderr)
+        sys.exit(error.exit_code)
 
 
 def __getattr__(name: str):

@@ -40,4 +40,10 @@ class AppContext:
 
             config = self.config
             self._core = Core(self.database, config)
+            from .. import store
+
+            if store.last_upgrade is not None:  # say where the copy from before the upgrade is
+                import sys
+
+                print(f"relterm: {store.last_upgrade.message()}", file=sys.stderr)
         return self._core

@@ -43,6 +43,21 @@ class LazyGroup(click.Group):
             return super().invoke(ctx)
         except RelTermError as exc:
             fail(str(exc), exc.exit_code)
+        except Exception as exc:
+            # A full disk, a locked, read-only or damaged database: one line, as for bad input.
+            error = user_error(exc)
+            if error is None:
+                raise
+            fail(str(error), error.exit_code)
+
+
+def user_error(exc: BaseException):
+    """``exc`` as the one-line ``RelTermError`` the user should see, or None for a bug (see ``store.explain``)."""
+    if isinstance(exc, (click.exceptions.ClickException, click.exceptions.Exit, click.exceptions.Abort)):
+        return None
+    from ..store import explain
+
+    return explain(exc)
 
 
 def fail(message: str, code: int = 2) -> None:

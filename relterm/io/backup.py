@@ -28,6 +28,7 @@ backup with columns this version does not know (written by a newer relterm).
 from __future__ import annotations
 
 import json
+import sqlite3
 from pathlib import Path
 from typing import Callable, Optional
 
@@ -138,6 +139,8 @@ def restore(data: dict, source: str, *, replace: bool = False,
             chunk = rows[start:start + 2000]
             try:
                 cursor.executemany(sql, chunk)
+            except sqlite3.OperationalError:  # a full disk, a lock: not the backup's fault (store.explain says)
+                raise
             except Exception as exc:  # sqlite3.IntegrityError and friends: a broken backup
                 raise InputError(f"{source}: table {model._meta.table_name}: cannot restore: {exc}") from None
             done += len(chunk)

@@ -465,7 +465,10 @@ class MainScreen(Screen):
                 except RelTermError as exc:
                     return False, exc
                 except Exception as exc:  # reported to the user; the app keeps running
-                    return False, exc
+                    # A locked, read-only or damaged database, a full disk: the same words as the CLI's.
+                    from ...store import explain
+
+                    return False, explain(exc) or exc
 
         worker = self.run_worker(call, thread=True, group="write", exit_on_error=False)
         await worker.wait()
@@ -477,6 +480,9 @@ class MainScreen(Screen):
         return ok, value
 
     def _report(self, error: BaseException) -> None:
+        from ...store import explain  # loaded by now: the app opens the store after its first frame
+
+        error = explain(error) or error
         if isinstance(error, RelTermError):
             self.notify(str(error), title="Not saved", severity="error", markup=False, timeout=8)
         else:
