@@ -106,3 +106,20 @@ def invoke():
         return CLIResult(proc)
 
     return run
+
+
+# Tiers: `pytest -m "not pilot and not process"` is the fast loop; plain `pytest` runs everything.
+_PROCESS_FIXTURES = {"run_cli"}
+
+
+def pytest_collection_modifyitems(config, items):
+    """Mark Pilot tests (everything under tests/tui) and tests that start real processes."""
+    starts_processes: dict[Path, bool] = {}
+    for item in items:
+        path = Path(str(item.fspath))
+        if "tui" in path.parts:
+            item.add_marker(pytest.mark.pilot)
+        if path not in starts_processes:
+            starts_processes[path] = path.suffix == ".py" and "subprocess" in path.read_text(encoding="utf-8")
+        if _PROCESS_FIXTURES & set(getattr(item, "fixturenames", ())) or starts_processes[path]:
+            item.add_marker(pytest.mark.process)
