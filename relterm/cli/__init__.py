@@ -51,7 +51,9 @@ def main(argv: list[str] | None = None) -> None:
 
             cli.main(args=args, prog_name="relterm")
     except KeyboardInterrupt:
-        print("relterm: interrupted; nothing was written", file=sys.stderr)
+        from .output import echo
+
+        echo("relterm: interrupted; nothing was written", err=True)
         sys.exit(130)
 
 
@@ -68,7 +70,9 @@ def _open_app() -> None:
     try:
         run(AppContext())
     except RelTermError as exc:
-        print(f"relterm: {exc}", file=sys.stderr)
+        from .output import echo
+
+        echo(f"relterm: {exc}", err=True)
         sys.exit(exc.exit_code)
 
 

@@ -46,7 +46,9 @@ class LazyGroup(click.Group):
 
 
 def fail(message: str, code: int = 2) -> None:
-    click.echo(f"relterm: {message}", err=True)
+    from .output import echo
+
+    echo(f"relterm: {message}", err=True)
     raise click.exceptions.Exit(code)
 
 
