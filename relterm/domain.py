@@ -89,6 +89,9 @@ class Card:
     updated_at: dt.datetime
     archived_at: Optional[dt.datetime]
     details: tuple[Detail, ...] = field(default_factory=tuple)
+    # Changes whenever the contact's row or ranks change; an editor passes it back to
+    # ``Core.edit_contact(if_version=...)`` so a change made since it read the card is not overwritten.
+    version: str = ""
 
 
 @dataclass(frozen=True, slots=True)
