@@ -19,6 +19,7 @@ from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
+from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import Footer, Input
 from textual.worker import Worker, WorkerState, get_current_worker
@@ -98,7 +99,7 @@ class MainScreen(Screen):
 
     def on_mount(self) -> None:
         self.query_one("#left").border_title = "Contacts"
-        self.query_one("#pyramid").border_title = self.ladder.name
+        self.query_one("#pyramid").border_title = Content(self.ladder.name)  # literal: never markup
         self.query_one("#card").border_title = "Card"
         self.query_one("#timeline").border_title = "Timeline"
         self._apply_ladder_styles()
@@ -141,7 +142,7 @@ class MainScreen(Screen):
         colors = self.app.level_colors(self.ladder_key)
         styles = {rank: Style(color=color.rich_color) for rank, color in colors.items()}
         self.query_one(ContactList).set_ladder(self.ladder, styles)
-        self.query_one("#pyramid").border_title = self.ladder.name
+        self.query_one("#pyramid").border_title = Content(self.ladder.name)  # literal: never markup
 
     def theme_changed(self) -> None:
         """The app calls this after the theme changed: level colours depend on the background."""
@@ -253,7 +254,7 @@ class MainScreen(Screen):
             title += f" · rung {self.store.rank}"
         if self.store.by_urgency:
             title += " · most urgent first"
-        self.query_one("#left").border_title = title
+        self.query_one("#left").border_title = Content(title)
 
     def _update_pyramid(self) -> None:
         pyramid = self.query_one(Pyramid)

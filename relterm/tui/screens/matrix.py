@@ -17,6 +17,7 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
+from textual.content import Content
 from textual.widgets import DataTable, Footer, Static
 from textual.worker import get_current_worker
 
@@ -58,7 +59,7 @@ class MatrixScreen(ViewScreen):
     def on_mount(self) -> None:
         main = self.main
         ladder = main.ladder if main is not None else self.app.config.ladder
-        self.query_one("#matrix-box").border_title = f"Contacts by sphere and rung · {ladder.name}"
+        self.query_one("#matrix-box").border_title = Content(f"Contacts by sphere and rung · {ladder.name}")  # literal
         self.query_one(DataTable).focus()
         self.load(main.ladder_key if main is not None else self.app.config.default_ladder)
 
