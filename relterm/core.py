@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import uuid
-from functools import cached_property
+from functools import cached_property, partial
 from pathlib import Path
 from typing import Iterable, Optional, Sequence
 
@@ -22,7 +22,7 @@ from .config import Config, Ladder
 from .dates import as_date as _as_date, parse_date, today
 from .domain import INTRODUCED_BY, LEVEL_CHANGE, Card, ContactRow, Detail, TimelineEvent, join_tags, rows_from_cursor, split_tags
 from .errors import AmbiguousError, ConflictError, InputError, NotFoundError
-from .sanitize import clean_line, clean_text
+from .sanitize import clean_for_display, clean_line, clean_text
 from .store import Contact, ContactDetail, ContactLevel, Event
 
 _UNSET = object()
@@ -524,15 +524,23 @@ class Core:
             .order_by(ContactDetail.position, ContactDetail.id)
             .tuples()
         )
+        # Shown as read, but cleaned: text that never passed the cleaning on the way in (an older relterm,
+        # sqlite3) must not reach a terminal as escape sequences. The version is of what is stored.
+        line, text = clean_for_display, partial(clean_for_display, one_line=False)
         return Card(
-            id=contact.id, name=contact.name, sphere=contact.sphere, company=contact.company, title=contact.title,
-            email=contact.email, phone=contact.phone, birthday=contact.birthday, notes=contact.notes,
-            tags=split_tags(contact.tags), introduced_by_id=contact.introduced_by_id, introduced_by=introducer,
-            ranks=ranks, cadence_days=contact.cadence_days, to_contact=contact.to_contact,
+            id=contact.id, name=line(contact.name), sphere=line(contact.sphere), company=line(contact.company),
+            title=line(contact.title), email=line(contact.email), phone=line(contact.phone),
+            birthday=line(contact.birthday), notes=text(contact.notes),
+            tags=tuple(line(tag) for tag in split_tags(contact.tags)), introduced_by_id=contact.introduced_by_id,
+            introduced_by=line(introducer),
+            ranks={line(key): rank for key, rank in ranks.items()}, cadence_days=contact.cadence_days,
+            to_contact=contact.to_contact,
             review_every_days=contact.review_every_days, review_due=_as_date(contact.review_due),
             snoozed_until=_as_date(contact.snoozed_until), last_interaction=_as_date(contact.last_interaction),
-            uid=contact.uid, created_at=contact.created_at, updated_at=contact.updated_at,
-            archived_at=contact.archived_at, details=details, version=self._version(contact, ranks),
+            uid=line(contact.uid), created_at=contact.created_at, updated_at=contact.updated_at,
+            archived_at=contact.archived_at, details=tuple(Detail(line(d.kind), line(d.label), text(d.value))
+                                                           for d in details),
+            version=self._version(contact, ranks),
         )
 
     def timeline(self, cid: int, *, limit: Optional[int] = None, event_id: Optional[int] = None) -> list[TimelineEvent]:
@@ -554,8 +562,9 @@ class Core:
             query = query.limit(limit)
         return [
             TimelineEvent(
-                eid, contact, _as_date(date), kind, summary, ladder, fr, to, reason, direction, other, other_name,
-                warning, data, created,
+                eid, contact, _as_date(date), clean_for_display(kind), clean_for_display(summary, one_line=False),
+                clean_for_display(ladder), fr, to, clean_for_display(reason, one_line=False), clean_for_display(direction), other,
+                clean_for_display(other_name), clean_for_display(warning, one_line=False), data, created,
             )
             for eid, contact, date, kind, summary, ladder, fr, to, reason, direction, other, other_name, warning,
             data, created in query.tuples().execute()

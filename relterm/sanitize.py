@@ -70,6 +70,7 @@ def clean_line(value: object) -> str:
 _INVISIBLE = "\u061c\u200b\u200e\u200f\u2028\u2029\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff"
 _TERMINAL_BAD = re.compile(f"[\\x00-\\x08\\x0b-\\x1f\\x7f-\\x9f{_INVISIBLE}]")
 _TERMINAL_BAD_CRLF = re.compile(f"[\\x00-\\x08\\x0b\\x0c\\x0e-\\x1f\\x7f-\\x9f{_INVISIBLE}]|\\r(?!\\n)")
+_DISPLAY_BAD_LINE = re.compile(f"[\\x00-\\x1f\\x7f-\\x9f{_INVISIBLE}]")
 _JSON_ESCAPE = re.compile(f"[\\x7f-\\x9f{_INVISIBLE}]")
 # As ``_ESCAPE_SEQ``, but an unterminated string sequence ends at the line break: output is cleaned
 # a whole table at a time, and one bad cell must not swallow the rows after it.
@@ -92,6 +93,21 @@ def clean_for_terminal(text: str, *, crlf: bool = False) -> str:
     if "\x1b" in text or "\x9b" in text:
         text = _TERMINAL_SEQ.sub("", text)
     return bad.sub("", text)
+
+
+def needs_display_cleaning(text: str) -> bool:
+    """Whether ``clean_for_display`` would change one-line ``text``. Everything it removes is
+    non-printable, and ``str.isprintable`` (C) is several times faster than the search."""
+    return not text.isprintable() and _DISPLAY_BAD_LINE.search(text) is not None
+
+
+def clean_for_display(text, *, one_line: bool = True):
+    """Text read back from the database, made safe to show (``clean_for_terminal``); with ``one_line``,
+    line breaks and tabs become spaces. None stays None; clean text comes back as the same object."""
+    if not text or not (_DISPLAY_BAD_LINE if one_line else _TERMINAL_BAD).search(text):
+        return text
+    text = clean_for_terminal(text)
+    return text.replace("\n", " ").replace("\t", " ") if one_line else text
 
 
 def escape_json_text(encoded: str) -> str:

@@ -10,6 +10,8 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Optional
 
+from ..sanitize import clean_for_display, needs_display_cleaning
+
 # Agenda item kinds, in the order the agenda lists them.
 KEEP_IN_TOUCH = "keep-in-touch"
 REVIEW = "review"
@@ -22,6 +24,15 @@ NO_CADENCE = "none"
 ON_TRACK = "ok"
 DUE = "due"
 OVERDUE = "overdue"
+
+
+def _clean(obj, *names: str) -> None:
+    """Clean the named text fields of a frozen value for showing: names read back from the database may
+    never have passed the cleaning on the way in (an older relterm, sqlite3). One search each when clean."""
+    for name in names:
+        value = getattr(obj, name)
+        if value and needs_display_cleaning(value):
+            object.__setattr__(obj, name, clean_for_display(value))
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,6 +69,9 @@ class AgendaItem:
     age: Optional[int] = None  # birthdays with a known year: the age they turn
     snoozed_until: Optional[dt.date] = None  # set only when snoozed items were asked for
 
+    def __post_init__(self) -> None:
+        _clean(self, "name", "level_name", "detail", "introduced_by")
+
 
 @dataclass(frozen=True, slots=True)
 class IntroResult:
@@ -68,6 +82,9 @@ class IntroResult:
     created: bool  # a new contact (at the introduced rung, to contact)
     introducer_set: bool  # introduced_by was empty and now names the introducer
     event_id: int  # the entry on the introducer's timeline
+
+    def __post_init__(self) -> None:
+        _clean(self, "name")
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,12 +98,18 @@ class GivenName:
     rank: Optional[int]
     last_interaction: Optional[dt.date]
 
+    def __post_init__(self) -> None:
+        _clean(self, "name")
+
 
 @dataclass(frozen=True, slots=True)
 class PathStep:
     contact_id: int
     name: str
     archived: bool = False
+
+    def __post_init__(self) -> None:
+        _clean(self, "name")
 
 
 @dataclass(frozen=True, slots=True)
@@ -99,6 +122,9 @@ class Reach:
     direct: int  # people they introduced you to
     total: int  # the whole subtree below them
 
+    def __post_init__(self) -> None:
+        _clean(self, "name")
+
 
 @dataclass(frozen=True, slots=True)
 class IntroNode:
@@ -108,6 +134,9 @@ class IntroNode:
     to_contact: bool
     direct: int
     total: int
+
+    def __post_init__(self) -> None:
+        _clean(self, "name")
 
 
 @dataclass(frozen=True, slots=True)
@@ -135,6 +164,9 @@ class Balance:
     def net(self) -> int:
         """What you gave minus what you received and asked for: positive means you give more."""
         return self.given - self.received - self.asks
+
+    def __post_init__(self) -> None:
+        _clean(self, "name")
 
 
 @dataclass(frozen=True, slots=True)
@@ -189,6 +221,9 @@ class Suggestion:
     to_rank: int
     evidence: tuple[str, ...]  # human lines
     criteria: tuple[Criterion, ...] = field(default_factory=tuple)
+
+    def __post_init__(self) -> None:
+        _clean(self, "name")
 
 
 @dataclass(frozen=True, slots=True)

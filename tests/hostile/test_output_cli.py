@@ -144,12 +144,20 @@ def test_no_control_characters_reach_the_terminal(hostile_env, command):
 
 
 def test_json_keeps_the_text_escaped_not_lost(hostile_env):
-    """JSON is for programs: the stored text comes back whole, every character escaped."""
+    """A JSON backup is for programs: the stored text comes back whole, every character escaped."""
+    proc = run(hostile_env, ["export", "--format", "json"])
+    assert proc.returncode == 0, proc.stderr
+    assert_clean("export --format json", "stdout", proc.stdout)
+    backup = json.loads(proc.stdout)
+    cells = [cell for table in backup["tables"].values() for row in table["rows"] for cell in row]
+    assert any(isinstance(cell, str) and HOSTILE in cell for cell in cells)
+
+
+def test_show_json_is_cleaned_for_reading(hostile_env):
     proc = run(hostile_env, ["show", "1", "--json"])
     assert proc.returncode == 0, proc.stderr
-    assert_clean("show --json", "stdout", proc.stdout)
-    card = json.loads(proc.stdout)
-    assert card["name"].startswith(HOSTILE)
+    card = json.loads(assert_clean("show --json", "stdout", proc.stdout))
+    assert "Ada" in card["name"] and "pwned" not in card["name"]
 
 
 def test_tables_show_the_readable_text_in_columns(hostile_env):

@@ -23,6 +23,7 @@ from textual.worker import get_current_worker
 
 from .view import ViewScreen
 from ...intel.model import Matrix
+from ...sanitize import clean_for_display
 
 TOTAL = "total"
 
@@ -90,7 +91,7 @@ class MatrixScreen(ViewScreen):
         table.add_column(Text("Total", Style(bold=True)), key=TOTAL)
         self._spheres = []
         for sphere in matrix.spheres:
-            cells = [Text(sphere)]  # plain text: a sphere from an import is never markup
+            cells = [Text(clean_for_display(sphere))]  # plain text, cleaned: a sphere from the data is never markup
             cells += [self._cell(matrix.count(sphere, rank)) for rank in matrix.ranks]
             cells.append(self._cell(matrix.sphere_total(sphere), bold=True))
             table.add_row(*cells)
