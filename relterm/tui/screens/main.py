@@ -27,6 +27,7 @@ from textual.worker import Worker, WorkerState, get_current_worker
 from ...dates import today
 from ...domain import Card, ContactRow, TimelineEvent
 from ...errors import RelTermError
+from ...sanitize import clean_for_terminal
 from .. import messages
 from .. import FIRST_PAGE
 from ..commands import screen_bindings
@@ -938,7 +939,7 @@ class MainScreen(Screen):
                 path, fmt = str(request.path), request.format
                 continue
             progress.show_summary(summary)
-            self.notify(summary.lines(limit=0)[0], markup=False, timeout=5)
+            self.notify(clean_for_terminal(summary.lines(limit=0)[0]), markup=False, timeout=5)
             self.load_rows(select=self.selected_id)
             if self.query_one(Pyramid).history_shown:
                 self.load_history(self.ladder_key)
