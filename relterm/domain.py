@@ -7,7 +7,7 @@ pass between threads, never bound to a database connection.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Optional
 
 
@@ -40,7 +40,10 @@ def rows_from_cursor(cursor) -> list[ContactRow]:
     added_days: dict[str, dt.date] = {}
     fromiso = dt.date.fromisoformat
     result = []
+    printable = True  # every name: whether any needs cleaning for showing (see below)
     for cid, name, rnk, sph, comp, mail, tags, last, intro, archived_at, to_contact, cadence, added in cursor:
+        if printable and not name.isprintable():
+            printable = False
         tag_tuple = tag_tuples.get(tags)
         if tag_tuple is None:
             tag_tuple = tag_tuples[tags] = tuple(tags.split(",")) if tags else ()
@@ -59,6 +62,21 @@ def rows_from_cursor(cursor) -> list[ContactRow]:
                 added or None,
             )
         )
+    # Text that never passed the cleaning on the way in (an older relterm, sqlite3) is cleaned for
+    # showing (names, companies, spheres, tags; the list does not show emails, which the card and the
+    # CLI clean). Everything cleaning removes is non-printable: str.isprintable tells when to look
+    # closer, for ~10 ms per 100k rows; cleaning every row would cost ~0.1 s.
+    from .sanitize import clean_for_display, needs_display_cleaning
+
+    others = " ".join(key for key in (*shared, *tag_tuples) if isinstance(key, str))
+    if not printable and any(needs_display_cleaning(row.name) for row in result) or needs_display_cleaning(others):
+        result = [
+            replace(row, name=clean_for_display(row.name), sphere=clean_for_display(row.sphere),
+                    company=clean_for_display(row.company), email=clean_for_display(row.email),
+                    tags=tuple(clean_for_display(tag) for tag in row.tags),
+                    introduced_by=clean_for_display(row.introduced_by))
+            for row in result
+        ]
     return result
 
 
@@ -97,6 +115,9 @@ class Card:
     updated_at: dt.datetime
     archived_at: Optional[dt.datetime]
     details: tuple[Detail, ...] = field(default_factory=tuple)
+    # Changes whenever the contact's row or ranks change; an editor passes it back to
+    # ``Core.edit_contact(if_version=...)`` so a change made since it read the card is not overwritten.
+    version: str = ""
 
 
 @dataclass(frozen=True, slots=True)

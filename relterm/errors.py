@@ -45,3 +45,7 @@ class AmbiguousError(RelTermError):
             lines.append(f"  ... and {len(candidates) - 20} more")
         lines.append("Use the id or more of the name.")
         super().__init__("\n".join(lines))
+
+
+class ConflictError(RelTermError):
+    """The record changed (in another window or process) since the form editing it was opened."""

@@ -57,3 +57,63 @@ def clean_line(value: object) -> str:
     if type(value) is str and not (_NEEDS_WORK_LINE(value) or "  " in value):
         return value.strip()
     return clean_text(value, multiline=False)
+
+
+# Output to a terminal ----------------------------------------------------------------
+#
+# Text read back from a database may never have passed ``clean_text`` (an older relterm, a backup
+# written by hand, sqlite3). What goes to the terminal is cleaned again: escape sequences and
+# control characters go (line breaks and tabs stay), and so do the invisible characters that let
+# one name pass for another or reorder what follows them on the line: bidi overrides, isolates and
+# marks, zero-width spaces, word joiners and byte order marks. Joiners between letters (U+200C,
+# U+200D; emoji and Indic scripts need them) stay.
+_INVISIBLE = "\u061c\u200b\u200e\u200f\u2028\u2029\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff"
+_TERMINAL_BAD = re.compile(f"[\\x00-\\x08\\x0b-\\x1f\\x7f-\\x9f{_INVISIBLE}]")
+_TERMINAL_BAD_CRLF = re.compile(f"[\\x00-\\x08\\x0b\\x0c\\x0e-\\x1f\\x7f-\\x9f{_INVISIBLE}]|\\r(?!\\n)")
+_DISPLAY_BAD_LINE = re.compile(f"[\\x00-\\x1f\\x7f-\\x9f{_INVISIBLE}]")
+_JSON_ESCAPE = re.compile(f"[\\x7f-\\x9f{_INVISIBLE}]")
+# As ``_ESCAPE_SEQ``, but an unterminated string sequence ends at the line break: output is cleaned
+# a whole table at a time, and one bad cell must not swallow the rows after it.
+_TERMINAL_SEQ = re.compile(
+    r"\x1b\[[0-?]*[ -/]*[@-~]"
+    r"|\x1b\][^\x07\x1b\n]*(?:\x07|\x1b\\)?"
+    r"|\x1b[PX^_][^\x1b\n]*(?:\x1b\\)?"
+    r"|\x1b[@-Z\\-_]"
+    r"|\x9b[0-?]*[ -/]*[@-~]"
+)
+
+
+def clean_for_terminal(text: str, *, crlf: bool = False) -> str:
+    """``text`` safe to write to a terminal: no escape sequences, no control or invisible characters
+    but line breaks and tabs (and, with ``crlf``, carriage returns that end a line, as in vCards).
+    Nothing else changes: no stripping, so tables keep their padding."""
+    bad = _TERMINAL_BAD_CRLF if crlf else _TERMINAL_BAD
+    if not bad.search(text):
+        return text
+    if "\x1b" in text or "\x9b" in text:
+        text = _TERMINAL_SEQ.sub("", text)
+    return bad.sub("", text)
+
+
+def needs_display_cleaning(text: str) -> bool:
+    """Whether ``clean_for_display`` would change one-line ``text``. Everything it removes is
+    non-printable, and ``str.isprintable`` (C) is several times faster than the search."""
+    return not text.isprintable() and _DISPLAY_BAD_LINE.search(text) is not None
+
+
+def clean_for_display(text, *, one_line: bool = True):
+    """Text read back from the database, made safe to show (``clean_for_terminal``); with ``one_line``,
+    line breaks and tabs become spaces. None stays None; clean text comes back as the same object."""
+    if not text or not (_DISPLAY_BAD_LINE if one_line else _TERMINAL_BAD).search(text):
+        return text
+    text = clean_for_terminal(text)
+    return text.replace("\n", " ").replace("\t", " ") if one_line else text
+
+
+def escape_json_text(encoded: str) -> str:
+    """JSON from ``json.dumps(..., ensure_ascii=False)`` with the characters it leaves raw but a
+    terminal acts on (DEL, C1 controls, bidi and invisible characters) written as ``\\uXXXX``
+    escapes instead. They can only stand inside strings, so the JSON still means the same."""
+    if not _JSON_ESCAPE.search(encoded):
+        return encoded
+    return _JSON_ESCAPE.sub(lambda m: f"\\u{ord(m.group()):04x}", encoded)

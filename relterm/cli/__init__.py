@@ -52,7 +52,9 @@ def main(argv: list[str] | None = None) -> None:
 
             cli.main(args=args, prog_name="relterm")
     except KeyboardInterrupt:
-        print("relterm: interrupted; nothing was written", file=sys.stderr)
+        from .output import echo
+
+        echo("relterm: interrupted; nothing was written", err=True)
         sys.exit(130)
 
 
@@ -69,15 +71,18 @@ def _open_app() -> None:
     try:
         run(AppContext())
     except RelTermError as exc:
-        print(f"relterm: {exc}", file=sys.stderr)
+        from .output import echo
+
+        echo(f"relterm: {exc}", err=True)
         sys.exit(exc.exit_code)
     except Exception as exc:  # a locked, read-only or damaged database, a full disk: one line too
         from ..store import explain
+        from .output import echo
 
         error = explain(exc)
         if error is None:
             raise
-        print(f"relterm: {error}", file=sys.stderr)
+        echo(f"relterm: {error}", err=True)
         sys.exit(error.exit_code)
 
 

@@ -6,6 +6,7 @@ import click
 
 from .context import AppContext
 from .group import fail
+from .output import echo
 
 pass_app = click.make_pass_decorator(AppContext)
 
@@ -24,21 +25,21 @@ def check(app: AppContext):
     result = store.check_database(path)
     if result.ok:
         what = f"{result.contacts} contact{'s' if result.contacts != 1 else ''}, schema {result.schema}"
-        click.echo(f"{path}: ok, no damage found ({what}; integrity and foreign keys checked).")
+        echo(f"{path}: ok, no damage found ({what}; integrity and foreign keys checked).")
         return
-    click.echo(f"{path}: DAMAGED. SQLite reports:")
+    echo(f"{path}: DAMAGED. SQLite reports:")
     for problem in result.problems:
-        click.echo(f"  {problem}")
+        echo(f"  {problem}")
     backups = store.migration_backups(path)
-    click.echo("relterm will not write to this file. To get your data back:")
-    click.echo("  1. Keep a copy of the damaged file as it is (cp it somewhere safe) before anything else.")
+    echo("relterm will not write to this file. To get your data back:")
+    echo("  1. Keep a copy of the damaged file as it is (cp it somewhere safe) before anything else.")
     if backups:
-        click.echo(f"  2. Restore a copy taken before an upgrade, newest first (copy it over {path.name}):")
+        echo(f"  2. Restore a copy taken before an upgrade, newest first (copy it over {path.name}):")
         for backup in backups:
-            click.echo(f"       {backup}")
+            echo(f"       {backup}")
     else:
-        click.echo(f"  2. Restore a copy you made: copy a `relterm backup` file over {path.name}, or load a JSON")
-        click.echo("     export into a new database: relterm --db NEW.db import backup.json")
-    click.echo(f'  3. Or save what is still readable: sqlite3 "{path}" .recover | sqlite3 NEW.db,')
-    click.echo("     then check it with: relterm --db NEW.db check")
+        echo(f"  2. Restore a copy you made: copy a `relterm backup` file over {path.name}, or load a JSON")
+        echo("     export into a new database: relterm --db NEW.db import backup.json")
+    echo(f'  3. Or save what is still readable: sqlite3 "{path}" .recover | sqlite3 NEW.db,')
+    echo("     then check it with: relterm --db NEW.db check")
     fail(f"{path} is damaged; see above for how to recover")

@@ -10,6 +10,7 @@ from .. import paths
 from ..config import levels_file
 from . import fail
 from .context import AppContext
+from .output import echo
 
 pass_app = click.make_pass_decorator(AppContext)
 
@@ -24,13 +25,13 @@ def config():
 def path_(app: AppContext):
     """Print the paths in use."""
     cfg = app.config_path
-    click.echo(f"database:    {app.database}")
-    click.echo(f"config dir:  {cfg}")
+    echo(f"database:    {app.database}")
+    echo(f"config dir:  {cfg}")
     active = levels_file(cfg)
     note = "(shipped default; `relterm config init` copies it here)" if active == paths.SHIPPED_LEVELS else ""
-    click.echo(f"levels:      {active} {note}".rstrip())
-    click.echo(f"themes:      {paths.user_themes_dir(cfg)}")
-    click.echo(f"cache:       {paths.cache_dir()} (validated ladder configs; safe to delete)")
+    echo(f"levels:      {active} {note}".rstrip())
+    echo(f"themes:      {paths.user_themes_dir(cfg)}")
+    echo(f"cache:       {paths.cache_dir()} (validated ladder configs; safe to delete)")
 
 
 @config.command("init")
@@ -43,4 +44,4 @@ def init(app: AppContext, force: bool):
         fail(f"{target} already exists; pass --force to replace it")
     paths.make_private_dir(target.parent)
     shutil.copyfile(paths.SHIPPED_LEVELS, target)
-    click.echo(f"Wrote {target}. Edit it to change the ladders; `relterm levels` shows the result.")
+    echo(f"Wrote {target}. Edit it to change the ladders; `relterm levels` shows the result.")

@@ -10,7 +10,7 @@ from ..dates import today
 from . import fail
 from .context import AppContext
 from ..present import health_short, keep_in_touch_line
-from .output import echo_json, paused_gc, table
+from .output import clean, echo, echo_json, paused_gc, table
 
 pass_app = click.make_pass_decorator(AppContext)
 
@@ -75,7 +75,7 @@ def add(app: AppContext, name, level, ladder, sphere, company, title, email, pho
     )
     card = core.card(cid)
     key, lad = core.ladder(ladder)
-    click.echo(f"Added {card.name} (id {cid}) at {lad.label(card.ranks.get(key))} on the {key} ladder.")
+    echo(f"Added {card.name} (id {cid}) at {lad.label(card.ranks.get(key))} on the {key} ladder.")
 
 
 def _birthday(value: str | None) -> str | None:
@@ -108,9 +108,9 @@ def log(app: AppContext, person, note, kind, date, force):
     cid = _person(app, person)
     event_id = core.log(cid, kind, " ".join(note), date=date, force=force)
     [event] = core.timeline(cid, event_id=event_id)
-    click.echo(f"Logged {event.kind} with {core.card(cid).name} on {event.date.isoformat()}.")
+    echo(f"Logged {event.kind} with {core.card(cid).name} on {event.date.isoformat()}.")
     if event.warning:
-        click.echo(f"Warning kept with it: {event.warning}", err=True)
+        echo(f"Warning kept with it: {event.warning}", err=True)
 
 
 def _move(app: AppContext, person: str, step: int, to: str | None, ladder: str | None, reason: str, date: str):
@@ -120,10 +120,10 @@ def _move(app: AppContext, person: str, step: int, to: str | None, ladder: str |
     key, lad = core.ladder(ladder)
     name = core.card(cid).name
     verb = "Promoted" if before is None or after > before else "Demoted"
-    click.echo(f"{verb} {name} on the {key} ladder: {lad.label(before)} -> {lad.label(after)}.")
+    echo(f"{verb} {name} on the {key} ladder: {lad.label(before)} -> {lad.label(after)}.")
     level = lad.level(after)
     if level and level.description:
-        click.echo(f"  {level.name}: {level.description}")
+        echo(f"  {level.name}: {level.description}")
 
 
 _reason = click.option("--reason", "-r", default="", help="Why; kept on the timeline.")
@@ -181,15 +181,15 @@ def list_(app: AppContext, level, ladder, sphere, tag, archived, sort, as_json):
         return
     if not rows:
         what = "archived contacts" if archived else "contacts"
-        click.echo(f"No {what} match." if (level or sphere or tag) else f"No {what} yet. Add one with `relterm add NAME`.")
+        echo(f"No {what} match." if (level or sphere or tag) else f"No {what} yet. Add one with `relterm add NAME`.")
         return
     cells = [
         (str(r.id), r.name, lad.label(r.rank), health_short(health[r.id]), r.sphere, r.company,
          _days_ago(r.last_interaction))
         for r in rows
     ]
-    click.echo(table(("ID", "NAME", "LEVEL", "HEALTH", "SPHERE", "COMPANY", "LAST INTERACTION"), cells, flexible=1))
-    click.echo(f"{len(rows)} contact{'s' if len(rows) != 1 else ''}")
+    echo(table(("ID", "NAME", "LEVEL", "HEALTH", "SPHERE", "COMPANY", "LAST INTERACTION"), cells, flexible=1))
+    echo(f"{len(rows)} contact{'s' if len(rows) != 1 else ''}")
 
 
 @click.command()
@@ -240,7 +240,7 @@ def show(app: AppContext, person, as_json, archived):
         lines.append(f"  {event.date.isoformat()}  {event.kind:<17} {text}".rstrip())
         if event.warning:
             lines.append(f"  {'':10}  {'':17} warning: {event.warning}")
-    click.echo("\n".join(lines))
+    echo("\n".join(lines))
 
 
 def _balance_line(bal) -> str:
@@ -279,7 +279,7 @@ def levels(app: AppContext, ladder, history, as_json):
     if as_json:
         echo_json({"ladder": key, "name": lad.name, "levels": items})
         return
-    click.echo(f"{lad.name} ({key})")
+    echo(f"{lad.name} ({key})")
     widest = max((item["count"] for item in items), default=0)
     rows = []
     for item in items:
@@ -287,7 +287,7 @@ def levels(app: AppContext, ladder, history, as_json):
         cadence = f"every {item['cadence_days']}d" if item["cadence_days"] else ""
         name = item["name"] or "(not in ladder)"
         rows.append((str(item["rank"]), name, str(item["count"]), cadence, bar))
-    click.echo(table(("RANK", "LEVEL", "CONTACTS", "KEEP IN TOUCH", ""), rows, flexible=4))
+    echo(table(("RANK", "LEVEL", "CONTACTS", "KEEP IN TOUCH", ""), rows, flexible=4))
 
 
 @click.command()
@@ -323,7 +323,7 @@ def edit(app: AppContext, person, name, sphere, company, title, email, phone, ta
     if not fields and not tags and not untag and not kwargs:
         fail("nothing to change; see `relterm edit --help`")
     core.edit_contact(cid, add_tags=tags, remove_tags=untag, **fields, **kwargs)
-    click.echo(f"Updated {core.card(cid).name}.")
+    echo(f"Updated {core.card(cid).name}.")
 
 
 @click.command()
@@ -338,11 +338,11 @@ def delete(app: AppContext, person, yes):
     if not yes:
         if not sys.stdin.isatty():
             fail(f"not deleting {name} without confirmation; pass --yes")
-        if not click.confirm(f"Archive {name} (id {cid}) and their timeline?", default=False):
-            click.echo("Nothing changed.")
+        if not click.confirm(f"Archive {clean(name)} (id {cid}) and their timeline?", default=False):
+            echo("Nothing changed.")
             return
     core.archive(cid)
-    click.echo(f"Archived {name}. `relterm restore {cid}` brings them back; `relterm list --archived` lists the archive.")
+    echo(f"Archived {name}. `relterm restore {cid}` brings them back; `relterm list --archived` lists the archive.")
 
 
 @click.command()
@@ -353,7 +353,7 @@ def restore(app: AppContext, person):
     core = app.core
     cid = _person(app, person, archived=True)
     core.restore(cid)
-    click.echo(f"Restored {core.card(cid).name}.")
+    echo(f"Restored {core.card(cid).name}.")
 
 
 @click.command()
@@ -362,4 +362,4 @@ def restore(app: AppContext, person):
 def backup(app: AppContext, path):
     """Copy the database to PATH (safe while the app is open)."""
     dest = app.core.backup(path)
-    click.echo(f"Backed up {app.database} to {dest}.")
+    echo(f"Backed up {app.database} to {dest}.")

@@ -61,7 +61,9 @@ def user_error(exc: BaseException):
 
 
 def fail(message: str, code: int = 2) -> None:
-    click.echo(f"relterm: {message}", err=True)
+    from .output import echo
+
+    echo(f"relterm: {message}", err=True)
     raise click.exceptions.Exit(code)
 
 

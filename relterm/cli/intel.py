@@ -9,10 +9,11 @@ import sys
 import click
 
 from ..dates import today
+from ..sanitize import escape_json_text
 from ..intel.model import ITEM_KINDS
 from . import fail
 from .context import AppContext
-from .output import echo_json, paused_gc, table
+from .output import echo, echo_json, paused_gc, table
 
 pass_app = click.make_pass_decorator(AppContext)
 
@@ -36,7 +37,7 @@ def _echo_json_with_items(head: dict, key: str, items: list) -> None:
         return
     opening = json.dumps(head, ensure_ascii=False)[:-1] + f', "{key}": [\n'
     body = ",\n".join(json.dumps(item, ensure_ascii=False) for item in items)
-    click.echo(opening + body + "\n]}")
+    echo(escape_json_text(opening + body + "\n]}"))
 
 
 def _level(lad, rank) -> str:
@@ -91,7 +92,7 @@ def due(app: AppContext, within, items, include_snoozed, limit, as_json):
             ])
         return
     if not agenda:
-        click.echo("Nothing due. " + ("" if within else "`relterm due --within 14` looks further ahead."))
+        echo("Nothing due. " + ("" if within else "`relterm due --within 14` looks further ahead."))
         return
     _, lad = core.ladder()
     blocks = []
@@ -108,7 +109,7 @@ def due(app: AppContext, within, items, include_snoozed, limit, as_json):
         if counts[kind] > len(part):
             block += f"\n... and {counts[kind] - len(part)} more (--limit 0 shows all)"
         blocks.append(block)
-    click.echo("\n\n".join(blocks))
+    echo("\n\n".join(blocks))
 
 
 @click.command()
@@ -125,9 +126,9 @@ def snooze(app: AppContext, person, days, item):
     name = core.card(cid).name
     what = item or "everything"
     if until is None:
-        click.echo(f"Cleared the snooze on {what} for {name}.")
+        echo(f"Cleared the snooze on {what} for {name}.")
     else:
-        click.echo(f"Snoozed {what} for {name} until {until.isoformat()}.")
+        echo(f"Snoozed {what} for {name} until {until.isoformat()}.")
 
 
 # Circles of influence -----------------------------------------------------------------------
@@ -176,11 +177,11 @@ def intro(app: AppContext, introducer, names, note, date, as_json):
     _, lad = core.ladder()
     for r in results:
         if r.created:
-            click.echo(f"Added {r.name} (id {r.contact_id}) at {lad.label(lad.intro_rank)}, introduced by {who}; "
+            echo(f"Added {r.name} (id {r.contact_id}) at {lad.label(lad.intro_rank)}, introduced by {who}; "
                        "to contact.")
         else:
             extra = f"; {who} is now their introducer" if r.introducer_set else ""
-            click.echo(f"Recorded that {who} introduced you to {r.name} (id {r.contact_id}){extra}.")
+            echo(f"Recorded that {who} introduced you to {r.name} (id {r.contact_id}){extra}.")
 
 
 @click.command()
@@ -204,13 +205,13 @@ def names(app: AppContext, person, pending, as_json):
         return
     who = core.card(cid).name
     if not given:
-        click.echo(f"{who} has not given you any {'pending ' if pending else ''}names yet.")
+        echo(f"{who} has not given you any {'pending ' if pending else ''}names yet.")
         return
     _, lad = core.ladder()
     rows = [(g.date.isoformat(), g.name, _level(lad, g.rank), "yes" if g.contacted else "not yet") for g in given]
-    click.echo(table(("GIVEN", "NAME", "LEVEL", "CONTACTED"), rows, flexible=1))
+    echo(table(("GIVEN", "NAME", "LEVEL", "CONTACTED"), rows, flexible=1))
     done = sum(1 for g in given if g.contacted)
-    click.echo(f"{len(given)} name{'s' if len(given) != 1 else ''} from {who}; {done} contacted.")
+    echo(f"{len(given)} name{'s' if len(given) != 1 else ''} from {who}; {done} contacted.")
 
 
 @click.command()
@@ -226,9 +227,9 @@ def path(app: AppContext, person, as_json):
         echo_json([{"id": s.contact_id, "name": s.name, "archived": s.archived} for s in steps])
         return
     chain = " -> ".join(["you"] + [s.name + (" (archived)" if s.archived else "") for s in steps])
-    click.echo(chain)
+    echo(chain)
     if len(steps) == 1:
-        click.echo(f"{steps[0].name} was not introduced by anyone you know.")
+        echo(f"{steps[0].name} was not introduced by anyone you know.")
 
 
 @click.command()
@@ -245,11 +246,11 @@ def reach(app: AppContext, limit, as_json):
                    for r in ranked])
         return
     if not ranked:
-        click.echo("No introductions recorded yet. `relterm intro PERSON NAME` records one.")
+        echo("No introductions recorded yet. `relterm intro PERSON NAME` records one.")
         return
     _, lad = core.ladder()
     rows = [(str(r.total), str(r.direct), r.name, _level(lad, r.rank)) for r in ranked]
-    click.echo(table(("REACH", "DIRECT", "NAME", "LEVEL"), rows, flexible=2))
+    echo(table(("REACH", "DIRECT", "NAME", "LEVEL"), rows, flexible=2))
 
 
 # Give before you ask -------------------------------------------------------------------------
@@ -288,7 +289,7 @@ def balance(app: AppContext, person, sort, limit, as_json):
         echo_json(_balance_json(items[0]) if person else [_balance_json(b) for b in items])
         return
     if not items:
-        click.echo("No referrals, introductions or asks logged yet.")
+        echo("No referrals, introductions or asks logged yet.")
         return
     _, lad = core.ladder()
     rows = [
@@ -296,7 +297,7 @@ def balance(app: AppContext, person, sort, limit, as_json):
          f"{b.intros_given}/{b.intros_received}", str(b.asks))
         for b in items
     ]
-    click.echo(table(("NET", "NAME", "LEVEL", "REFERRALS GIVEN/RECEIVED", "INTROS GIVEN/RECEIVED", "ASKS"), rows,
+    echo(table(("NET", "NAME", "LEVEL", "REFERRALS GIVEN/RECEIVED", "INTROS GIVEN/RECEIVED", "ASKS"), rows,
                      flexible=1))
 
 
@@ -328,18 +329,18 @@ def stats(app: AppContext, days, as_json):
             "warning": conc.warning,
         })
         return
-    click.echo(f"{counts['contacts']} contacts: {counts['overdue']} overdue, {counts['due']} due today, "
+    echo(f"{counts['contacts']} contacts: {counts['overdue']} overdue, {counts['due']} due today, "
                f"{counts['reviews_due']} reviews due, {counts['to_contact']} names to contact.")
     span = f" in the last {days} days" if days else ""
     if not conc.total:
-        click.echo(f"No referrals received{span} yet.")
+        echo(f"No referrals received{span} yet.")
         return
-    click.echo(f"Referrals received{span}: {conc.total}")
-    click.echo(f"  from the top 1: {conc.share_top1:.0%}   top 3: {conc.share_top3:.0%}   top 5: {conc.share_top5:.0%}")
+    echo(f"Referrals received{span}: {conc.total}")
+    echo(f"  from the top 1: {conc.share_top1:.0%}   top 3: {conc.share_top3:.0%}   top 5: {conc.share_top5:.0%}")
     for cid, name, n in conc.top:
-        click.echo(f"  {n:>5}  {name}")
+        echo(f"  {n:>5}  {name}")
     if conc.warning:
-        click.echo(f"Warning: {conc.warning}")
+        echo(f"Warning: {conc.warning}")
 
 
 # Reviews ------------------------------------------------------------------------------------
@@ -382,9 +383,9 @@ def review_schedule(app: AppContext, person, every, first):
     due_on = core.intel.schedule_review(cid, every, first=first)
     name = core.card(cid).name
     if due_on is None:
-        click.echo(f"Stopped the reviews of {name}.")
+        echo(f"Stopped the reviews of {name}.")
     else:
-        click.echo(f"Reviewing {name} every {every} days; the next review is due {due_on.isoformat()}.")
+        echo(f"Reviewing {name} every {every} days; the next review is due {due_on.isoformat()}.")
 
 
 @review.command("record")
@@ -410,7 +411,7 @@ def review_record(app: AppContext, person, keep, stop, start, date, as_json):
         if not _interactive():
             fail("no terminal to ask the review questions; give --continue, --stop and/or --start")
         name = core.card(cid).name
-        click.echo(f"Review of your relationship with {name}. Leave an answer empty to skip it.")
+        echo(f"Review of your relationship with {name}. Leave an answer empty to skip it.")
         for key, question in QUESTIONS:
             answers[key] = click.prompt(question, default="", show_default=False)
     event_id, next_due = core.intel.record_review(
@@ -422,7 +423,7 @@ def review_record(app: AppContext, person, keep, stop, start, date, as_json):
         return
     name = core.card(cid).name
     nxt = f" Next review due {next_due.isoformat()}." if next_due else ""
-    click.echo(f"Recorded the review of {name}.{nxt}")
+    echo(f"Recorded the review of {name}.{nxt}")
 
 
 # Suggestions and the matrix -----------------------------------------------------------------
@@ -450,12 +451,12 @@ def suggest(app: AppContext, ladder, no_demotions, as_json):
         ])
         return
     if not items:
-        click.echo("No suggestions: nobody's timeline meets the next rung yet, and nobody has slipped.")
+        echo("No suggestions: nobody's timeline meets the next rung yet, and nobody has slipped.")
         return
     rows = [
         (s.action, s.name, f"{lad.label(s.rank)} -> {lad.label(s.to_rank)}", "; ".join(s.evidence)) for s in items
     ]
-    click.echo(table(("SUGGEST", "NAME", "MOVE", "EVIDENCE"), rows, flexible=3))
+    echo(table(("SUGGEST", "NAME", "MOVE", "EVIDENCE"), rows, flexible=3))
 
 
 @click.command()
@@ -482,9 +483,9 @@ def matrix(app: AppContext, ladder, as_json):
     headers = ["SPHERE"] + [("-" if r is None else str(r)) for r in m.ranks] + ["TOTAL"]
     rows = [[s] + [str(m.count(s, r)) for r in m.ranks] + [str(m.sphere_total(s))] for s in m.spheres]
     rows.append(["total"] + [str(m.rank_total(r)) for r in m.ranks] + [str(m.total)])
-    click.echo(table(headers, rows))
+    echo(table(headers, rows))
     names_line = ", ".join(f"{r} {lad.level_name(r)}" for r in m.ranks if r is not None)
-    click.echo(f"Levels: {names_line}" + (" ; - no level on this ladder" if None in m.ranks else ""))
+    echo(f"Levels: {names_line}" + (" ; - no level on this ladder" if None in m.ranks else ""))
 
 
 def level_history(core, key: str, lad, as_json: bool) -> None:
@@ -503,8 +504,8 @@ def level_history(core, key: str, lad, as_json: bool) -> None:
             "totals": [sum(hist.counts[r][i] for r in hist.ranks) for i in range(len(hist.months))],
         })
         return
-    click.echo(f"{lad.name} ({key}): contacts on each rung at the end of each month (this month: today)")
+    echo(f"{lad.name} ({key}): contacts on each rung at the end of each month (this month: today)")
     headers = ["LEVEL"] + [m[2:] for m in hist.months]
     rows = [[lad.label(r)] + [str(n) for n in hist.counts[r]] for r in hist.ranks]
     rows.append(["total"] + [str(sum(hist.counts[r][i] for r in hist.ranks)) for i in range(len(hist.months))])
-    click.echo(table(headers, rows, flexible=0))
+    echo(table(headers, rows, flexible=0))

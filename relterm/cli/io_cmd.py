@@ -8,6 +8,8 @@ from pathlib import Path
 import click
 
 from .context import AppContext
+from ..sanitize import escape_json_text
+from .output import echo
 
 pass_app = click.make_pass_decorator(AppContext)
 
@@ -60,7 +62,7 @@ def import_(app: AppContext, source, fmt, ladder, level, sphere, tags, update, r
     finally:
         if bar is not None:
             bar.__exit__(None, None, None)
-    click.echo("\n".join(summary.lines(limit=None if show_all else 50)))
+    echo("\n".join(summary.lines(limit=None if show_all else 50)))
 
 
 @click.command("export")
@@ -84,7 +86,8 @@ def export_(app: AppContext, fmt, output, level, ladder, sphere, tag):
 
     text, count = export(app.core, fmt, output, level=level, ladder=ladder, sphere=sphere, tag=tag)
     if output is None:
-        click.echo(text, nl=False)
+        # vCard, CSV and iCalendar lines end in CRLF; JSON keeps every character, escaped.
+        echo(escape_json_text(text) if fmt == "json" else text, nl=False, crlf=True)
         return
     what = "the database" if fmt == "json" else f"{count} contact{'s' if count != 1 else ''}"
-    click.echo(f"Exported {what} to {output} ({fmt}).", err=True)
+    echo(f"Exported {what} to {output} ({fmt}).", err=True)

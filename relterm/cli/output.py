@@ -1,4 +1,11 @@
-"""Plain-text output for the CLI: tables that fit the terminal, JSON."""
+"""Plain-text output for the CLI: tables that fit the terminal, JSON.
+
+Everything the CLI prints goes through :func:`echo` (or :func:`clean` for a question asked with click), which
+cleans it with :func:`relterm.sanitize.clean_for_terminal`: the database may hold text that never
+passed the cleaning on the way in (an older relterm, a backup edited by hand, sqlite3), and escape
+sequences in it would clear the screen, retitle the window or write the clipboard.
+Do not call ``click.echo`` or ``print`` elsewhere in ``relterm.cli``; a test looks.
+"""
 
 from __future__ import annotations
 
@@ -9,6 +16,19 @@ import sys
 from typing import Sequence
 
 import click
+
+from ..sanitize import clean_for_terminal, escape_json_text
+
+
+def echo(message: object = "", *, err: bool = False, nl: bool = True, crlf: bool = False) -> None:
+    """Print ``message`` (to stderr with ``err``), cleaned for the terminal. ``crlf`` keeps the
+    carriage returns that end lines (vCard and CSV exports are written with CRLF)."""
+    click.echo(clean_for_terminal(str(message), crlf=crlf), err=err, nl=nl)
+
+
+def clean(text: object) -> str:
+    """One piece of text cleaned as :func:`echo` would: for a prompt or a confirmation question."""
+    return clean_for_terminal(str(text))
 
 
 def paused_gc(func):
@@ -39,13 +59,20 @@ def echo_json(data) -> None:
     if isinstance(data, list) and len(data) > 50:
         encode = json.JSONEncoder(ensure_ascii=False).encode
         body = ",\n  ".join(map(encode, data))
-        click.echo(f"[\n  {body}\n]")
+        echo(escape_json_text(f"[\n  {body}\n]"))
         return
-    click.echo(json.dumps(data, indent=2, ensure_ascii=False))
+    # ensure_ascii=False keeps names readable; json escapes C0 controls itself, and the characters
+    # it leaves raw that a terminal acts on (C1, bidi, invisible) are escaped here, not removed.
+    echo(escape_json_text(json.dumps(data, indent=2, ensure_ascii=False)))
 
 
 def table(headers: Sequence[str], rows: Sequence[Sequence[str]], *, flexible: int = 0) -> str:
-    """Columns padded to their widest cell; column ``flexible`` shrinks to fit the terminal."""
+    """Columns padded to their widest cell; column ``flexible`` shrinks to fit the terminal.
+
+    Cells are cleaned for the terminal before they are measured (a line break or an escape
+    sequence in a cell would break the columns); one search over all of them tells when to."""
+    if _needs_cleaning(rows):
+        rows = [[" ".join(clean_for_terminal(cell).split("\n")).replace("\t", " ") for cell in row] for row in rows]
     widths = [len(h) for h in headers]
     for row in rows:
         for i, cell in enumerate(row):
@@ -64,6 +91,11 @@ def table(headers: Sequence[str], rows: Sequence[Sequence[str]], *, flexible: in
         cells = [_fit(cell, w).ljust(w) for cell, w in zip(row, widths)]
         lines.append("  ".join(cells).rstrip())
     return "\n".join(lines)
+
+
+def _needs_cleaning(rows: Sequence[Sequence[str]]) -> bool:
+    joined = " ".join(" ".join(row) for row in rows)
+    return "\n" in joined or "\t" in joined or clean_for_terminal(joined) != joined
 
 
 def _fit(text: str, width: int) -> str:

@@ -10,6 +10,8 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Optional
 
+from ..sanitize import clean_for_display, needs_display_cleaning
+
 # Agenda item kinds, in the order the agenda lists them.
 KEEP_IN_TOUCH = "keep-in-touch"
 REVIEW = "review"
@@ -19,6 +21,15 @@ ITEM_KINDS = (KEEP_IN_TOUCH, REVIEW, TO_CONTACT, BIRTHDAY)
 
 # Health states of a contact's keep-in-touch cadence, and the health itself: see relterm.rules.
 from ..rules import DUE, NO_CADENCE, ON_TRACK, OVERDUE, Health  # noqa: E402,F401
+
+
+def _clean(obj, *names: str) -> None:
+    """Clean the named text fields of a frozen value for showing: names read back from the database may
+    never have passed the cleaning on the way in (an older relterm, sqlite3). One search each when clean."""
+    for name in names:
+        value = getattr(obj, name)
+        if value and needs_display_cleaning(value):
+            object.__setattr__(obj, name, clean_for_display(value))
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,6 +51,9 @@ class AgendaItem:
     age: Optional[int] = None  # birthdays with a known year: the age they turn
     snoozed_until: Optional[dt.date] = None  # set only when snoozed items were asked for
 
+    def __post_init__(self) -> None:
+        _clean(self, "name", "level_name", "detail", "introduced_by")
+
 
 @dataclass(frozen=True, slots=True)
 class IntroResult:
@@ -50,6 +64,9 @@ class IntroResult:
     created: bool  # a new contact (at the introduced rung, to contact)
     introducer_set: bool  # introduced_by was empty and now names the introducer
     event_id: int  # the entry on the introducer's timeline
+
+    def __post_init__(self) -> None:
+        _clean(self, "name")
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,12 +80,18 @@ class GivenName:
     rank: Optional[int]
     last_interaction: Optional[dt.date]
 
+    def __post_init__(self) -> None:
+        _clean(self, "name")
+
 
 @dataclass(frozen=True, slots=True)
 class PathStep:
     contact_id: int
     name: str
     archived: bool = False
+
+    def __post_init__(self) -> None:
+        _clean(self, "name")
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,6 +104,9 @@ class Reach:
     direct: int  # people they introduced you to
     total: int  # the whole subtree below them
 
+    def __post_init__(self) -> None:
+        _clean(self, "name")
+
 
 @dataclass(frozen=True, slots=True)
 class IntroNode:
@@ -90,6 +116,9 @@ class IntroNode:
     to_contact: bool
     direct: int
     total: int
+
+    def __post_init__(self) -> None:
+        _clean(self, "name")
 
 
 @dataclass(frozen=True, slots=True)
@@ -117,6 +146,9 @@ class Balance:
     def net(self) -> int:
         """What you gave minus what you received and asked for: positive means you give more."""
         return self.given - self.received - self.asks
+
+    def __post_init__(self) -> None:
+        _clean(self, "name")
 
 
 @dataclass(frozen=True, slots=True)
@@ -171,6 +203,9 @@ class Suggestion:
     to_rank: int
     evidence: tuple[str, ...]  # human lines
     criteria: tuple[Criterion, ...] = field(default_factory=tuple)
+
+    def __post_init__(self) -> None:
+        _clean(self, "name")
 
 
 @dataclass(frozen=True, slots=True)

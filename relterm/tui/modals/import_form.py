@@ -24,6 +24,7 @@ from textual.screen import ModalScreen
 from textual.widgets import DirectoryTree, Footer, Input, ProgressBar, Select, Static
 
 from ...io import EXPORT_FORMATS, IMPORT_FORMATS
+from ...sanitize import clean_for_terminal
 from .base import FormModal
 
 IMPORTABLE = {".vcf", ".vcard", ".csv", ".json"}
@@ -243,14 +244,15 @@ class ImportProgress(ModalScreen[None]):
         self.finished = True
         bar = self.query_one(ProgressBar)
         bar.update(total=bar.total or 1, progress=bar.total or 1)
-        title = Text(f"Imported {self.path.name} ({summary.format})", style="bold")
+        title = Text(clean_for_terminal(f"Imported {self.path.name} ({summary.format})"), style="bold")
         self.query_one("#progress-title", Static).update(title)
         lines = [f"Added {summary.added}, merged {summary.merged} ({summary.updated} with changes), "
                  f"skipped {summary.skipped}."]
         lines += summary.lines(limit=5)[1:]
         lines = [line.replace("(--all lists every one)", "(relterm import --dry-run --all lists every one)")
                  for line in lines]
-        self.query_one("#summary", Static).update(Text("\n".join(lines)))  # names from the file: plain text
+        # Names from the file (vdir file names too): plain text, cleaned of escape sequences.
+        self.query_one("#summary", Static).update(Text(clean_for_terminal("\n".join(lines))))
         self.query_one("#progress-hint", Static).update(Text("escape or enter closes"))
 
     def action_close(self) -> None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import time
 from collections import Counter
+from dataclasses import fields as fields_of, replace
 from functools import partial
 from typing import TYPE_CHECKING, Any, Callable, Optional
 
@@ -18,6 +19,7 @@ from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
+from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import Footer, Input
 from textual.worker import Worker, WorkerState, get_current_worker
@@ -26,6 +28,7 @@ from ... import rules
 from ...dates import today
 from ...domain import Card, ContactRow, TimelineEvent
 from ...errors import RelTermError
+from ...sanitize import clean_for_terminal
 from .. import messages
 from .. import FIRST_PAGE
 from ..commands import screen_bindings
@@ -99,7 +102,7 @@ class MainScreen(Screen):
 
     def on_mount(self) -> None:
         self.query_one("#left").border_title = "Contacts"
-        self.query_one("#pyramid").border_title = self.ladder.name
+        self.query_one("#pyramid").border_title = Content(self.ladder.name)  # literal: never markup
         self.query_one("#card").border_title = "Card"
         self.query_one("#timeline").border_title = "Timeline"
         self._apply_ladder_styles()
@@ -142,7 +145,7 @@ class MainScreen(Screen):
         colors = self.app.level_colors(self.ladder_key)
         styles = {rank: Style(color=color.rich_color) for rank, color in colors.items()}
         self.query_one(ContactList).set_ladder(self.ladder, styles)
-        self.query_one("#pyramid").border_title = self.ladder.name
+        self.query_one("#pyramid").border_title = Content(self.ladder.name)  # literal: never markup
 
     def theme_changed(self) -> None:
         """The app calls this after the theme changed: level colours depend on the background."""
@@ -254,7 +257,7 @@ class MainScreen(Screen):
             title += f" · rung {self.store.rank}"
         if self.store.by_urgency:
             title += " · most urgent first"
-        self.query_one("#left").border_title = title
+        self.query_one("#left").border_title = Content(title)
 
     def _update_pyramid(self) -> None:
         pyramid = self.query_one(Pyramid)
@@ -617,42 +620,86 @@ class MainScreen(Screen):
 
     @work(exit_on_error=False, group="flow")
     async def edit_flow(self, contact_id: int) -> None:
-        from ..modals.contact_form import ContactDraft, ContactForm
+        """The edit popup, then a write of only the fields the user changed.
+
+        The card's version goes with the write: when the contact changed since the popup opened
+        (the command line, another window), nothing is written and the user is asked whether to
+        reload it, with their own changes kept on top of the stored details.
+        """
+        from ...errors import ConflictError
+        from ..modals.confirm import Confirm
+        from ..modals.contact_form import ContactForm
 
         ok, card = await self._db(self.core.card, contact_id)
         if not ok:
             return
-        rank = card.ranks.get(self.ladder_key)
-        draft = ContactDraft(
-            name=card.name, level=self.ladder.label(rank) if rank is not None else "", sphere=card.sphere,
-            company=card.company, email=card.email, introduced_by=card.introduced_by or "",
-        )
+        opened = self._edit_draft(card)
+        draft = opened
         while True:
             form = ContactForm(self.config, self.ladder_key, self.store.names, self._find_ids, draft=draft,
                                editing=contact_id, title="Edit contact")
             result = await self.app.push_screen_wait(form)
             if result is None:
                 return
-            introducer = result.introduced_by_id
-            if not result.draft.introduced_by.strip():
-                introducer = None
-            elif result.draft.introduced_by.strip() == (card.introduced_by or "") and card.introduced_by_id:
-                introducer = card.introduced_by_id
-            ok, _ = await self._db(self._save_edit, contact_id, result, rank, introducer)
-            if not ok:
-                draft = result.draft
+            fields, rank = self._edit_changes(card, opened, result)
+            if not fields and rank is None:
+                self.notify("Nothing changed.", markup=False, timeout=3)
+                return
+            ok, error = await self._db(self._save_edit, contact_id, card.version, fields, rank)
+            if ok:
+                break
+            draft = result.draft
+            if not isinstance(error, ConflictError):
                 continue
-            self.notify(f"Saved {result.name}.", markup=False, timeout=3)
+            question = Text.assemble(
+                card.name, " changed since this popup opened (on the command line or in another window); "
+                "nothing was saved.\n\nReload it? It then shows the stored details, with your changes on top.",
+            )
+            if not await self.app.push_screen_wait(Confirm(question, yes="reload")):
+                continue
+            ok, fresh = await self._db(self.core.card, contact_id)
+            if not ok:
+                return
+            reopened = self._edit_draft(fresh)
+            draft = replace(reopened, **{f.name: getattr(result.draft, f.name) for f in fields_of(opened)
+                                         if getattr(result.draft, f.name) != getattr(opened, f.name)})
+            card, opened = fresh, reopened
             self.post_message(messages.ContactEdited(contact_id))
-            return
+        self.notify(f"Saved {result.name}.", markup=False, timeout=3)
+        self.post_message(messages.ContactEdited(contact_id))
 
-    def _save_edit(self, contact_id: int, result, old_rank: Optional[int], introducer: Optional[int]) -> None:
-        self.core.edit_contact(
-            contact_id, name=result.name, sphere=result.sphere, company=result.company, email=result.email,
-            introduced_by=introducer,
+    def _edit_draft(self, card: Card) -> ContactDraft:
+        from ..modals.contact_form import ContactDraft
+
+        rank = card.ranks.get(self.ladder_key)
+        return ContactDraft(
+            name=card.name, level=self.ladder.label(rank) if rank is not None else "", sphere=card.sphere,
+            company=card.company, email=card.email, introduced_by=card.introduced_by or "",
         )
-        if result.rank != old_rank:
-            self.core.change_level(contact_id, ladder=self.ladder_key, to=result.rank, reason="edited")
+
+    def _edit_changes(self, card: Card, opened: ContactDraft, result) -> tuple[dict, Optional[int]]:
+        """The fields the user changed in the popup (compared with what it showed), and the new rank or None."""
+        typed = result.draft
+        fields: dict = {}
+        for name, value in (("name", result.name), ("sphere", result.sphere), ("company", result.company),
+                            ("email", result.email)):
+            if getattr(typed, name) != getattr(opened, name):
+                fields[name] = value
+        if typed.introduced_by.strip() != opened.introduced_by.strip():
+            fields["introduced_by"] = result.introduced_by_id if typed.introduced_by.strip() else None
+        rank = None
+        if typed.level != opened.level and result.rank != card.ranks.get(self.ladder_key):
+            rank = result.rank
+        return fields, rank
+
+    def _save_edit(self, contact_id: int, version: str, fields: dict, rank: Optional[int]) -> None:
+        """One transaction: the version check, the changed fields, the level change."""
+        from ... import store
+
+        with store.write():
+            self.core.edit_contact(contact_id, if_version=version, **fields)
+            if rank is not None:
+                self.core.change_level(contact_id, ladder=self.ladder_key, to=rank, reason="edited")
 
     def action_log_interaction(self) -> None:
         if self._flow_open():
@@ -911,7 +958,7 @@ class MainScreen(Screen):
                 path, fmt = str(request.path), request.format
                 continue
             progress.show_summary(summary)
-            self.notify(summary.lines(limit=0)[0], markup=False, timeout=5)
+            self.notify(clean_for_terminal(summary.lines(limit=0)[0]), markup=False, timeout=5)
             self.load_rows(select=self.selected_id)
             if self.query_one(Pyramid).history_shown:
                 self.load_history(self.ladder_key)

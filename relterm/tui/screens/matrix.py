@@ -17,11 +17,13 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
+from textual.content import Content
 from textual.widgets import DataTable, Footer, Static
 from textual.worker import get_current_worker
 
 from .view import ViewScreen
 from ...intel.model import Matrix
+from ...sanitize import clean_for_display
 
 TOTAL = "total"
 
@@ -58,7 +60,7 @@ class MatrixScreen(ViewScreen):
     def on_mount(self) -> None:
         main = self.main
         ladder = main.ladder if main is not None else self.app.config.ladder
-        self.query_one("#matrix-box").border_title = f"Contacts by sphere and rung · {ladder.name}"
+        self.query_one("#matrix-box").border_title = Content(f"Contacts by sphere and rung · {ladder.name}")  # literal
         self.query_one(DataTable).focus()
         self.load(main.ladder_key if main is not None else self.app.config.default_ladder)
 
@@ -89,7 +91,7 @@ class MatrixScreen(ViewScreen):
         table.add_column(Text("Total", Style(bold=True)), key=TOTAL)
         self._spheres = []
         for sphere in matrix.spheres:
-            cells = [Text(sphere)]  # plain text: a sphere from an import is never markup
+            cells = [Text(clean_for_display(sphere))]  # plain text, cleaned: a sphere from the data is never markup
             cells += [self._cell(matrix.count(sphere, rank)) for rank in matrix.ranks]
             cells.append(self._cell(matrix.sphere_total(sphere), bold=True))
             table.add_row(*cells)
