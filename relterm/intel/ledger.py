@@ -18,6 +18,7 @@ from typing import Optional
 
 from .. import store
 from ..config import Config
+from ..dates import check_days
 from ..errors import InputError
 from .model import Balance, Concentration
 
@@ -152,8 +153,7 @@ def concentration(core, *, within_days: Optional[int] = None, today=None) -> Con
     )
     params: list = list(kinds)
     if within_days is not None:
-        if within_days < 1:
-            raise InputError("the window must be at least one day")
+        check_days(within_days, "the window (days)")
         since = (today or _today()) - dt.timedelta(days=within_days)
         sql += " AND e.date > ?"
         params.append(since.isoformat())
