@@ -145,7 +145,7 @@ class Ladder:
                 raise KeyError(text)
             return text
         value = str(text).strip()
-        if re.fullmatch(r"-?\d+", value):
+        if re.fullmatch(r"-?[0-9]{1,9}", value):  # ASCII digits only; longer is no rank (ranks: -1000 to 1000)
             rank = int(value)
             if rank not in self.by_rank:
                 raise KeyError(value)

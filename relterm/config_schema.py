@@ -22,11 +22,15 @@ from typing import Annotated, Literal, Optional
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
+from .dates import MAX_DAYS
 from .fuzzy import did_you_mean as _did_you_mean
 from .errors import ConfigError
 
 _COLOR = re.compile(r"^(#[0-9a-fA-F]{3}|#[0-9a-fA-F]{6}|[a-z]+(_[a-z]+)*)$")
 _KEY = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
+# Ranks run from -MAX_RANK to MAX_RANK; evidence counts to MAX_COUNT; day intervals from 1 to MAX_DAYS.
+MAX_RANK = 1000
+MAX_COUNT = 100_000
 
 
 class _Strict(BaseModel):
@@ -40,24 +44,31 @@ class PromoteWhen(_Strict):
     (all time when absent).
     """
 
-    min_interactions: Optional[int] = Field(None, ge=0, description="At least this many interactions.")
-    min_in_person: Optional[int] = Field(None, ge=0, description="At least this many in-person interactions.")
+    min_interactions: Optional[int] = Field(None, ge=0, le=MAX_COUNT, description="At least this many interactions.")
+    min_in_person: Optional[int] = Field(
+        None, ge=0, le=MAX_COUNT, description="At least this many in-person interactions."
+    )
     requires_kind_in_person: bool = Field(False, description="At least one in-person interaction.")
     min_referrals_exchanged: Optional[int] = Field(
-        None, ge=0, description="Referrals given plus received at least this many."
+        None, ge=0, le=MAX_COUNT, description="Referrals given plus received at least this many."
     )
-    within_days: Optional[int] = Field(None, ge=1, description="Only count events this recent.")
+    within_days: Optional[int] = Field(
+        None, ge=1, le=MAX_DAYS, description=f"Only count events this recent (1 to {MAX_DAYS} days)."
+    )
 
 
 class Level(_Strict):
     """One rung of a ladder."""
 
-    rank: int = Field(description="Position on the ladder; higher is deeper. Unique within the ladder.")
+    rank: int = Field(
+        ge=-MAX_RANK, le=MAX_RANK,
+        description=f"Position on the ladder; higher is deeper. Unique within the ladder ({-MAX_RANK} to {MAX_RANK}).",
+    )
     name: str = Field(min_length=1, description="Short name shown everywhere, e.g. Conversant.")
     description: str = Field("", description="One paragraph: what standing on this rung means.")
     color: str = Field("white", description='A colour: "#rrggbb", "#rgb" or a name such as "green".')
     cadence_days: Optional[int] = Field(
-        None, ge=1, description="Keep in touch at least every N days; absent for no cadence."
+        None, ge=1, le=MAX_DAYS, description=f"Keep in touch at least every N days (1 to {MAX_DAYS}); absent for no cadence."
     )
     ask_ok: Optional[bool] = Field(
         None, description="Whether asking for business is appropriate at this level."
@@ -252,6 +263,12 @@ def _explain(error: dict, loc: list, root) -> str:
         return f"must be text, not {_show(value)}{extra}"
     if kind == "bool_type":
         return f"must be true or false, not {_show(value)}"
+    if kind in ("less_than_equal", "greater_than_equal", "greater_than", "less_than"):
+        bound = error.get("ctx", {})
+        limit = {"less_than_equal": "at most {le}", "greater_than_equal": "at least {ge}",
+                 "greater_than": "more than {gt}", "less_than": "less than {lt}"}[kind].format(**bound)
+        shown = value if isinstance(value, int) and abs(value) < 10**12 else "a larger number"
+        return f"must be {limit}, not {shown}"
     message = error.get("msg", "invalid value")
     return message.removeprefix("Value error, ")
 

@@ -19,7 +19,7 @@ from peewee import JOIN, fn
 from . import rules, store
 from .clock import now as _now
 from .config import Config, Ladder
-from .dates import as_date as _as_date, parse_date
+from .dates import as_date as _as_date, check_days, parse_birthday, parse_date
 from .domain import LEVEL_CHANGE, Card, ContactRow, Detail, TimelineEvent, join_tags, rows_from_cursor, split_tags
 from .errors import AmbiguousError, AskTooEarly, ConflictError, InputError, NotFoundError
 from .present import health_json
@@ -27,6 +27,9 @@ from .sanitize import clean_for_display, clean_line, clean_text
 from .store import Contact, ContactDetail, ContactLevel, Event
 
 _UNSET = object()
+
+# The largest id SQLite can hold: a bigger number names no contact (and would overflow the query).
+MAX_ID = 2**63 - 1
 
 # Fields ``edit`` may set directly, with the cleaner each goes through.
 _LINE_FIELDS = ("name", "company", "title", "email", "phone")
@@ -60,7 +63,9 @@ class Core:
         try:
             return lad.parse_rank(text)
         except KeyError:
-            if stored and str(text).strip().lstrip("-").isdigit() and int(text) in self.level_counts(key):
+            digits = str(text).strip().removeprefix("-")
+            if stored and digits.isascii() and digits.isdigit() and len(digits) <= 9 \
+                    and int(text) in self.level_counts(key):
                 return int(text)
             names = ", ".join(f"{lv.rank} {lv.name}" for lv in lad.ordered)
             raise InputError(f"no level {text!r} on the {key} ladder; levels: {names}") from None
@@ -68,15 +73,17 @@ class Core:
     # Finding people ------------------------------------------------------------------
 
     def resolve(self, query: str | int, *, archived: bool = False) -> int:
-        """The id of the one contact ``query`` names: an id, a full name or part of one."""
+        """The id of the one contact ``query`` names: an id, a full name or part of one.
+
+        Only ASCII digits make an id ("２" and "٢" are names). Text that is both one contact's id
+        and another's full name is ambiguous, and both are listed."""
         text = clean_line(query) if not isinstance(query, int) else str(query)
         if not text:
             raise InputError("say which contact: a name, part of a name, or an id")
         active = Contact.archived_at.is_null(not archived)
-        if text.isdigit():
-            row = Contact.select(Contact.id).where((Contact.id == int(text)) & active).tuples().first()
-            if row:
-                return row[0]
+        by_id = None
+        if text.isascii() and text.isdigit() and len(text) <= 19 and int(text) <= MAX_ID:
+            by_id = Contact.select(Contact.id, Contact.name).where((Contact.id == int(text)) & active).tuples().first()
         exact = list(
             Contact.select(Contact.id, Contact.name)
             # NOCASE folds ASCII exactly as LOWER() does, and lets the contact_name_nocase index answer.
@@ -90,6 +97,11 @@ class Core:
                 .where(active & (fn.casefold(Contact.name) == text.casefold()))
                 .tuples()
             )
+        if by_id is not None:
+            others = [row for row in exact if row[0] != by_id[0]]
+            if others:
+                raise AmbiguousError(text, [(by_id[0], f"{by_id[1]}, whose id is {text}")] + others)
+            return by_id[0]
         if len(exact) == 1:
             return exact[0][0]
         if len(exact) > 1:
@@ -107,6 +119,9 @@ class Core:
         if len(like) > 1:
             raise AmbiguousError(text, like)
         where = "among archived contacts" if archived else ""
+        if text.isascii() and text.isdigit():
+            shown = text if len(text) <= 30 else text[:27] + "..."
+            raise NotFoundError(f"no contact with id {shown}, nor one with it in their name {where}".rstrip())
         hint = "" if archived else self._archived_hint(text)
         raise NotFoundError(f'no contact matches "{text}" {where}'.rstrip() + hint)
 
@@ -128,6 +143,8 @@ class Core:
         return ""
 
     def _contact(self, cid: int) -> Contact:
+        if isinstance(cid, int) and not 0 < cid <= MAX_ID:
+            raise NotFoundError(f"no contact with id {cid if abs(cid) < 10**30 else 'that large'}")
         contact = Contact.get_or_none(Contact.id == cid)
         if contact is None:
             raise NotFoundError(f"no contact with id {cid}")
@@ -174,8 +191,11 @@ class Core:
             ranks[default_key] = self.parse_level(level) if level is not None else start
         if introduced_by is not None:
             self._contact(introduced_by)
+        if cadence_days is not None:
+            check_days(cadence_days, "cadence", zero=True)
+        birthday = parse_birthday(clean_line(birthday)) if birthday else None
         now = _now()
-        when = parse_date(date) if date is not None else now.date()
+        when = parse_date(date, past=True) if date is not None else now.date()
         # The date added (rules.date_added) is the day of the add, also when it is given as a past date.
         added_at = dt.datetime.combine(when, now.time())
         with store.write():
@@ -188,7 +208,7 @@ class Core:
                 phone=clean_line(phone),
                 tags=join_tags(clean_tag(t) for t in tags),
                 notes=clean_text(notes),
-                birthday=clean_line(birthday) or None if birthday else None,
+                birthday=birthday,
                 introduced_by=introduced_by,
                 cadence_days=cadence_days,
                 to_contact=to_contact,
@@ -272,17 +292,17 @@ class Core:
             elif key == "notes":
                 changes[key] = clean_text(value)
             elif key == "birthday":
-                changes[key] = clean_line(value) or None if value else None
+                changes[key] = parse_birthday(clean_line(value)) if value else None
             elif key == "tags":
                 changes[key] = join_tags(clean_tag(t) for t in value)
             elif key in ("cadence_days", "review_every_days"):
-                if value is not None and (not isinstance(value, int) or value < 0):
-                    raise InputError(f"{key.replace('_', ' ')} must be a whole number of days")
-                changes[key] = value
+                # 0: no cadence (the level's is overridden) / no reviews; None: the level's cadence.
+                changes[key] = None if value is None else check_days(
+                    value, "cadence" if key == "cadence_days" else "review every", zero=True)
             elif key in ("to_contact",):
                 changes[key] = bool(value)
             elif key in ("review_due", "snoozed_until"):
-                changes[key] = parse_date(value) if value is not None else None
+                changes[key] = parse_date(value, what=key.replace("_", " ")) if value is not None else None
             else:
                 raise InputError(f"cannot edit {key!r}")
         return changes
@@ -329,7 +349,7 @@ class Core:
         the text to confirm first.
         """
         kind = self.config.check_kind(kind)
-        when = parse_date(date)
+        when = parse_date(date, past=True)
         contact = self._contact(cid)
         if direction is None:
             direction = self.config.kind(kind).direction
@@ -399,7 +419,7 @@ class Core:
     ) -> tuple[Optional[int], int]:
         """Move a contact on a ladder by ``step`` rungs or ``to`` a rank; return (from, to)."""
         key, lad = self.ladder(ladder)
-        when = parse_date(date)
+        when = parse_date(date, past=True)
         # Read the current rank inside the write transaction, so two processes promoting the
         # same contact at once move them two rungs, not one each from the same start.
         with store.write():

@@ -17,7 +17,47 @@ _WEEKDAYS = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday",
 _AGO = re.compile(r"^(\d+|a|an|one)\s+(day|week|month|year)s?\s+ago$")
 _UNIT_DAYS = {"day": 1, "week": 7}
 
+# The one range of dates relterm accepts from anywhere (typed, imported, restored): 1 January 1900
+# to the end of next year. Outside it a date is a typo or a placeholder (9999-12-31, 0001-01-01), and
+# arithmetic on it (a cadence added to 9999-12-31) would overflow Python's dates.
+MIN_DATE = dt.date(1900, 1, 1)
 
+# Day counts (cadences, snoozes, review intervals, look-ahead windows) run from 1 to MAX_DAYS:
+# ten years, far beyond any sensible interval and far inside Python's and SQLite's limits.
+MAX_DAYS = 3650
+
+
+def max_date() -> dt.date:
+    """The last date accepted: 31 December of next year."""
+    return dt.date(today().year + 1, 12, 31)
+
+
+def check_date(value: dt.date, what: str = "date") -> dt.date:
+    """``value`` when it lies in the accepted range, else ``InputError`` naming ``what``."""
+    if isinstance(value, dt.datetime):
+        value = value.date()
+    high = max_date()
+    if not MIN_DATE <= value <= high:
+        raise InputError(f"{what} {value.isoformat()} is out of range; give a date from "
+                         f"{MIN_DATE.isoformat()} to {high.isoformat()}")
+    return value
+
+
+def not_after_today(value: dt.date, what: str = "an interaction") -> dt.date:
+    """``value`` unless it is after today: things that happened cannot be dated in the future."""
+    if value > today():
+        raise InputError(f"{value.isoformat()} is after today ({today().isoformat()}); "
+                         f"{what} cannot be dated in the future")
+    return value
+
+
+def check_days(value, what: str = "days", *, zero: bool = False) -> int:
+    """A number of days from 1 to ``MAX_DAYS`` (0 too with ``zero``), or ``InputError`` naming ``what``."""
+    low = 0 if zero else 1
+    if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= MAX_DAYS:
+        shown = repr(value) if not isinstance(value, int) or abs(value) < 10**12 else "that number"
+        raise InputError(f"{what} must be a whole number of days from {low} to {MAX_DAYS}, not {shown}")
+    return value
 
 
 def as_date(value) -> dt.date | None:
@@ -41,8 +81,25 @@ def _months_back(day: dt.date, months: int) -> dt.date:
     return dt.date(year, month, min(day.day, last))
 
 
-def parse_date(text: str | dt.date | None, *, base: dt.date | None = None) -> dt.date:
-    """Turn what a user typed into a date, or raise ``InputError``."""
+def parse_date(text: str | dt.date | None, *, base: dt.date | None = None, what: str = "date",
+               past: bool = False) -> dt.date:
+    """Turn what a user typed into a date in the accepted range (``check_date``), or raise ``InputError``.
+
+    With ``past`` the date must not be after today (``not_after_today``): what happened, an
+    interaction, a review, an introduction, a level change.
+    """
+    try:
+        day = _parse(text, base)
+    except (ValueError, OverflowError):  # "10000 years ago": before the first date Python knows
+        day = None
+    if day is None:
+        raise InputError(f'{what} "{str(text).strip()}" is out of range; give a date from '
+                         f"{MIN_DATE.isoformat()} to {max_date().isoformat()}")
+    check_date(day, what)
+    return not_after_today(day) if past else day
+
+
+def _parse(text: str | dt.date | None, base: dt.date | None) -> dt.date:
     if isinstance(text, dt.datetime):
         return text.date()
     if isinstance(text, dt.date):
@@ -61,9 +118,11 @@ def parse_date(text: str | dt.date | None, *, base: dt.date | None = None) -> dt
     except ValueError:
         pass
     match = _AGO.match(value)
-    if match:
+    if match and match.group(1).isascii():
         count = match.group(1)
         n = 1 if count in ("a", "an", "one") else int(count)
+        if n > 1_000_000:  # far out of range whatever the unit, and int() of 5,000 digits is slow
+            raise ValueError(n)
         unit = match.group(2)
         if unit in _UNIT_DAYS:
             return base - dt.timedelta(days=n * _UNIT_DAYS[unit])
@@ -101,3 +160,50 @@ def _dateparser(raw: str, base: dt.date) -> dt.date:
             '"3 days ago" or "last friday"'
         )
     return parsed.date()
+
+
+# Birthdays ------------------------------------------------------------------------------------
+
+_YEARLESS_MARKERS = {"1604", "0000"}  # Apple's omit-year and Android's "no year"
+_BDAY_FULL = re.compile(r"^([0-9]{4})-?([0-9]{2})-?([0-9]{2})(?:[T ].*)?$")
+_BDAY_NOYEAR = re.compile(r"^--([0-9]{2})-?([0-9]{2})$")
+
+
+def is_birthday_form(text: str) -> bool:
+    """Whether ``text`` is written as a birthday is stored or exchanged (1985-04-15, 19850415, --04-15)."""
+    value = (text or "").strip()
+    return bool(_BDAY_NOYEAR.match(value) or _BDAY_FULL.match(value))
+
+
+def parse_birthday(text: str | None, *, omit_year: str | None = None, what: str = "birthday") -> str | None:
+    """A birthday as relterm stores it: "YYYY-MM-DD", or "--MM-DD" without a year; the one check of
+    birthdays, for the CLI, the forms, every importer and restored backups.
+
+    Reads vCard 3.0/4.0 forms (1985-04-15, 19850415, --0415, --04-15) and Apple's
+    X-APPLE-OMIT-YEAR=1604, so a year-less birthday never becomes the year 1604. A year-less
+    day must exist in some year (--02-29 does, --02-30 does not); a full date must be a real
+    date in the accepted range (``check_date``) and not after today. Returns None for an empty
+    value; raises ``InputError`` otherwise.
+    """
+    value = (text or "").strip()
+    if not value:
+        return None
+    match = _BDAY_NOYEAR.match(value)
+    year = None
+    if match:
+        month, day = int(match.group(1)), int(match.group(2))
+    else:
+        match = _BDAY_FULL.match(value)
+        if not match:
+            raise InputError(f'{what} "{value}" is not a date; give YYYY-MM-DD, or --MM-DD without a year')
+        year, month, day = match.group(1), int(match.group(2)), int(match.group(3))
+        if year in _YEARLESS_MARKERS or (omit_year and year == omit_year.strip()):
+            year = None
+    try:
+        born = dt.date(int(year) if year is not None else 2000, month, day)  # 2000: a leap year, --02-29 passes
+    except ValueError:
+        raise InputError(f'{what} "{value}" is not a real date') from None
+    if year is None:
+        return f"--{month:02d}-{day:02d}"
+    check_date(born, what)
+    return not_after_today(born, f"a {what}").isoformat()

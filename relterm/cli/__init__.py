@@ -43,19 +43,31 @@ COMMANDS: dict[str, str] = {
 
 
 def main(argv: list[str] | None = None) -> None:
+    from ..errors import RelTermError
+    from .streams import finish, guard
+
     args = sys.argv[1:] if argv is None else list(argv)
+    # Arguments that are not UTF-8, a closed stdout: one line and exit 2 before anything runs;
+    # failures of stdin and stdout later become RelTermErrors (see streams.py).
+    guard(args, app=not args)
     try:
         if not args:
             _open_app()
         else:
             from .group import cli
 
-            cli.main(args=args, prog_name="relterm")
+            try:
+                cli.main(args=args, prog_name="relterm", standalone_mode=True)
+            finally:
+                finish()
     except KeyboardInterrupt:
         from .output import echo
 
         echo("relterm: interrupted; nothing was written", err=True)
         sys.exit(130)
+    except RelTermError as exc:  # raised outside a command (help, usage errors) or by the last flush
+        print(f"relterm: {exc}", file=sys.stderr)
+        sys.exit(exc.exit_code)
 
 
 def _open_app() -> None:

@@ -39,8 +39,12 @@ def _cadence(value: str | None) -> int | None | str:
         return 0
     if text in ("default", "level"):
         return None
-    if text.isdigit():
-        return int(text)
+    if text.isascii() and text.isdigit():
+        from ..dates import MAX_DAYS
+
+        if len(text) <= 5 and int(text) <= MAX_DAYS:
+            return int(text)
+        raise click.BadParameter(f"{value}: a cadence runs from 1 to {MAX_DAYS} days", param_hint="--cadence")
     raise click.BadParameter(f'{value!r}: give a number of days, "none" or "default"', param_hint="--cadence")
 
 
@@ -57,7 +61,7 @@ def _cadence(value: str | None) -> int | None | str:
 @click.option("--introduced-by", "-i", metavar="PERSON", help="Who introduced you.")
 @click.option("--birthday", metavar="DATE", help="YYYY-MM-DD, or --MM-DD without a year.")
 @click.option("--notes", default="", help="Free-form notes.")
-@click.option("--cadence", metavar="DAYS", help='Keep-in-touch override: days, "none" or "default".')
+@click.option("--cadence", metavar="DAYS", help='Keep-in-touch override: days (1 to 3650), "none" or "default".')
 @click.option("--since", metavar="DATE",
               help="When you started keeping track of them (default: today). Their keep-in-touch clock never "
                    "runs from before this date, so give it when you log older interactions.")
@@ -79,19 +83,21 @@ def add(app: AppContext, name, level, ladder, sphere, company, title, email, pho
 
 
 def _birthday(value: str | None) -> str | None:
+    """--birthday: the stored forms (1985-04-15, --04-15) checked by the one birthday check, or
+    what a user types ("15 april 1985", "10 Dec" without a year)."""
     if not value:
         return None
     import re
 
-    text = value.strip()
-    if re.fullmatch(r"--\d\d-?\d\d", text):
-        return f"--{text[2:4]}-{text[-2:]}"
-    from ..dates import parse_date
+    from ..dates import is_birthday_form, parse_birthday, parse_date
 
-    day = parse_date(text)
-    if not re.search(r"\d{4}", text):  # "10 Dec": a day and month, not this year's date
+    text = value.strip()
+    if is_birthday_form(text):
+        return parse_birthday(text)
+    day = parse_date(text, what="birthday")
+    if not re.search(r"[0-9]{4}", text):  # "10 Dec": a day and month, not this year's date
         return f"--{day.month:02d}-{day.day:02d}"
-    return day.isoformat()
+    return parse_birthday(day.isoformat())
 
 
 @click.command()
@@ -303,7 +309,7 @@ def levels(app: AppContext, ladder, history, as_json):
 @click.option("--introduced-by", "-i", metavar="PERSON", help='Who introduced them ("none" to clear).')
 @click.option("--birthday", metavar="DATE", help="YYYY-MM-DD or --MM-DD.")
 @click.option("--notes", help="Replace the notes.")
-@click.option("--cadence", metavar="DAYS", help='Keep-in-touch override: days, "none" or "default".')
+@click.option("--cadence", metavar="DAYS", help='Keep-in-touch override: days (1 to 3650), "none" or "default".')
 @pass_app
 def edit(app: AppContext, person, name, sphere, company, title, email, phone, tags, untag, introduced_by, birthday,
          notes, cadence):

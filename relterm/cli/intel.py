@@ -8,7 +8,7 @@ import sys
 
 import click
 
-from ..dates import today
+from ..dates import MAX_DAYS, today
 from ..sanitize import escape_json_text
 from ..intel.model import ITEM_KINDS
 from . import fail
@@ -48,7 +48,7 @@ def _level(lad, rank) -> str:
 
 
 @click.command()
-@click.option("--within", "-w", type=click.IntRange(min=0), default=0, show_default=True, metavar="DAYS",
+@click.option("--within", "-w", type=click.IntRange(0, MAX_DAYS), default=0, show_default=True, metavar="DAYS",
               help="Also list what falls due in the next DAYS days (birthdays: at least 14).")
 @click.option("--item", "items", multiple=True, type=click.Choice(ITEM_KINDS),
               help="Only this kind of item; repeat for several.")
@@ -114,12 +114,12 @@ def due(app: AppContext, within, items, include_snoozed, limit, as_json):
 
 @click.command()
 @click.argument("person")
-@click.argument("days", type=click.IntRange(min=0))
+@click.argument("days", type=click.IntRange(0, MAX_DAYS))
 @click.option("--item", type=click.Choice(ITEM_KINDS),
               help="Snooze only this agenda item (default: everything about the person).")
 @pass_app
 def snooze(app: AppContext, person, days, item):
-    """Hide PERSON from the agenda for DAYS days (0 clears the snooze)."""
+    """Hide PERSON from the agenda for DAYS days, 1 to 3650 (0 clears the snooze)."""
     core = app.core
     cid = core.resolve(person)
     until = core.intel.snooze(cid, days, item=item)
@@ -302,7 +302,7 @@ def balance(app: AppContext, person, sort, limit, as_json):
 
 
 @click.command()
-@click.option("--days", type=click.IntRange(min=1), metavar="N", help="Only referrals of the last N days.")
+@click.option("--days", type=click.IntRange(1, MAX_DAYS), metavar="N", help="Only referrals of the last N days.")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 @pass_app
 def stats(app: AppContext, days, as_json):
@@ -372,7 +372,7 @@ def review():
 
 @review.command("schedule")
 @click.argument("person")
-@click.option("--every", type=click.IntRange(min=0), metavar="DAYS", required=True,
+@click.option("--every", type=click.IntRange(0, MAX_DAYS), metavar="DAYS", required=True,
               help="Review every DAYS days (0 stops the reviews).")
 @click.option("--first", metavar="DATE", help="Date of the first review (default: DAYS from today).")
 @pass_app

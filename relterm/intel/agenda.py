@@ -27,7 +27,7 @@ from typing import Iterable, Optional, Sequence
 
 from .. import store
 from ..config import Ladder
-from ..dates import as_date, today as _today
+from ..dates import as_date, check_days, today as _today
 from ..domain import ContactRow
 from ..errors import InputError
 from ..rules import clock_start, date_added, effective_cadence, health, snoozed_until
@@ -220,8 +220,7 @@ def agenda(
     today: Optional[dt.date] = None,
 ) -> list[AgendaItem]:
     """Everything to do now (and in the next ``within`` days), most urgent first within each part."""
-    if within < 0:
-        raise InputError("the agenda window must be zero or more days")
+    check_days(within, "the agenda window (within)", zero=True)
     wanted = set(items)
     unknown = wanted - set(ITEM_KINDS)
     if unknown:
@@ -365,8 +364,7 @@ def snooze(
 
     Returns the date the item comes back, or None when cleared.
     """
-    if not isinstance(days, int) or days < 0:
-        raise InputError("snooze for a whole number of days (0 clears the snooze)")
+    check_days(days, "snooze", zero=True)  # 0 clears the snooze
     if item is not None:
         item = clean_line(item).lower()
         if item not in ITEM_KINDS:

@@ -47,19 +47,30 @@ def parse_names(text: str | Iterable[str]) -> list[tuple[str, str]]:
 
 
 def _find_exact(name: str) -> Optional[int]:
-    """The active contact called exactly ``name`` (any case), or a "#id" / all-digit id; None when new."""
+    """The active contact called exactly ``name`` (any case), or a "#id" / all-digit id; None when new.
+
+    As ``Core.resolve``: only ASCII digits make an id, and digits that are one contact's id and
+    another's name are ambiguous."""
     text = name[1:] if name.startswith("#") else name
-    if text.isdigit():
-        row = Contact.select(Contact.id).where((Contact.id == int(text)) & Contact.archived_at.is_null()).tuples().first()
-        if row:
-            return row[0]
-        if name.startswith("#"):
-            raise InputError(f"no contact with id {text}")
+    by_id = None
+    if text.isascii() and text.isdigit():
+        if len(text) <= 19 and int(text) < 2**63:
+            by_id = Contact.select(Contact.id, Contact.name).where(
+                (Contact.id == int(text)) & Contact.archived_at.is_null()).tuples().first()
+        if by_id is None and name.startswith("#"):
+            raise InputError(f"no contact with id {text if len(text) <= 30 else text[:27] + '...'}")
+        if by_id is not None and name.startswith("#"):
+            return by_id[0]
     rows = list(
         store.current_database().execute_sql(
             "SELECT id, name FROM contact WHERE archived_at IS NULL AND name = ? COLLATE NOCASE ORDER BY id", (name,)
         )
     )
+    if by_id is not None:
+        others = [(cid, n) for cid, n in rows if cid != by_id[0]]
+        if others:
+            raise AmbiguousError(name, [(by_id[0], f"{by_id[1]}, whose id is {text}")] + others)
+        return by_id[0]
     if len(rows) > 1:
         raise AmbiguousError(name, [(cid, n) for cid, n in rows])
     return rows[0][0] if rows else None
@@ -93,7 +104,7 @@ def introduce_many(
     if not pairs:
         raise InputError("give at least one name")
     source = core._contact(introducer)
-    when = parse_date(date)
+    when = parse_date(date, past=True)
     lad_key, lad = core.ladder()
     kind_known = INTRODUCED in core.config.kinds
     direction = core.config.kind(INTRODUCED).direction if kind_known else "received"

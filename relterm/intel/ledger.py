@@ -18,6 +18,7 @@ from typing import Optional
 
 from .. import rules, store
 from ..config import Config
+from ..dates import check_days
 from ..errors import AskTooEarly, InputError  # noqa: F401  (AskTooEarly: intel's public name)
 from .model import Balance, Concentration
 
@@ -127,8 +128,7 @@ def concentration(core, *, within_days: Optional[int] = None, today=None) -> Con
     )
     params: list = list(kinds)
     if within_days is not None:
-        if within_days < 1:
-            raise InputError("the window must be at least one day")
+        check_days(within_days, "the window (days)")
         since = (today or _today()) - dt.timedelta(days=within_days)
         sql += " AND e.date > ?"
         params.append(since.isoformat())

@@ -14,7 +14,7 @@ import json
 from typing import Optional
 
 from .. import clock, store
-from ..dates import as_date, parse_date, today as _today
+from ..dates import as_date, check_days, parse_date, today as _today
 from ..errors import InputError
 from ..rules import counts_as_contact
 from ..sanitize import clean_text
@@ -36,13 +36,13 @@ def schedule_review(
     The first review is ``first`` when given, else ``every_days`` from today.
     """
     core._contact(cid)
-    if every_days is not None and (not isinstance(every_days, int) or every_days < 0):
-        raise InputError("review every: a whole number of days")
+    if every_days is not None:
+        check_days(every_days, "review every", zero=True)
     if not every_days:
         with store.write():
             Contact.update(review_every_days=None, review_due=None).where(Contact.id == cid).execute()
         return None
-    due = parse_date(first) if first is not None else _today() + dt.timedelta(days=every_days)
+    due = parse_date(first, what="first review") if first is not None else _today() + dt.timedelta(days=every_days)
     with store.write():
         Contact.update(review_every_days=every_days, review_due=due).where(Contact.id == cid).execute()
     return due
@@ -65,7 +65,7 @@ def record_review(
     answers = {"continue": clean_text(keep).strip(), "stop": clean_text(stop).strip(), "start": clean_text(start).strip()}
     if not any(answers.values()):
         raise InputError("a review needs at least one answer (continue, stop or start)")
-    when = parse_date(date)
+    when = parse_date(date, past=True)
     parts = [f"{key}: {value}" for key, value in answers.items() if value]
     summary = "Review. " + "; ".join(parts)
     every = contact.review_every_days

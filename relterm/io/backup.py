@@ -23,6 +23,9 @@ are all rows of these tables.
 Restoring refuses a database that already holds contacts unless told to
 replace them (``relterm import --format json --replace``), and refuses a
 backup with columns this version does not know (written by a newer relterm).
+Every value is checked (type, range, links between rows) and every text
+cleaned before anything is written (``backup_check``): a backup is input like
+any other, and may have been edited by hand.
 """
 
 from __future__ import annotations
@@ -75,15 +78,20 @@ def looks_like_backup(text: str) -> bool:
 def load(text: str, source: str) -> dict:
     try:
         data = json.loads(text)
-    except ValueError as exc:
+    except (ValueError, RecursionError) as exc:
         raise InputError(f"{source}: not JSON: {exc}") from None
     if not isinstance(data, dict) or data.get("format") != FORMAT:
         raise InputError(f"{source}: not a relterm JSON backup (no \"format\": \"{FORMAT}\")")
-    if not isinstance(data.get("version"), int) or data["version"] > VERSION:
-        raise InputError(f"{source}: backup format version {data.get('version')!r} is newer than this relterm "
-                         f"reads ({VERSION}); upgrade relterm")
+    version = data.get("version")
+    if isinstance(version, bool) or not isinstance(version, int) or version < 1:
+        shown = "missing" if version is None else json.dumps(version)[:40]
+        raise InputError(f"{source}: backup format version {shown} is not one relterm knows; "
+                         f"this relterm reads version {VERSION}")
+    if version > VERSION:
+        raise InputError(f"{source}: backup format version {version} is newer than this relterm reads "
+                         f"({VERSION}); upgrade relterm")
     if not isinstance(data.get("tables"), dict):
-        raise InputError(f"{source}: the backup has no tables")
+        raise InputError(f"{source}: \"tables\" must be an object of tables by name; the backup has none")
     return data
 
 
@@ -91,37 +99,22 @@ def restore(data: dict, source: str, *, replace: bool = False,
             progress: Optional[Callable[[int, int], None]] = None) -> dict[str, int]:
     """Write every row of the backup into the database; return rows per table.
 
-    Runs inside the caller's transaction (``store.write``): any error leaves
-    the database as it was.
+    Every value is checked and cleaned first (``backup_check``), as any other input is; a
+    problem raises ``InputError`` naming table, row and column before anything is written.
+    Runs inside the caller's transaction (``store.write``): any error leaves the database
+    as it was.
     """
+    from .backup_check import check_tables
+
     db = store.current_database()
-    models = {m._meta.table_name: m for m in _tables()}
-    unknown = set(data["tables"]) - set(models)
-    if unknown:
-        raise InputError(f"{source}: tables {', '.join(sorted(unknown))} are unknown to this relterm; "
-                         "the backup was written by a newer version")
-    plans = []
-    total = 0
-    for name, table in data["tables"].items():
-        model = models[name]
-        known = {f.column_name for f in model._meta.sorted_fields}
-        columns = table.get("columns") or []
-        extra = [c for c in columns if c not in known]
-        if extra:
-            raise InputError(f"{source}: table {name} has columns {', '.join(extra)} this relterm does not know; "
-                             "the backup was written by a newer version")
-        rows = table.get("rows") or []
-        for number, row in enumerate(rows, 1):
-            if not isinstance(row, list) or len(row) != len(columns):
-                raise InputError(f"{source}: table {name}, row {number}: expected {len(columns)} values")
-        plans.append((model, columns, rows))
-        total += len(rows)
     existing = db.execute_sql("SELECT COUNT(*) FROM contact").fetchone()[0]
     if existing and not replace:
         raise InputError(
             f"the database already holds {existing} contact{'s' if existing != 1 else ''}; a backup restores into "
             "an empty database (relterm --db NEW.db import ...), or pass --replace to replace everything in it"
         )
+    plans = check_tables(data, source)
+    total = sum(len(rows) for _, _, rows in plans)
     db.execute_sql("PRAGMA defer_foreign_keys = ON")
     if replace:
         for model in reversed(_tables()):

@@ -3,7 +3,6 @@ text decoding and private, atomic file writing."""
 
 from __future__ import annotations
 
-import datetime as dt
 import os
 import re
 import tempfile
@@ -11,6 +10,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterator, Optional
 
+# One check of birthdays for every way in (re-exported for the importers): raises InputError.
+from ..dates import parse_birthday  # noqa: F401
 from ..errors import InputError
 
 
@@ -44,38 +45,6 @@ class BadRecord:
 
     where: str
     reason: str
-
-
-# Birthdays -----------------------------------------------------------------------------
-
-_YEARLESS_MARKERS = {"1604", "0000"}  # Apple's omit-year and Android's "no year"
-_BDAY_FULL = re.compile(r"^(\d{4})-?(\d{2})-?(\d{2})(?:[T ].*)?$")
-_BDAY_NOYEAR = re.compile(r"^--(\d{2})-?(\d{2})$")
-
-
-def parse_birthday(text: str, *, omit_year: Optional[str] = None) -> Optional[str]:
-    """A birthday as relterm stores it: "YYYY-MM-DD", or "--MM-DD" without a year.
-
-    Reads vCard 3.0/4.0 forms (1985-04-15, 19850415, --0415, --04-15) and
-    Apple's X-APPLE-OMIT-YEAR=1604, so a year-less birthday never becomes the
-    year 1604. Returns None for an empty value; raises ValueError otherwise.
-    """
-    value = (text or "").strip()
-    if not value:
-        return None
-    match = _BDAY_NOYEAR.match(value)
-    if match:
-        month, day = int(match.group(1)), int(match.group(2))
-        dt.date(2000, month, day)  # a leap year, so --02-29 is valid
-        return f"--{month:02d}-{day:02d}"
-    match = _BDAY_FULL.match(value)
-    if not match:
-        raise ValueError(f"birthday {value!r} is not a date")
-    year, month, day = match.group(1), int(match.group(2)), int(match.group(3))
-    if year in _YEARLESS_MARKERS or (omit_year and year == omit_year.strip()):
-        dt.date(2000, month, day)
-        return f"--{month:02d}-{day:02d}"
-    return dt.date(int(year), month, day).isoformat()
 
 
 # Decoding ------------------------------------------------------------------------------

@@ -340,7 +340,7 @@ def _relterm(cells: dict, where: str) -> Record:
             continue
         if key.startswith("level:"):
             if value.strip():
-                record.ranks[key[6:]] = int(value) if value.strip().lstrip("-").isdigit() else value.strip()
+                record.ranks[key[6:]] = value.strip()  # "3" or "Conversant": parse_level reads either
             continue
         if value != "":
             record.fields[key] = value

@@ -24,7 +24,7 @@ from typing import Callable, Iterable, Iterator, Optional
 from peewee import AutoField, BooleanField, DateField, DateTimeField, ForeignKeyField, IntegerField
 
 from .. import clock, rules, store
-from ..dates import today
+from ..dates import check_date, not_after_today, today
 from ..domain import LEVEL_CHANGE, join_tags, split_tags
 from ..errors import InputError, RelTermError
 from ..sanitize import clean_line, clean_text
@@ -237,7 +237,7 @@ class Importer:
         if "birthday" in raw and raw["birthday"]:
             try:
                 raw["birthday"] = parse_birthday(str(raw["birthday"]))
-            except ValueError as exc:
+            except InputError as exc:
                 self.summary.warnings.append(f"{where}: birthday left out: {exc}")
                 del raw["birthday"]
         # The primary email and phone are one-line fields; further ones are details, kept as add_contact keeps them.
@@ -285,6 +285,11 @@ class Importer:
         ranks.update(self.forced_ranks)
         events = []
         for date, kind, summary in record.events:
+            try:  # the range every date is held to; what happened cannot be after today
+                not_after_today(check_date(date, "event date"))
+            except InputError as exc:
+                self.summary.warnings.append(f"{where}: event left out: {exc}")
+                continue
             kind = kind if kind in self.config.kinds else "note"
             events.append((date, kind, clean_text(summary)))
         introducer = clean_line(record.introduced_by) if record.introduced_by else None

@@ -18,6 +18,7 @@ from typing import Iterable, Iterator, Optional
 
 import vobject
 
+from ..errors import InputError
 from .common import BadRecord, Record, iter_lines, parse_birthday
 
 # Properties whose values are binary blobs: skipped on import.
@@ -357,7 +358,7 @@ def card_to_record(component, where: str) -> Record:
             omit = child.params.get("X-APPLE-OMIT-YEAR", [None])[0]
             try:
                 record.fields["birthday"] = parse_birthday(_text(value), omit_year=omit)
-            except ValueError as exc:
+            except InputError as exc:
                 record.warnings.append(f"{where}: birthday left out: {exc}")
         elif prop == "NOTE":
             if _text(value).strip():
@@ -385,6 +386,14 @@ def card_to_record(component, where: str) -> Record:
             label, _ = _label(child, group_labels)
             if _text(value).strip():
                 record.details.append(("other", label or "date", _text(value).strip()))
+        elif prop in ("ANNIVERSARY", "X-ANNIVERSARY"):
+            try:  # checked as a birthday is: a real date in range ("--MM-DD" when the year is unknown)
+                day = parse_birthday(_text(value), what="anniversary")
+            except InputError as exc:
+                record.warnings.append(f"{where}: anniversary left out: {exc}")
+            else:
+                if day:
+                    record.details.append(("other", _OTHER_PROPS[prop], day))
         elif prop in _OTHER_PROPS:
             if _text(value).strip():
                 record.details.append(("other", _OTHER_PROPS[prop], _text(value).strip()))
@@ -419,7 +428,7 @@ def _relterm_property(record: Record, child, key: str, group_labels: dict) -> No
     elif key == "level":
         ladder = child.params.get("LADDER", [""])[0].strip()
         if ladder and value:
-            record.ranks[ladder] = int(value) if value.lstrip("-").isdigit() else value
+            record.ranks[ladder] = value  # "3" or "Conversant": parse_level reads either
     elif key == "other":
         label = child.params.get("LABEL", [""])[0]
         if value:

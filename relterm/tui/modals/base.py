@@ -13,7 +13,7 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Footer, Input, Label, Static
 
-from ...dates import parse_date
+from ...dates import MAX_DAYS, check_days, parse_date
 from ...errors import InputError
 
 ResultT = TypeVar("ResultT")
@@ -21,11 +21,30 @@ DATE_HINT = 'today, yesterday, "last friday", 2026-11-01'
 
 
 def check_date(text: str, problems: list[str]) -> Optional[dt.date]:
-    """The date typed in a form's Date field, or None after adding the problem to ``problems``."""
+    """The date typed in a form's Date field, or None after adding the problem to ``problems``.
+
+    Every form's date is when something happened (an interaction, a review, an introduction),
+    so it cannot be after today."""
     try:
-        return parse_date(text)
+        return parse_date(text, past=True)
     except InputError as exc:
         problems.append(f"date: {exc}")
+        return None
+
+
+# What a days field lets through: ASCII digits only (\d would let "２" and "٢" in), at most 4 of them.
+DAYS_RESTRICT = r"[0-9]{0,4}"
+
+
+def check_days_field(text: str, label: str, problems: list[str]) -> Optional[int]:
+    """The whole number of days typed in a form (0 to MAX_DAYS), or None after adding the problem."""
+    value = text.strip()
+    try:
+        if not (value.isascii() and value.isdigit()):
+            raise InputError(f"a whole number of days from 0 to {MAX_DAYS}, e.g. 7")
+        return check_days(int(value), "days", zero=True)
+    except InputError as exc:
+        problems.append(f"{label}: {exc}")
         return None
 
 

@@ -41,7 +41,8 @@ def parse_level_text(ladder: Ladder, text: str) -> int:
     """A rank from "3", "Conversant" or "3 Conversant"."""
     value = text.strip()
     first = value.split()[0] if value else ""
-    if first.lstrip("-").isdigit():
+    digits = first.removeprefix("-")
+    if digits.isascii() and digits.isdigit():
         value = first
     try:
         return ladder.parse_rank(value)

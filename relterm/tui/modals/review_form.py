@@ -11,7 +11,7 @@ from textual.binding import Binding
 from textual.widgets import Input, Static
 
 from ...intel.reviews import QUESTIONS
-from .base import FormModal, check_date
+from .base import DAYS_RESTRICT, FormModal, check_date, check_days_field
 
 
 @dataclass(frozen=True)
@@ -82,7 +82,7 @@ class ReviewForm(FormModal[ReviewResult]):
             schedule = "No reviews scheduled: give a number of days to review regularly."
         yield Static(Text(schedule), classes="form-note")
         yield self.row("Every (days)", AnswerField(d.every, id="every", compact=True,
-                                                   placeholder="e.g. 90; 0 stops", restrict=r"\d*"))
+                                                   placeholder="e.g. 90; 0 stops", restrict=DAYS_RESTRICT))
         yield self.date_row(d.date)
 
     def on_mount(self) -> None:
@@ -94,7 +94,7 @@ class ReviewForm(FormModal[ReviewResult]):
         draft = ReviewDraft(value["continue"], value["stop"], value["start"], value["every"], value["date"])
         every: Optional[int] = None
         if draft.every.strip():
-            every = int(draft.every)
+            every = check_days_field(draft.every, "every", problems)
             if every == (self.current_every or 0):
                 every = None  # unchanged
         elif self.current_every:

@@ -23,7 +23,7 @@ from textual.worker import get_current_worker
 from ...dates import today
 from .view import ViewScreen
 from ...intel.model import BIRTHDAY, ITEM_KINDS, KEEP_IN_TOUCH, REVIEW, AgendaItem
-from ..modals.base import FormModal
+from ..modals.base import DAYS_RESTRICT, FormModal, check_days_field
 
 SECTIONS = {
     KEEP_IN_TOUCH: "Keep in touch",
@@ -49,18 +49,14 @@ class SnoozeForm(FormModal[int]):
         return Text.assemble("Snooze ", self.what)
 
     def compose_form(self) -> ComposeResult:
-        yield self.row("Days", Input("7", id="days", compact=True, restrict=r"\d*", max_length=4))
+        yield self.row("Days", Input("7", id="days", compact=True, restrict=DAYS_RESTRICT, max_length=4))
 
     def on_mount(self) -> None:
         super().on_mount()
         self.query_one("#days", Input).focus()
 
     def collect(self, problems: list[str]) -> Optional[int]:
-        value = self.query_one("#days", Input).value.strip()
-        if not value:
-            problems.append("days: a whole number of days, e.g. 7")
-            return None
-        return int(value)
+        return check_days_field(self.query_one("#days", Input).value, "days", problems)
 
 
 class AgendaScreen(ViewScreen):
