@@ -66,7 +66,9 @@ def main(argv: list[str] | None = None) -> None:
         echo("relterm: interrupted; nothing was written", err=True)
         sys.exit(130)
     except RelTermError as exc:  # raised outside a command (help, usage errors) or by the last flush
-        print(f"relterm: {exc}", file=sys.stderr)
+        from .output import last_words
+
+        last_words(f"relterm: {exc}")
         sys.exit(exc.exit_code)
 
 

@@ -43,7 +43,7 @@ class AppContext:
             from .. import store
 
             if store.last_upgrade is not None:  # say where the copy from before the upgrade is
-                import sys
+                from .output import echo
 
-                print(f"relterm: {store.last_upgrade.message()}", file=sys.stderr)
+                echo(f"relterm: {store.last_upgrade.message()}", err=True)
         return self._core

@@ -26,6 +26,17 @@ def echo(message: object = "", *, err: bool = False, nl: bool = True, crlf: bool
     click.echo(clean_for_terminal(str(message), crlf=crlf), err=err, nl=nl)
 
 
+def last_words(message: object) -> None:
+    """One cleaned line on stderr when the streams themselves may be broken (a closed stdout, bad
+    arguments): plain ``print``, no click, and nothing raised if even stderr is gone."""
+    import sys
+
+    try:
+        print(clean_for_terminal(str(message)), file=sys.stderr)
+    except (OSError, ValueError, AttributeError):
+        pass
+
+
 def clean(text: object) -> str:
     """One piece of text cleaned as :func:`echo` would: for a prompt or a confirmation question."""
     return clean_for_terminal(str(text))

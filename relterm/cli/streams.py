@@ -130,10 +130,9 @@ def guard(args: list[str], *, app: bool = False) -> None:
         problem = ("standard output is closed; give relterm somewhere to write "
                    "(a terminal, a file, or > /dev/null)")
     if problem is not None:
-        try:
-            print(f"relterm: {problem}", file=sys.stderr)
-        except (OSError, ValueError, AttributeError):
-            pass
+        from .output import last_words
+
+        last_words(f"relterm: {problem}")
         sys.exit(2)
     if sys.stdin is None:  # closed: read as empty
         sys.stdin = open(os.devnull, encoding="utf-8")

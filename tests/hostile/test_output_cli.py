@@ -45,6 +45,7 @@ INVOCATIONS: dict[str, list[list[str]] | None] = {
     "add": [["add", f"Zed{ARG}", "--company", ARG, "--notes", ARG]],
     "backup": [["backup", "{tmp}/copy.db"]],
     "balance": [["balance"], ["balance", "1"], ["balance", "--json"], ["balance", "1", "--json"]],
+    "check": [["check"]],
     "config init": [["config", "init"], ["config", "init"]],
     "config path": [["config", "path"]],
     "delete": [["delete", "2", "--yes"], ["delete", "1"]],
