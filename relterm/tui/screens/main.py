@@ -239,10 +239,10 @@ class MainScreen(Screen):
         self.store.suggested = suggested
         self.query_one(ContactList).set_markers(self.store.urgency, self.store.suggested)
 
-    def _show_rows(self, select: Optional[int] = None) -> None:
+    def _show_rows(self, select: Optional[int] = None, top: bool = False) -> None:
         self.query_one(ContactList).set_rows(
             self.store.view(), select=select, more=not self.store.complete, locate=self.store.position_of,
-            nobody=self.store.complete and not self.store.rows,
+            nobody=self.store.complete and not self.store.rows, top=top,
         )
         self._update_title()
 
@@ -344,7 +344,7 @@ class MainScreen(Screen):
     def _filter_changed(self, event: Input.Changed) -> None:
         started = time.perf_counter()
         self.store.apply(event.value, self.store.rank)
-        self._show_rows()
+        self._show_rows(top=True)
         now = time.perf_counter()
         self.timings["filter"].append(now - started)
         self.finished["filter"].append(now)
@@ -378,7 +378,7 @@ class MainScreen(Screen):
         pyramid.filter_rank = rank
         if rank is not None:
             pyramid.cursor_rank = rank
-        self._show_rows()
+        self._show_rows(top=True)
 
     def action_rung(self, rank: int) -> None:
         if self.ladder.level(rank) is None:
@@ -415,7 +415,7 @@ class MainScreen(Screen):
     def action_toggle_sort(self) -> None:
         by_urgency = not self.store.by_urgency
         self.store.set_sort(by_urgency)
-        self._show_rows(select=self.selected_id)
+        self._show_rows(top=True)
         if by_urgency and not self.store.urgency:
             self.notify("Sort: urgency (health still loading: the order follows in a moment).", timeout=3)
         else:

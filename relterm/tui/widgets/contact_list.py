@@ -128,6 +128,9 @@ class ContactList(ScrollView, can_focus=True):
         self._loading_more = False
         self._nobody = False  # no contacts at all (not just none matching the filter)
         self._highlighted: Optional[int] = None
+        # The row under the cursor when it was last placed: the screen may change the rows in place
+        # (archive, import) before it hands over the new view, so the old view cannot be read again.
+        self._current: Optional[ContactRow] = None
         self._urgency: dict[int, int] = {}
         self._suggested: dict[int, str] = {}
 
@@ -140,7 +143,10 @@ class ContactList(ScrollView, can_focus=True):
     @property
     def selected(self) -> Optional[ContactRow]:
         if 0 <= self.cursor < len(self._rows):
-            return self._rows[self.cursor]
+            try:
+                return self._rows[self.cursor]
+            except IndexError:  # the rows behind the view changed; set_rows follows
+                return self._current
         return None
 
     def set_ladder(self, ladder: Ladder, level_styles: dict[int, Style]) -> None:
@@ -163,13 +169,17 @@ class ContactList(ScrollView, can_focus=True):
         more: bool = False,
         locate: Optional[Callable[[int, Optional[ContactRow]], Optional[int]]] = None,
         nobody: bool = False,
+        top: bool = False,
     ) -> None:
         """Show ``rows``; keep the cursor on contact ``select`` (or the same contact) when shown.
 
+        With ``top`` (a new filter or order) the cursor goes to the first row instead. When the
+        contact kept is gone (archived, filtered out) the cursor stays at its position, or on the
+        last row: always on a row.
         ``locate(contact_id, row)`` finds a contact's position in ``rows`` faster than a scan.
         """
-        keep = select if select is not None else self._highlighted
-        previous = self.selected
+        keep = None if top else select if select is not None else self._highlighted
+        previous = self._current
         self._rows = rows
         self._loading_more = more
         self._nobody = nobody
@@ -182,6 +192,8 @@ class ContactList(ScrollView, can_focus=True):
                 found = self._find(keep)
             position = found if found is not None else min(self.cursor, max(len(rows) - 1, 0))
         self.set_reactive(ContactList.cursor, max(0, min(position, len(rows) - 1)) if rows else 0)
+        if top:
+            self.scroll_to(y=0, animate=False, immediate=True)
         self._scroll_to_cursor()
         self.refresh()
         self._announce()
@@ -208,6 +220,7 @@ class ContactList(ScrollView, can_focus=True):
 
     def _announce(self) -> None:
         row = self.selected
+        self._current = row
         contact_id = row.id if row is not None else None
         if contact_id != self._highlighted:
             self._highlighted = contact_id
@@ -224,7 +237,7 @@ class ContactList(ScrollView, can_focus=True):
 
     def _scroll_to_cursor(self) -> None:
         body = max(self.size.height - 1, 1)
-        top = int(self.scroll_y)
+        top = self.scroll_offset.y
         if self.cursor < top:
             self.scroll_to(y=self.cursor, animate=False, immediate=True)
         elif self.cursor >= top + body:
@@ -253,7 +266,7 @@ class ContactList(ScrollView, can_focus=True):
     def on_click(self, event) -> None:
         y = event.y
         if y >= 1:
-            self.move_to(int(self.scroll_y) + y - 1)
+            self.move_to(self.scroll_offset.y + y - 1)
 
     # Drawing ----------------------------------------------------------------------
 
@@ -276,7 +289,7 @@ class ContactList(ScrollView, can_focus=True):
         base = self.rich_style
         if y == 0:
             return self._header(width, base)
-        scroll_y = int(self.scroll_y)
+        scroll_y = self.scroll_offset.y
         index = y - 1 + scroll_y
         if index >= len(self._rows):
             if not self._rows and index < 3:
