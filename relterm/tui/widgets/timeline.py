@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import Callable, Sequence
 
+from rich.cells import cell_len, set_cell_size
 from rich.segment import Segment
 from rich.style import Style
 from rich.text import Text
@@ -21,7 +22,9 @@ from textual.strip import Strip
 from ...domain import TimelineEvent
 from . import set_virtual_size_quietly
 
-_INDENT = 20  # "2026-11-02  coffee  " before the text
+DATE_WIDTH = 12  # "2026-11-02  " before the kind
+KIND_MAX = 17  # "referral-received"; a longer kind (a hand-written levels.yaml) is cut in the column
+MIN_TEXT = 20  # cells left for the text before the kind column narrows
 
 
 class Timeline(ScrollView, can_focus=True):
@@ -35,24 +38,56 @@ class Timeline(ScrollView, can_focus=True):
     }
     """
 
+    # Scrolled without animation: an animated scroll can stop a fraction short of its end in a real
+    # terminal, and the last line (the oldest entry, "added at ...") stayed out of reach.
     BINDINGS = [
-        Binding("up,k", "scroll_up", "Up", show=False, id="timeline-up"),
-        Binding("down,j", "scroll_down", "Down", show=False, id="timeline-down"),
-        Binding("home,g", "scroll_home", "Top", show=False, id="timeline-top"),
-        Binding("end,G", "scroll_end", "Bottom", show=False, id="timeline-bottom"),
-        Binding("pageup", "page_up", "Page up", show=False, id="timeline-page-up"),
-        Binding("pagedown", "page_down", "Page down", show=False, id="timeline-page-down"),
+        Binding("up,k", "scroll_by(-1)", "Up", show=False, id="timeline-up"),
+        Binding("down,j", "scroll_by(1)", "Down", show=False, id="timeline-down"),
+        Binding("home,g", "scroll_edge(0)", "Top", show=False, id="timeline-top"),
+        Binding("end,G", "scroll_edge(1)", "Bottom", show=False, id="timeline-bottom"),
+        Binding("pageup", "scroll_page(-1)", "Page up", show=False, id="timeline-page-up"),
+        Binding("pagedown", "scroll_page(1)", "Page down", show=False, id="timeline-page-down"),
     ]
 
     def __init__(self, *, name=None, id=None, classes=None):
         super().__init__(name=name, id=id, classes=classes)
-        self._entries: list[Text] = []
+        self._events: list[TimelineEvent] = []
+        self._texts: list[str] = []
+        self._more = False
+        self._warning_style: Style | None = None
+        self._entries: list[Text] | None = []
         self._lines: list[Strip] = []
         self._wrapped_for = -1
+
+    def action_scroll_by(self, step: int) -> None:
+        self.scroll_to(y=self.scroll_offset.y + step, animate=False)
+
+    def action_scroll_page(self, direction: int) -> None:
+        self.scroll_to(y=self.scroll_offset.y + direction * max(self.scrollable_content_region.height - 1, 1),
+                       animate=False)
+
+    def action_scroll_edge(self, end: int) -> None:
+        self.scroll_to(y=self.max_scroll_y if end else 0, animate=False)
+
+    def _kind_width(self, width: int) -> int:
+        """The kind column: as wide as the config's longest kind (and "level"), up to KIND_MAX cells.
+
+        In a narrow pane, where that would leave the text under MIN_TEXT cells, as wide as the
+        longest kind shown instead (longer ones are cut with an ellipsis).
+        """
+        config = getattr(self.app, "config", None)
+        kinds = list(config.kinds) if config is not None else []
+        column = min(max([cell_len(kind) for kind in kinds] + [len("level")]), KIND_MAX)
+        if width - DATE_WIDTH - column - 1 < MIN_TEXT:
+            shown = [cell_len(event.kind) for event in self._events if not event.is_level_change]
+            column = min(max(shown + [len("level")]), column, max(width - DATE_WIDTH - 1 - MIN_TEXT, len("level")))
+        return column
 
     @property
     def plain(self) -> str:
         """The entries as plain text, one per line (unwrapped)."""
+        if self._entries is None:
+            self._entries = self._build(self._kind_width(self.scrollable_content_region.width or 80))
         return "\n".join(entry.plain for entry in self._entries)
 
     def show_events(
@@ -62,44 +97,55 @@ class Timeline(ScrollView, can_focus=True):
         more: bool = False,
         warning_style: Style | None = None,
     ) -> None:
-        entries: list[Text] = []
-        if not events:
-            entries.append(Text("Nothing on the timeline yet. l logs an interaction.", style="dim"))
-        for event in events:
-            text = Text(no_wrap=False, end="")
-            text.append(event.date.isoformat(), Style(dim=True))
-            text.append("  ")
-            if event.is_level_change:
-                text.append("level   ", Style(bold=True, italic=True))
-            else:
-                text.append(f"{event.kind:<7}", Style(bold=True))
-                text.append(" ")
-            text.append(describe(event) or "")
-            if event.other_name:
-                text.append(f" (with {event.other_name})", Style(dim=True))
-            if event.warning:
-                text.append(f"  ! {event.warning}", warning_style or Style(bold=True))
-            entries.append(text)
-        if more:
-            entries.append(Text("... older entries: relterm show", style="dim"))
-        self._entries = entries
+        self._events = list(events)
+        self._texts = [describe(event) or "" for event in events]
+        self._more = more
+        self._warning_style = warning_style
+        self._entries = None
         self._wrapped_for = -1
         self._wrap()
         self.scroll_to(y=0, animate=False, immediate=True)
         self.refresh()
+
+    def _build(self, kind_width: int) -> list[Text]:
+        entries: list[Text] = []
+        if not self._events:
+            entries.append(Text("Nothing on the timeline yet. l logs an interaction.", style="dim"))
+        for event, description in zip(self._events, self._texts):
+            text = Text(no_wrap=False, end="")
+            text.append(event.date.isoformat(), Style(dim=True))
+            text.append("  ")
+            kind = "level" if event.is_level_change else event.kind
+            if cell_len(kind) > kind_width:
+                kind = set_cell_size(kind, kind_width - 1) + "…"
+            kind += " " * (kind_width - cell_len(kind))
+            text.append(kind, Style(bold=True, italic=event.is_level_change))
+            text.append(" ")
+            text.append(description)
+            if event.other_name:
+                text.append(f" (with {event.other_name})", Style(dim=True))
+            if event.warning:
+                text.append(f"  ! {event.warning}", self._warning_style or Style(bold=True))
+            entries.append(text)
+        if self._more:
+            entries.append(Text("... older entries: relterm show", style="dim"))
+        return entries
 
     def _wrap(self) -> None:
         width = self.scrollable_content_region.width
         if width <= 0:
             return
         console = self.app.console
+        kind_width = self._kind_width(width)
+        indent = DATE_WIDTH + kind_width + 1
+        self._entries = entries = self._build(kind_width)
         lines: list[Strip] = []
-        for entry in self._entries:
-            if entry.cell_len > width and width > _INDENT + 10:
-                head = entry[:_INDENT]
-                body = entry[_INDENT:].wrap(console, width - _INDENT)
+        for entry in entries:
+            if entry.cell_len > width and width > indent + 10:
+                head = entry[:indent]
+                body = entry[indent:].wrap(console, width - indent)
                 for index, line in enumerate(body):
-                    prefix = head if index == 0 else Text(" " * _INDENT)
+                    prefix = head if index == 0 else Text(" " * indent)
                     combined = Text.assemble(prefix, line)
                     lines.append(_strip(combined, console))
             else:
@@ -117,7 +163,7 @@ class Timeline(ScrollView, can_focus=True):
         if self._wrapped_for != self.scrollable_content_region.width:
             self._wrap()
         width = self.scrollable_content_region.width
-        index = y + int(self.scroll_y)
+        index = y + self.scroll_offset.y
         base = self.rich_style
         if 0 <= index < len(self._lines):
             return self._lines[index].extend_cell_length(width).apply_style(base).crop(0, width)
