@@ -150,6 +150,13 @@ class Core:
             raise NotFoundError(f"no contact with id {cid}")
         return contact
 
+    def _contact_exists(self, cid: int) -> None:
+        """Raise NotFoundError like ``_contact``, without reading the row (its notes may be megabytes)."""
+        if isinstance(cid, int) and not 0 < cid <= MAX_ID:
+            raise NotFoundError(f"no contact with id {cid if abs(cid) < 10**30 else 'that large'}")
+        if not Contact.select(Contact.id).where(Contact.id == cid).exists():
+            raise NotFoundError(f"no contact with id {cid}")
+
     # Adding and editing ---------------------------------------------------------------
 
     def add_contact(
@@ -527,8 +534,26 @@ class Core:
             result.setdefault(cid, {})[key] = rank
         return result
 
-    def card(self, cid: int) -> Card:
-        contact = self._contact(cid)
+    def card(self, cid: int, *, notes_limit: Optional[int] = None) -> Card:
+        """Everything about a contact but the timeline.
+
+        With ``notes_limit`` only the first that many characters of the notes are read (and cleaned);
+        ``Card.notes_cut`` says whether some were left out, and the card has no ``version`` (it is not
+        for editing). A 10 MB note then costs a few milliseconds instead of a third of a second.
+        """
+        if notes_limit is None:
+            contact = self._contact(cid)
+            notes_cut = False
+        else:
+            self._contact_exists(cid)
+            columns = [field for field in Contact._meta.sorted_fields if field.name != "notes"]
+            contact = Contact.select(*columns).where(Contact.id == cid).get()
+            # One character more than asked tells whether there is more (length() would read it all).
+            head = store.current_database().execute_sql(
+                "SELECT substr(notes, 1, ?) FROM contact WHERE id = ?", (notes_limit + 1, cid)
+            ).fetchone()[0] or ""
+            notes_cut = len(head) > notes_limit
+            contact.notes = head[:notes_limit]
         introducer = None
         if contact.introduced_by_id is not None:
             row = Contact.select(Contact.name).where(Contact.id == contact.introduced_by_id).tuples().first()
@@ -562,7 +587,7 @@ class Core:
             uid=line(contact.uid), created_at=contact.created_at, updated_at=contact.updated_at,
             archived_at=contact.archived_at, details=tuple(Detail(line(d.kind), line(d.label), text(d.value))
                                                            for d in details),
-            version=self._version(contact, ranks),
+            version=self._version(contact, ranks) if notes_limit is None else "", notes_cut=notes_cut,
         )
 
     def timeline(self, cid: int, *, limit: Optional[int] = None, event_id: Optional[int] = None) -> list[TimelineEvent]:

@@ -118,6 +118,9 @@ class Card:
     # Changes whenever the contact's row or ranks change; an editor passes it back to
     # ``Core.edit_contact(if_version=...)`` so a change made since it read the card is not overwritten.
     version: str = ""
+    # Whether the notes go on past ``notes`` (``Core.card(notes_limit=...)``, for a pane that shows the
+    # beginning of a long note).
+    notes_cut: bool = False
 
 
 @dataclass(frozen=True, slots=True)

@@ -64,12 +64,13 @@ def _accumulate(rows) -> dict[int, list[int]]:
 
 def balance(core, cid: int) -> Balance:
     """The give/ask ledger with one contact (zeros when nothing is recorded)."""
-    contact = core._contact(cid)
+    core._contact_exists(cid)  # the name only: the row's notes may be megabytes
+    name = store.current_database().execute_sql("SELECT name FROM contact WHERE id = ?", (cid,)).fetchone()[0]
     row = store.current_database().execute_sql(
         "SELECT rank FROM contact_level WHERE contact_id = ? AND ladder = ?", (cid, core.config.default_ladder)
     ).fetchone()
     counts = _accumulate(_ledger_rows(core, cid)).get(cid, [0, 0, 0, 0, 0])
-    return Balance(cid, contact.name, row[0] if row else None, *counts)
+    return Balance(cid, name, row[0] if row else None, *counts)
 
 
 SORTS = ("net", "given", "received", "asks", "name")

@@ -66,7 +66,7 @@ def histories(core):
 
 
 def _card_due(app) -> str | None:
-    text = str(app.main_screen.query_one(ContactCard).render())
+    text = app.main_screen.query_one(ContactCard).plain
     match = re.search(r"Keep in touch  (\S+)", text)
     assert match, text
     return None if match.group(1) == "no" else match.group(1)

@@ -37,7 +37,7 @@ from ..data import ContactStore, haystack, urgency_keys
 if TYPE_CHECKING:
     from ..modals.contact_form import ContactDraft
     from ..modals.level_form import Suggested
-from ..widgets.card import ContactCard
+from ..widgets.card import NOTES_READ, ContactCard
 from ..widgets.contact_list import ContactList
 from ..widgets.pyramid import Pyramid
 from ..widgets.timeline import Timeline
@@ -293,7 +293,7 @@ class MainScreen(Screen):
         worker = get_current_worker()
         with self.app.connection():
             try:
-                card = self.core.card(contact_id)
+                card = self.core.card(contact_id, notes_limit=NOTES_READ)  # the card shows the start
             except RelTermError:
                 card = None
             events = self.core.timeline(contact_id, limit=TIMELINE_LIMIT + 1) if card is not None else []
