@@ -21,7 +21,7 @@ from textual.screen import Screen
 
 from ..config import Config
 from . import messages
-from .commands import VIEWS, all_commands
+from .commands import VIEW_COMMON, VIEWS, all_commands
 from .screens.help import HelpScreen
 from .screens.main import MainScreen
 from .themes import DEFAULT_THEME, Settings, level_colors, level_variables, load_themes, save_setting
@@ -229,8 +229,18 @@ class RelTermApp(App[None]):
     # Commands ------------------------------------------------------------------------
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        """Our commands, once, in our words: the screen's own (a view's keys, or the main screen's),
+        then the theme. Textual's own list (a second Quit, a keys panel, maximize, screenshot) is left out."""
+        from .screens.view import ViewScreen
+
         main = self.main_screen
-        if main is not None:
+        if isinstance(screen, ViewScreen):
+            for key in (*screen.view.keys, *VIEW_COMMON):
+                if key.footer:
+                    target = self if key.action.startswith("app.") else screen
+                    yield SystemCommand(f"{key.title} ({key.shown_keys})", key.help,
+                                        partial(target.run_action, key.action.removeprefix("app.")))
+        elif main is not None:
             for command in all_commands():
                 if not command.palette:
                     continue
@@ -244,7 +254,7 @@ class RelTermApp(App[None]):
                     f"Show only contacts on this rung of the {main.ladder_key} ladder.",
                     partial(main.run_action, f"rung({level.rank})"),
                 )
-        yield from super().get_system_commands(screen)
+        yield SystemCommand("Theme", "Change the colours (remembered for next time).", self.action_change_theme)
 
     def action_help(self) -> None:
         if not isinstance(self.screen, HelpScreen):

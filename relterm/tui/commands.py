@@ -43,20 +43,62 @@ class Command:
 
 
 @dataclass(frozen=True)
+class ViewKey:
+    """A key of a view (a whole screen such as the agenda): its binding, help line and palette entry."""
+
+    keys: str  # Textual key names, comma separated: the first is the one shown
+    action: str  # an action of the view's screen (or "app.…")
+    title: str
+    help: str
+    footer: bool = True
+    key_display: str | None = None
+    priority: bool = False  # before the focused widget's own binding of the key (movement: the same everywhere)
+
+    def binding(self, view_id: str) -> Binding:
+        return Binding(self.keys, self.action, self.title, show=self.footer, key_display=self.key_display,
+                       id=f"{view_id}-{self.action}", tooltip=self.help, priority=self.priority)
+
+    @property
+    def shown_keys(self) -> str:
+        if self.key_display:
+            return self.key_display
+        return " ".join(_pretty(key) for key in self.keys.split(","))
+
+
+# The keys every view takes, the same everywhere: movement in its list, back, quit, help.
+VIEW_COMMON: tuple[ViewKey, ...] = (
+    ViewKey("down,j", "move(1)", "Down", "Move down the list.", footer=False, key_display="down j", priority=True),
+    ViewKey("up,k", "move(-1)", "Up", "Move up the list.", footer=False, key_display="up k", priority=True),
+    ViewKey("home,g", "edge(0)", "Top", "Jump to the top of the list.", footer=False, key_display="g home", priority=True),
+    ViewKey("end,G", "edge(1)", "Bottom", "Jump to the bottom of the list.", footer=False, key_display="G end", priority=True),
+    ViewKey("pageup", "page(-1)", "Page up", "Move a page up.", footer=False, priority=True),
+    ViewKey("pagedown", "page(1)", "Page down", "Move a page down.", footer=False, priority=True),
+    ViewKey("escape", "back", "Back", "Go back to the contact list.", key_display="esc"),
+    ViewKey("question_mark", "app.help", "Help", "Show every key.", key_display="?"),
+    ViewKey("q", "app.quit", "Quit", "Leave relterm."),
+)
+
+
+@dataclass(frozen=True)
 class View:
-    """A screen opened by a key from the main screen."""
+    """A screen opened by a key from the main screen, with the keys it takes besides ``VIEW_COMMON``."""
 
     id: str
     key: str
     title: str
     help: str
     target: str  # "module:ClassName" inside relterm.tui.screens
+    keys: tuple[ViewKey, ...] = ()
+    footer: bool = True  # in the main screen's footer (every view is in the help and the palette)
 
     def command(self) -> Command:
         return Command(
             f"view-{self.id}", self.key, f"app.open_view('{self.id}')", self.title, self.help, group="Views",
-            footer=True,
+            footer=self.footer,
         )
+
+    def bindings(self) -> list[Binding]:
+        return [key.binding(self.id) for key in (*self.keys, *VIEW_COMMON)]
 
 
 _KEY_NAMES = {
@@ -72,11 +114,41 @@ def _pretty(key: str) -> str:
 # Views added by other modules, one line each (see the module docstring).
 VIEWS: list[View] = []
 VIEWS.append(View("agenda", "A", "Agenda", "Whom to reach out to now: overdue, reviews, names, birthdays.",
-                  "agenda:AgendaScreen"))
+                  "agenda:AgendaScreen", keys=(
+                      ViewKey("enter", "open_contact", "Go to", "Select the person in the contact list."),
+                      ViewKey("l", "act", "Log", "Log an interaction (on a review: hold the review)."),
+                      ViewKey("s", "snooze", "Snooze", "Hide the highlighted item for some days."),
+                      ViewKey("r", "reload", "Reload", "Read the agenda again.", footer=False),
+                  )))
 VIEWS.append(View("circles", "C", "Circles", "Who introduced you to whom, with how many each opened up.",
-                  "circles:CirclesScreen"))
+                  "circles:CirclesScreen", keys=(
+                      ViewKey("enter", "open_contact", "Go to", "Select the person in the contact list "
+                              "(on a group or a \"more\" line: open it)."),
+                      ViewKey("right,l", "open_branch", "Open", "Show whom they introduced you to.",
+                              key_display="right l"),
+                      ViewKey("left,h", "close_branch", "Close", "Fold the branch, or go to the parent.",
+                              key_display="left h"),
+                  )))
 VIEWS.append(View("matrix", "M", "Matrix", "Contacts by sphere and rung; enter filters the list to a cell.",
-                  "matrix:MatrixScreen"))
+                  "matrix:MatrixScreen", keys=(
+                      ViewKey("enter", "choose", "Filter the list",
+                              "Show the cell's contacts in the list (a total: the whole sphere or rung)."),
+                      ViewKey("left,h", "column(-1)", "Left", "Move a column left.", footer=False,
+                              key_display="left h"),
+                      ViewKey("right,l", "column(1)", "Right", "Move a column right.", footer=False,
+                              key_display="right l"),
+                  )))
+VIEWS.append(View("archive", "V", "Archive", "Archived contacts: browse, filter and restore them.",
+                  "archive:ArchiveScreen", keys=(
+                      ViewKey("R,enter", "restore", "Restore", "Bring the highlighted contact back to the list "
+                              "(after confirmation).", key_display="R enter"),
+                      ViewKey("slash", "focus_filter", "Filter", "Filter the archive by name, company, email or "
+                              "tags.", key_display="/"),
+                  ), footer=False))
+
+
+def view(view_id: str) -> View:
+    return next(v for v in VIEWS if v.id == view_id)
 
 
 COMMANDS: list[Command] = [

@@ -14,7 +14,6 @@ from rich.style import Style
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Vertical
 from textual.widgets import Footer, Input, OptionList, Static
 from textual.widgets.option_list import Option
@@ -60,12 +59,7 @@ class SnoozeForm(FormModal[int]):
 
 
 class AgendaScreen(ViewScreen):
-    BINDINGS = [
-        Binding("enter", "open_contact", "Go to", id="agenda-open"),
-        Binding("l", "act", "Log", id="agenda-log", tooltip="Log an interaction (on a review: hold the review)."),
-        Binding("s", "snooze", "Snooze", id="agenda-snooze", tooltip="Hide the highlighted item for some days."),
-        Binding("r", "reload", "Reload", id="agenda-reload"),
-    ]
+    VIEW_ID = "agenda"  # its keys: relterm.tui.commands.VIEWS
 
     DEFAULT_CSS = """
     AgendaScreen OptionList, AgendaScreen OptionList:focus {
@@ -103,7 +97,7 @@ class AgendaScreen(ViewScreen):
     def on_mount(self) -> None:
         box = self.query_one("#agenda-box")
         box.border_title = "Agenda · loading"
-        box.border_subtitle = "enter: go to the person · l: log · s: snooze · escape: back"
+        box.border_subtitle = "enter: go to the person · l: log · s: snooze · esc: back"
         self.query_one(OptionList).focus()
         self.load()
 

@@ -64,9 +64,7 @@ class IntroTree(Tree[NodeData]):
 
 
 class CirclesScreen(ViewScreen):
-    BINDINGS = [
-        Binding("enter", "open_contact", "Go to", id="circles-open"),
-    ]
+    VIEW_ID = "circles"  # its keys: relterm.tui.commands.VIEWS
 
     DEFAULT_CSS = """
     CirclesScreen Tree {
@@ -86,7 +84,7 @@ class CirclesScreen(ViewScreen):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="circles-box"):
-            yield Static(Text("enter: go to the person · space or right: open · left: close · escape: back"),
+            yield Static(Text("enter: go to the person · right or l: open · left or h: close · esc: back"),
                          id="circles-hint")
             tree = IntroTree(Text("Loading the introductions ..."), id="circles")
             tree.auto_expand = False
@@ -123,7 +121,7 @@ class CirclesScreen(ViewScreen):
         )
         hint = self.query_one("#circles-hint", Static)
         if not roots:
-            hint.update(Text("No contacts yet: a on the main screen adds one. escape: back"))
+            hint.update(Text("No contacts yet: a on the main screen adds one. esc: back"))
             return
         if not openers:
             hint.update(Text("Nobody has introduced you to anyone yet: i on a contact records names they gave you."))
@@ -179,6 +177,12 @@ class CirclesScreen(ViewScreen):
         self._add_batch(parent, data.nodes, data.start)
 
     # Actions ------------------------------------------------------------------------------
+
+    def action_open_branch(self) -> None:
+        self.query_one(IntroTree).action_open_branch()
+
+    def action_close_branch(self) -> None:
+        self.query_one(IntroTree).action_close_branch()
 
 
     @on(Tree.NodeSelected)

@@ -11,7 +11,7 @@ from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Footer, Static
 
-from ..commands import NAVIGATION_HELP, all_commands
+from ..commands import NAVIGATION_HELP, VIEW_COMMON, VIEWS, all_commands
 
 
 def help_text() -> Table:
@@ -34,6 +34,16 @@ def help_text() -> Table:
         table.add_row(Text(group, Style(bold=True, underline=True)), "")
         for keys, description in entries:
             table.add_row(Text(keys), Text(description))
+    # Each view's own keys, then the keys every view takes: from the same registry as their footers.
+    for view in VIEWS:
+        table.add_row("", "")
+        table.add_row(Text(f"{view.title} view ({view.key})", Style(bold=True, underline=True)), "")
+        for key in view.keys:
+            table.add_row(Text(key.shown_keys), Text(f"{key.title}: {key.help}"))
+    table.add_row("", "")
+    table.add_row(Text("In every view", Style(bold=True, underline=True)), "")
+    for key in VIEW_COMMON:
+        table.add_row(Text(key.shown_keys), Text(f"{key.title}: {key.help}"))
     return table
 
 
@@ -54,9 +64,12 @@ class HelpScreen(ModalScreen[None]):
     """
 
     BINDINGS = [
-        Binding("escape,q,question_mark", "close", "Close", id="help-close"),
+        Binding("escape,question_mark", "close", "Close", id="help-close"),
+        Binding("q", "app.quit", "Quit", id="help-quit"),
         Binding("j,down", "scroll(1)", "Down", show=False, id="help-down"),
         Binding("k,up", "scroll(-1)", "Up", show=False, id="help-up"),
+        Binding("g,home", "edge(0)", "Top", show=False, id="help-top"),
+        Binding("G,end", "edge(1)", "Bottom", show=False, id="help-bottom"),
     ]
 
     def compose(self) -> ComposeResult:
@@ -71,6 +84,10 @@ class HelpScreen(ModalScreen[None]):
     def action_scroll(self, step: int) -> None:
         body = self.query_one("#help-body", VerticalScroll)
         body.scroll_relative(y=step, animate=False)
+
+    def action_edge(self, end: int) -> None:
+        body = self.query_one("#help-body", VerticalScroll)
+        body.scroll_to(y=body.max_scroll_y if end else 0, animate=False)
 
     def action_close(self) -> None:
         self.dismiss(None)

@@ -997,14 +997,14 @@ class MainScreen(Screen):
 
         question = Text("Archive ")
         question.append(name, Style(bold=True))
-        question.append("?\nThey leave the list; their timeline is kept and `relterm restore` brings them back.")
+        question.append("?\nThey leave the list; their timeline is kept, and the archive (V) brings them back.")
         if not await self.app.push_screen_wait(Confirm(question, yes="archive")):
             return
         ok, _ = await self._db(self.core.archive, contact_id)
         if not ok:
             return
         self._undo = (contact_id, name, time.monotonic() + UNDO_SECONDS)
-        self.notify(f"Archived {name}. Press u to undo.", markup=False, timeout=UNDO_SECONDS)
+        self.notify(f"Archived {name}. Press u to undo (later: V, the archive).", markup=False, timeout=UNDO_SECONDS)
         self.post_message(messages.ContactArchived(contact_id, name))
 
     def action_undo(self) -> None:

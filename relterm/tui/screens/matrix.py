@@ -15,7 +15,6 @@ from rich.style import Style
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Vertical
 from textual.content import Content
 from textual.widgets import DataTable, Footer, Static
@@ -29,9 +28,7 @@ TOTAL = "total"
 
 
 class MatrixScreen(ViewScreen):
-    BINDINGS = [
-        Binding("enter", "choose", "Filter the list", show=True, id="matrix-choose"),
-    ]
+    VIEW_ID = "matrix"  # its keys: relterm.tui.commands.VIEWS
 
     DEFAULT_CSS = """
     MatrixScreen #matrix-hint {
@@ -53,7 +50,8 @@ class MatrixScreen(ViewScreen):
     def compose(self) -> ComposeResult:
         with Vertical(id="matrix-box"):
             yield Static(Text("Counting ..."), id="matrix-hint")
-            table = DataTable(id="matrix", cursor_type="cell", zebra_stripes=True)
+            # The sphere names stay in view when the rungs scroll sideways (80 columns).
+            table = DataTable(id="matrix", cursor_type="cell", zebra_stripes=True, fixed_columns=1)
             yield table
         yield Footer()
 
@@ -102,7 +100,7 @@ class MatrixScreen(ViewScreen):
         table.add_row(*totals)
         self._spheres.append(None)
         self.query_one("#matrix-hint", Static).update(Text(
-            f"{matrix.total} contacts. Arrows move; enter shows the cell's contacts in the list; escape goes back."
+            f"{matrix.total} contacts. Arrows or h j k l move; enter shows the cell's contacts in the list; esc goes back."
         ))
         if matrix.ranks:
             table.move_cursor(row=0, column=1)
@@ -112,6 +110,10 @@ class MatrixScreen(ViewScreen):
         return Text(str(count) if count else "·", Style(bold=bold, dim=not count), justify="right")
 
     # Keys ---------------------------------------------------------------------------
+
+    def action_column(self, step: int) -> None:
+        table = self.query_one(DataTable)
+        table.action_cursor_right() if step > 0 else table.action_cursor_left()
 
     @on(DataTable.CellSelected)
     def _cell_selected(self, event: DataTable.CellSelected) -> None:

@@ -1,0 +1,189 @@
+"""The archive: contacts archived with ``d`` (or ``relterm archive``), to browse, filter and restore.
+
+After the few seconds in which ``u`` undoes an archive, this is where an
+archived contact is found again. ``/`` filters by name, company, email or
+tags (every word must occur); ``R`` or ``enter`` restores the highlighted
+contact after a confirmation, and the contact list selects them. The rows are
+read in a thread worker; at most ``SHOWN`` are listed at once (the filter
+narrows them).
+"""
+
+from __future__ import annotations
+
+from typing import Optional
+
+from rich.style import Style
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.containers import Vertical
+from textual.widgets import Footer, Input, OptionList, Static
+from textual.widgets.option_list import Option
+from textual.worker import get_current_worker
+
+from ...domain import ContactRow
+from .. import messages
+from ..data import fit, haystack
+from .view import ViewScreen
+
+SHOWN = 500
+
+
+class ArchiveScreen(ViewScreen):
+    VIEW_ID = "archive"  # its keys: relterm.tui.commands.VIEWS
+
+    DEFAULT_CSS = """
+    ArchiveScreen #archive-filter {
+        background: $surface;
+    }
+    ArchiveScreen #archive-filter:focus {
+        background: $boost;
+    }
+    ArchiveScreen OptionList, ArchiveScreen OptionList:focus {
+        height: 1fr;
+        border: none;
+        background: $surface;
+    }
+    ArchiveScreen #archive-hint {
+        height: 1;
+        color: $text-muted;
+        padding: 0 1;
+    }
+    """
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.rows: list[ContactRow] = []
+        self._hays: list[str] = []
+        self.shown: list[ContactRow] = []
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="archive-box"):
+            yield Input(placeholder="/ to filter: name, company, email, tags", id="archive-filter", compact=True)
+            yield OptionList(id="archive-list")
+            yield Static(Text("R or enter: restore · /: filter · esc: back"), id="archive-hint")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#archive-box").border_title = "Archive · loading"
+        self.query_one(OptionList).focus()
+        self.load()
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="archive")
+    def load(self, select: Optional[int] = None) -> None:
+        worker = get_current_worker()
+        main = self.main
+        ladder = main.ladder_key if main is not None else self.app.config.default_ladder
+        with self.app.connection():
+            rows = self.app.core.rows(ladder=ladder, archived=True)
+        if not worker.is_cancelled:
+            self.app.call_from_thread(self._loaded, rows, select)
+
+    def _loaded(self, rows: list[ContactRow], select: Optional[int]) -> None:
+        self.rows = rows
+        self._hays = [haystack(row) for row in rows]
+        self._show(select)
+
+    def _show(self, select: Optional[int] = None) -> None:
+        words = self.query_one("#archive-filter", Input).value.lower().split()
+        matching = [row for row, hay in zip(self.rows, self._hays) if all(word in hay for word in words)]
+        self.shown = matching[:SHOWN]
+        options = self.query_one(OptionList)
+        width = max(options.scrollable_content_region.width - 2, 30) if options.size.width else 80
+        prompts: list[Option] = [Option(self._line(row, width), id=str(row.id)) for row in self.shown]
+        if len(matching) > SHOWN:
+            prompts.append(Option(Text(f"... and {len(matching) - SHOWN} more: / filters the archive",
+                                       Style(dim=True)), disabled=True))
+        options.set_options(prompts)
+        total = len(self.rows)
+        box = self.query_one("#archive-box")
+        if not total:
+            box.border_title = "Archive · empty"
+            options.set_options([Option(Text("Nobody is archived. d on the contact list archives someone.",
+                                             Style(dim=True)), disabled=True)])
+            return
+        count = f"{len(matching)} of {total}" if words else str(total)
+        box.border_title = f"Archive · {count} archived contact{'s' if total != 1 else ''}"
+        if self.shown:
+            # A new filter starts at the top; after a restore, the row that took the restored one's place.
+            position = 0
+            if select is not None:
+                position = min(select, len(self.shown) - 1)
+            options.highlighted = position
+
+    def _line(self, row: ContactRow, width: int) -> Text:
+        main = self.main
+        ladder = main.ladder if main is not None else self.app.config.ladders[self.app.config.default_ladder]
+        label = ladder.label(row.rank) if row.rank is not None else "-"
+        last = row.last_interaction.isoformat() if row.last_interaction else "never"
+        name_width = max(min(width - 44, 32), 12)
+        line = Text(no_wrap=True, overflow="ellipsis")
+        line.append(fit(row.name, name_width) + "  ", Style(bold=True))
+        line.append(fit(label, 14) + "  ")
+        line.append(fit(row.company, 16) + "  ", Style(dim=True))
+        line.append(f"last {last}", Style(dim=True))
+        line.truncate(width, overflow="ellipsis")
+        return line
+
+    # Keys ---------------------------------------------------------------------------------
+
+    @on(Input.Changed, "#archive-filter")
+    def _filter_changed(self, event: Input.Changed) -> None:
+        self._show()
+
+    @on(Input.Submitted, "#archive-filter")
+    def _filter_submitted(self, event: Input.Submitted) -> None:
+        self.query_one(OptionList).focus()
+
+    def action_focus_filter(self) -> None:
+        self.query_one("#archive-filter", Input).focus()
+
+    def action_back(self) -> None:
+        """Escape: out of the filter (clearing it) first, then back to the contact list."""
+        field = self.query_one("#archive-filter", Input)
+        if field.has_focus or field.value:
+            field.value = ""
+            self.query_one(OptionList).focus()
+            return
+        self.dismiss()
+
+    @on(OptionList.OptionSelected)
+    def _option_selected(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        self.action_restore()
+
+    def _current(self) -> Optional[ContactRow]:
+        options = self.query_one(OptionList)
+        index = options.highlighted
+        if index is None or not 0 <= index < len(self.shown):
+            return None
+        return self.shown[index]
+
+    def action_restore(self) -> None:
+        if any(worker.group == "flow" and not worker.is_finished for worker in self.workers):
+            return
+        row = self._current()
+        if row is None:
+            self.notify("No archived contact highlighted.", severity="warning", timeout=2)
+            return
+        self.restore_flow(row, self.query_one(OptionList).highlighted or 0)
+
+    @work(exit_on_error=False, group="flow")
+    async def restore_flow(self, row: ContactRow, position: int) -> None:
+        from ..modals.confirm import Confirm
+
+        main = self.main
+        if main is None:
+            return
+        question = Text("Restore ")
+        question.append(row.name, Style(bold=True))
+        question.append("?\nThey return to the contact list with their whole timeline.")
+        if not await self.app.push_screen_wait(Confirm(question, yes="restore")):
+            return
+        ok, _ = await main.run_db(self.app.core.restore, row.id)
+        if not ok:
+            return
+        self.notify(Text.assemble("Restored ", row.name, ": back in the contact list.").plain, markup=False,
+                    timeout=4)
+        main.post_message(messages.ContactRestored(row.id))
+        self.load(select=position)
