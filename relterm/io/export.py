@@ -126,11 +126,15 @@ def write_vdir(contacts: list[dict], directory: Path, *, prune: bool = False) ->
 
 
 def export(core, fmt: str, output: Optional[Path], *, level=None, ladder: Optional[str] = None,
-           sphere: Optional[str] = None, tag: Optional[str] = None, today: Optional[dt.date] = None) -> tuple[str, int]:
-    """Export in ``fmt``. Returns (text, count): the text is empty when it was written to ``output``."""
+           sphere: Optional[str] = None, tag: Optional[str] = None, today: Optional[dt.date] = None,
+           ids: Optional[Iterable[int]] = None) -> tuple[str, int]:
+    """Export in ``fmt``. Returns (text, count): the text is empty when it was written to ``output``.
+
+    ``ids``: only these contacts, in this order (the app's filtered list), instead of the filters.
+    """
     if fmt not in FORMATS:
         raise InputError(f"unknown export format {fmt!r}; formats: {', '.join(FORMATS)}")
-    filtered = any(v is not None for v in (level, ladder, sphere, tag))
+    filtered = any(v is not None for v in (level, ladder, sphere, tag, ids))
     if fmt == "json":
         if filtered:
             raise InputError("the JSON backup holds the whole database; filters do not apply to it")
@@ -139,7 +143,8 @@ def export(core, fmt: str, output: Optional[Path], *, level=None, ladder: Option
         text = dumps()
         count = store.current_database().execute_sql("SELECT COUNT(*) FROM contact").fetchone()[0]
     else:
-        ids = select_ids(core, level=level, ladder=ladder, sphere=sphere, tag=tag)
+        if ids is None:
+            ids = select_ids(core, level=level, ladder=ladder, sphere=sphere, tag=tag)
         contacts = contact_data(ids)
         count = len(contacts)
         if fmt == "vdir":

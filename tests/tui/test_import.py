@@ -119,7 +119,7 @@ async def test_export_from_the_palette_writes_a_vcard_file(people, make_app, tmp
         await press(pilot, "enter")
         await settle(pilot)
         assert isinstance(app.screen, MainScreen)
-        assert "Exported 7 contacts" in notifications(app)
+        assert "Exported everyone: 7 contacts" in notifications(app)
     text = (tmp_path / "relterm-contacts.vcf").read_text(encoding="utf-8")
     assert text.count("BEGIN:VCARD") == 7 and "FN:Ada Lovelace" in text
 

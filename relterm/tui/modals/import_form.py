@@ -3,8 +3,8 @@
 Textual has no file dialog, so :class:`ImportForm` is a small one: a
 directory tree showing only folders and the files relterm can import
 (.vcf, .vcard, .csv, .json), a path field that takes a typed path too, and
-the format (auto by default). :class:`ExportForm` asks for the format and
-the file to write. :class:`ImportProgress` shows a progress bar while the
+the format (auto by default). :class:`ExportForm` asks whom to export (the
+contacts the list shows, or everyone), the format and the file to write. :class:`ImportProgress` shows a progress bar while the
 screen's worker imports, then the summary: added, merged, skipped with the
 reasons, and the first problems.
 """
@@ -126,8 +126,24 @@ class ImportForm(FormModal[ImportRequest]):
         return ImportRequest(path, fmt)
 
 
-class ExportForm(FormModal[ImportRequest]):
-    """Choose the format and the file (a folder for vdir) to write."""
+@dataclass(frozen=True)
+class ExportRequest:
+    path: Path
+    format: str
+    everyone: bool  # False: only the contacts the list shows
+
+
+FORMAT_NAMES = {
+    "vcard": "vCard file (.vcf): for address books and phones",
+    "csv": "CSV file: for spreadsheets",
+    "ics": "ICS calendar: birthdays, keep-in-touch and review dates",
+    "vdir": "vdir folder: one .vcf per contact (for vdirsyncer)",
+    "json": "JSON backup: the whole database",
+}
+
+
+class ExportForm(FormModal[ExportRequest]):
+    """Choose whom (the contacts shown or everyone), the format and the file (a folder for vdir) to write."""
 
     DEFAULT_CSS = """
     ExportForm Select {
@@ -136,17 +152,27 @@ class ExportForm(FormModal[ImportRequest]):
     """
 
     TITLE_TEXT = "Export contacts"
-    HINT = "enter exports · escape cancels · tab next field · an existing file is replaced"
+    HINT = "enter exports · esc cancels · tab next field · an existing file is replaced"
 
-    def __init__(self, start: Path) -> None:
+    def __init__(self, start: Path, *, shown: Optional[int] = None, total: Optional[int] = None) -> None:
+        """``shown``: how many contacts the list shows (when it is filtered), ``total``: how many there are."""
         super().__init__()
         self.start = start
+        self.shown = shown
+        self.total = total
 
     def compose_form(self) -> ComposeResult:
-        yield self.row("Format", Select([(name, name) for name in EXPORT_FORMATS], value="vcard", allow_blank=False,
-                                    compact=True, id="format"))
+        everyone = f"everyone ({self.total})" if self.total is not None else "everyone"
+        choices = [(everyone, "all")]
+        if self.shown is not None and self.total is not None and self.shown < self.total:
+            # What the user sees is offered first: the list is filtered.
+            choices.insert(0, (f"the {self.shown} shown in the list", "shown"))
+        yield self.row("Contacts", Select(choices, value=choices[0][1], allow_blank=False, compact=True, id="whom"))
+        yield self.row("Format", Select([(FORMAT_NAMES.get(name, name), name) for name in EXPORT_FORMATS],
+                                        value="vcard", allow_blank=False, compact=True, id="format"))
         yield self.row("File", Input(str(self.start / "relterm-contacts.vcf"), id="path", compact=True))
-        yield Static(Text("vdir writes one .vcf per contact into a folder; json is the whole database."),
+        yield Static(Text("vdir writes one .vcf per contact into a folder; ics writes a calendar; "
+                          "json is a backup of the whole database (everyone, archived too)."),
                      classes="form-note")
 
     def on_mount(self) -> None:
@@ -160,10 +186,15 @@ class ExportForm(FormModal[ImportRequest]):
         path = Path(field.value)
         if path.stem == "relterm-contacts":
             field.value = str(path.with_suffix(SUFFIXES.get(str(event.value), "")))
+        whom = self.query_one("#whom", Select)
+        if str(event.value) == "json":
+            whom.value = "all"  # a backup is of everything
+        whom.disabled = str(event.value) == "json"
 
-    def collect(self, problems: list[str]) -> Optional[ImportRequest]:
+    def collect(self, problems: list[str]) -> Optional[ExportRequest]:
         text = self.query_one("#path", Input).value.strip()
         fmt = str(self.query_one("#format", Select).value)
+        everyone = fmt == "json" or str(self.query_one("#whom", Select).value) == "all"
         if not text:
             problems.append("type the file to write")
             return None
@@ -176,7 +207,7 @@ class ExportForm(FormModal[ImportRequest]):
         if not path.parent.is_dir():
             problems.append(f"{path.parent}: no such folder")
             return None
-        return ImportRequest(path, fmt)
+        return ExportRequest(path, fmt, everyone)
 
 
 class ImportProgress(ModalScreen[None]):

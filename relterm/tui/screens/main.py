@@ -976,12 +976,15 @@ class MainScreen(Screen):
         from ...io import export
         from ..modals.import_form import ExportForm
 
-        request = await self.app.push_screen_wait(ExportForm(Path.cwd()))
+        request = await self.app.push_screen_wait(
+            ExportForm(Path.cwd(), shown=len(self.store.indices), total=len(self.store.rows)))
         if request is None:
             return
-        ok, value = await self._db(export, self.core, request.format, request.path)
+        ids = None if request.everyone else [row.id for row in self.store.view()]
+        ok, value = await self._db(export, self.core, request.format, request.path, ids=ids)
         if ok:
-            self.notify(f"Exported {value[1]} contacts to {request.path} ({request.format}).", markup=False,
+            whom = "everyone: " if request.everyone else "the ones shown: "
+            self.notify(f"Exported {whom}{value[1]} contacts to {request.path} ({request.format}).", markup=False,
                         timeout=5)
 
     def action_archive(self) -> None:
