@@ -84,24 +84,38 @@ def table(headers: Sequence[str], rows: Sequence[Sequence[str]], *, flexible: in
     sequence in a cell would break the columns); one search over all of them tells when to."""
     if _needs_cleaning(rows):
         rows = [[" ".join(clean_for_terminal(cell).split("\n")).replace("\t", " ") for cell in row] for row in rows]
-    widths = [len(h) for h in headers]
+    widths = [_cells(h) for h in headers]
     for row in rows:
         for i, cell in enumerate(row):
-            if len(cell) > widths[i]:
-                widths[i] = len(cell)
+            length = _cells(cell)
+            if length > widths[i]:
+                widths[i] = length
     if sys.stdout.isatty():
         import shutil  # only for a terminal; shutil pulls in the compression modules
 
         total = shutil.get_terminal_size((100, 24)).columns
         excess = sum(widths) + 2 * (len(widths) - 1) - total
         if excess > 0:
-            widths[flexible] = max(len(headers[flexible]), widths[flexible] - excess, 8)
-    lines = ["  ".join(h.ljust(w) for h, w in zip(headers, widths)).rstrip()]
+            widths[flexible] = max(_cells(headers[flexible]), widths[flexible] - excess, 8)
+    lines = ["  ".join(_pad(h, w) for h, w in zip(headers, widths)).rstrip()]
     lines.append("  ".join("-" * w for w in widths))
     for row in rows:
-        cells = [_fit(cell, w).ljust(w) for cell, w in zip(row, widths)]
+        cells = [_pad(_fit(cell, w), w) for cell, w in zip(row, widths)]
         lines.append("  ".join(cells).rstrip())
     return "\n".join(lines)
+
+
+def _cells(text: str) -> int:
+    """The width of ``text`` in terminal cells: emoji and CJK take two, combining marks none."""
+    if text.isascii():
+        return len(text)
+    from rich.cells import cell_len  # only for text that needs it
+
+    return cell_len(text)
+
+
+def _pad(text: str, width: int) -> str:
+    return text + " " * max(width - _cells(text), 0)
 
 
 def _needs_cleaning(rows: Sequence[Sequence[str]]) -> bool:
@@ -110,4 +124,11 @@ def _needs_cleaning(rows: Sequence[Sequence[str]]) -> bool:
 
 
 def _fit(text: str, width: int) -> str:
-    return text if len(text) <= width else text[: max(width - 1, 0)] + "…"
+    """``text`` cut to ``width`` cells with an ellipsis (never half of a wide character)."""
+    if _cells(text) <= width:
+        return text
+    if text.isascii():
+        return text[: max(width - 1, 0)] + "…"
+    from rich.cells import set_cell_size
+
+    return set_cell_size(text, max(width - 1, 0)).rstrip() + "…"

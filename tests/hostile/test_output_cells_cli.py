@@ -1,0 +1,22 @@
+"""The CLI's tables line up in terminal cells: CJK and emoji take two cells, combining marks none."""
+
+from __future__ import annotations
+
+from rich.cells import cell_len
+
+
+def test_list_columns_line_up_with_wide_and_combining_characters(core, run_cli):
+    people = [("Ada Lovelace", "Engines"), ("山田太郎", "東京電力"), ("Zoe\u0301 Park", "Cafe\u0301 Noir"),
+              ("Sam 🙂 Lee", "Smile Co")]
+    for name, company in people:
+        core.add_contact(name, level=2, company=company, sphere="business")
+    core.close()
+    result = run_cli("list")
+    assert result.code == 0, result
+    lines = result.out.splitlines()
+    starts = set()
+    for name, company in people:
+        line = next(line for line in lines if line.startswith(name) or name in line)
+        before = line[: line.index(company)]
+        starts.add(cell_len(before))
+    assert len(starts) == 1, lines
