@@ -167,8 +167,9 @@ COMMANDS: list[Command] = [
             "Record names the selected contact gave you (one per line), to contact."),
     Command("review", "R", "review", "Review relationship",
             "Review the selected relationship (continue, stop, start) and set how often to review it."),
+    # Not in the footer: the filter field above the list says "/ to filter" itself.
     Command("filter", "slash", "focus_filter", "Filter", "Filter the list by name, company, email or tags.",
-            group="Navigation", footer=True, key_display="/"),
+            group="Navigation", key_display="/"),
     Command("clear-filter", "escape", "clear_filter", "Clear filter",
             "Clear the filter, the rung and the sphere filter, and return to the list.", group="Navigation"),
     Command("ladder", "L", "switch_ladder", "Switch ladder", "Show the next ladder (business, customer ...).",

@@ -14,7 +14,7 @@ import pytest
 from relterm.tui.widgets.card import ContactCard
 from relterm.tui.widgets.contact_list import ContactList
 
-from .helpers import filter_to, notifications, press, selected_name, settle, shown_names, started, type_text
+from .helpers import filter_to, notifications, press, selected_name, settle, shown_names, started
 
 
 def _check(app, step: str) -> None:

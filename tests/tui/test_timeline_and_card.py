@@ -3,9 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import re
-import subprocess
-import sys
 import time
 
 import pytest
@@ -13,7 +10,7 @@ import pytest
 from relterm.tui.widgets.card import ContactCard
 from relterm.tui.widgets.timeline import Timeline
 
-from .helpers import filter_to, press, screen_text, settle, started
+from .helpers import press, screen_text, settle, started
 
 
 def _long_history(core) -> int:

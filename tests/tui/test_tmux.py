@@ -83,3 +83,15 @@ def test_end_in_the_timeline_reaches_the_first_entry_in_a_real_terminal(tmux):
     screen = term.screen()
     assert "added at" in screen, screen
     term.keys("q")
+
+
+def test_a_notification_leaves_a_popups_hint_readable_at_80x24(tmux):
+    term = tmux("demo", size=(80, 24))
+    term.wait_for("Aisha Bello")
+    term.keys("d", "y")  # "Archived Aisha Bello. Press u to undo ..." stays 8 seconds
+    term.wait_for("Archived Aisha Bello")
+    term.keys("a", pause=0.8)
+    screen = term.screen()
+    assert "Add a contact" in screen and "Archived Aisha Bello" in screen, screen
+    assert "enter saves · escape cancels · tab next field" in screen, screen
+    term.keys("Escape", "q")

@@ -15,11 +15,12 @@ from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.containers import Vertical
-from textual.widgets import Footer, Input, OptionList, Static
+from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 from textual.worker import get_current_worker
 
 from ...dates import today
+from ..widgets.footer import AppFooter
 from .view import ViewScreen
 from ...intel.model import BIRTHDAY, ITEM_KINDS, KEEP_IN_TOUCH, REVIEW, AgendaItem
 from ..modals.base import DAYS_RESTRICT, FormModal, check_days_field
@@ -92,7 +93,7 @@ class AgendaScreen(ViewScreen):
         with Vertical(id="agenda-box"):
             yield OptionList(id="agenda")
             yield Static(id="agenda-empty")
-        yield Footer()
+        yield AppFooter()
 
     def on_mount(self) -> None:
         box = self.query_one("#agenda-box")

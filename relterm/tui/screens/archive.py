@@ -17,13 +17,14 @@ from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.containers import Vertical
-from textual.widgets import Footer, Input, OptionList, Static
+from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 from textual.worker import get_current_worker
 
 from ...domain import ContactRow
 from .. import messages
 from ..data import fit, haystack
+from ..widgets.footer import AppFooter
 from .view import ViewScreen
 
 SHOWN = 500
@@ -62,7 +63,7 @@ class ArchiveScreen(ViewScreen):
             yield Input(placeholder="/ to filter: name, company, email, tags", id="archive-filter", compact=True)
             yield OptionList(id="archive-list")
             yield Static(Text("R or enter: restore · /: filter · esc: back"), id="archive-hint")
-        yield Footer()
+        yield AppFooter()
 
     def on_mount(self) -> None:
         self.query_one("#archive-box").border_title = "Archive · loading"

@@ -16,10 +16,11 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.widgets import Footer, Static, Tree
+from textual.widgets import Static, Tree
 from textual.widgets.tree import TreeNode
 from textual.worker import get_current_worker
 
+from ..widgets.footer import AppFooter
 from .view import ViewScreen
 from ...intel.model import IntroNode
 
@@ -91,7 +92,7 @@ class CirclesScreen(ViewScreen):
             tree.show_root = False
             tree.guide_depth = 3
             yield tree
-        yield Footer()
+        yield AppFooter()
 
     def on_mount(self) -> None:
         self.query_one("#circles-box").border_title = "Circles of influence"

@@ -9,8 +9,9 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
+from ..widgets.footer import AppFooter
 from ..commands import NAVIGATION_HELP, VIEW_COMMON, VIEWS, all_commands
 
 
@@ -76,7 +77,7 @@ class HelpScreen(ModalScreen[None]):
         scroll = VerticalScroll(Static(help_text()), id="help-body")
         scroll.border_title = "relterm keys (escape closes)"
         yield scroll
-        yield Footer()
+        yield AppFooter()
 
     def on_mount(self) -> None:
         self.query_one("#help-body").focus()

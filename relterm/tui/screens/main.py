@@ -21,7 +21,7 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.screen import Screen
-from textual.widgets import Footer, Input
+from textual.widgets import Input
 from textual.worker import Worker, WorkerState, get_current_worker
 
 from ... import rules
@@ -39,6 +39,7 @@ if TYPE_CHECKING:
     from ..modals.level_form import Suggested
 from ..widgets.card import NOTES_READ, ContactCard
 from ..widgets.contact_list import ContactList
+from ..widgets.footer import AppFooter
 from ..widgets.pyramid import Pyramid
 from ..widgets.timeline import Timeline
 
@@ -98,7 +99,7 @@ class MainScreen(Screen):
                 yield Pyramid(id="pyramid")
                 yield ContactCard(id="card")
                 yield Timeline(id="timeline")
-        yield Footer()
+        yield AppFooter()
 
     def on_mount(self) -> None:
         self.query_one("#left").border_title = "Contacts"

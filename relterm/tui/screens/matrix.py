@@ -17,9 +17,10 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.content import Content
-from textual.widgets import DataTable, Footer, Static
+from textual.widgets import DataTable, Static
 from textual.worker import get_current_worker
 
+from ..widgets.footer import AppFooter
 from .view import ViewScreen
 from ...intel.model import Matrix
 from ...sanitize import clean_for_display
@@ -53,7 +54,7 @@ class MatrixScreen(ViewScreen):
             # The sphere names stay in view when the rungs scroll sideways (80 columns).
             table = DataTable(id="matrix", cursor_type="cell", zebra_stripes=True, fixed_columns=1)
             yield table
-        yield Footer()
+        yield AppFooter()
 
     def on_mount(self) -> None:
         main = self.main

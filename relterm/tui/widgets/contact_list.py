@@ -17,6 +17,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Callable, Optional, Sequence
 
+from rich.cells import cell_len
 from rich.segment import Segment
 from rich.style import Style
 from textual.binding import Binding
@@ -29,6 +30,8 @@ from textual.strip import Strip
 from ...config import Ladder
 from ...domain import ContactRow
 from ..data import fit, health_state
+
+SAMPLE = 2_000  # rows measured for the column widths (evenly spread over a long list)
 from . import set_virtual_size_quietly
 
 
@@ -131,6 +134,7 @@ class ContactList(ScrollView, can_focus=True):
         # The row under the cursor when it was last placed: the screen may change the rows in place
         # (archive, import) before it hands over the new view, so the old view cannot be read again.
         self._current: Optional[ContactRow] = None
+        self._natural = (20, 12, 20)  # widest name, sphere, company shown (cells)
         self._urgency: dict[int, int] = {}
         self._suggested: dict[int, str] = {}
 
@@ -181,6 +185,7 @@ class ContactList(ScrollView, can_focus=True):
         keep = None if top else select if select is not None else self._highlighted
         previous = self._current
         self._rows = rows
+        self._measure()
         self._loading_more = more
         self._nobody = nobody
         self._set_virtual_height(len(rows) + 1)
@@ -270,18 +275,42 @@ class ContactList(ScrollView, can_focus=True):
 
     # Drawing ----------------------------------------------------------------------
 
+    def _measure(self) -> None:
+        """The widest name, sphere and company of the rows shown, in cells (at most SAMPLE rows are read)."""
+        rows = self._rows
+        step = max(len(rows) // SAMPLE, 1)
+        sample = [rows[i] for i in range(0, len(rows), step)] if rows else []
+        self._natural = (
+            max([cell_len(row.name) for row in sample] + [4]),
+            max([cell_len(row.sphere) for row in sample] + [6]),
+            max([cell_len(row.company) for row in sample] + [7]),
+        )
+
     def _columns(self, width: int) -> tuple[int, int, int, int, int]:
-        """Widths of name, level, sphere, company, days (0 = column hidden)."""
+        """Widths of name, level, sphere, company, days (0 = column hidden), shared by content.
+
+        Each column asks for its widest cell; when they do not all fit, a column that needs less
+        than half keeps what it needs and the other takes the rest; else they share in proportion.
+        """
+        name_need, sphere_need, company_need = self._natural
+        name_need += 4  # the markers before the name and a space after it
         days = 6
         level = self._label_width + 1
-        sphere = 13 if width >= 60 else 0
+        sphere = min(sphere_need, 14) + 1 if width >= 60 else 0
         rest = width - days - level - sphere
-        if rest >= 34:
-            company = rest * 2 // 5
-            name = rest - company
-        else:
-            company = 0
-            name = rest
+        if rest < 34:
+            return max(rest, 4), level, sphere, 0, days
+        company_need += 1
+        if name_need + company_need <= rest:
+            extra = rest - name_need - company_need
+            name, company = name_need + extra // 2, company_need + extra - extra // 2
+        elif name_need <= rest // 2:
+            name, company = name_need, rest - name_need
+        elif company_need <= rest // 2:
+            name, company = rest - company_need, company_need
+        else:  # both want more than half: in proportion to what they want
+            name = max(rest * name_need // (name_need + company_need), 12)
+            company = rest - name
         return max(name, 4), level, sphere, company, days
 
     def render_line(self, y: int) -> Strip:

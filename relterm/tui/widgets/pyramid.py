@@ -16,6 +16,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Optional
 
+from rich.cells import cell_len
 from rich.style import Style
 from rich.text import Text
 from textual.binding import Binding
@@ -209,29 +210,41 @@ class Pyramid(Widget, can_focus=True):
         return lines
 
     def _render_compact(self) -> Text:
-        """One line, top rung first: the widest of three label formats that fits."""
+        """One line, top rung first: every rung's number and count, and as many names as fit.
+
+        The name of the rung that matters now comes first (the highlighted rung while the pyramid
+        has the focus, else the selected contact's), then the others from the top down.
+        """
         if self._history is not None:
             return self._render_compact_history()
         text = Text(no_wrap=True, overflow="ellipsis", end="")
         width = max(self.size.width, 10)
         rungs = list(reversed(self._rungs))
-        formats = ("  {rank} {name} {count} ", " {rank}:{count} ", "{rank}:{count} ")
-        chosen = formats[-1]
-        for fmt in formats:
-            total = sum(len(fmt.format(rank=r.rank, name=r.name, count=r.count)) + 1 for r in rungs)
-            if total <= width:
-                chosen = fmt
-                break
-        for rung in rungs:
-            label = chosen.format(rank=rung.rank, name=rung.name, count=rung.count)
+        # The roomiest numbers-only line that fits (padded labels, else bare ones), then the names of
+        # as many rungs as fit. The marks (▶ the selected contact's rung, ✓ the filter) take a cell each.
+        padded = sum(cell_len(f" {r.rank}:{r.count} ") + 1 for r in rungs) <= width
+        pad = " " if padded else ""
+
+        def mark(rung: Rung, label: str) -> str:
             if rung.rank == self.marked_rank:
-                label = "▶" + label[1:] if label.startswith(" ") else "▶" + label[:-1]
+                label = "▶" + label[1:] if padded else "▶" + label
             if rung.rank == self.filter_rank:
-                label = label[:-1] + "✓"
+                label = label[:-1] + "✓" if padded else label + "✓"
+            return label
+
+        labels = {r.rank: mark(r, f"{pad}{r.rank}:{r.count}{pad}") for r in rungs}
+        used = sum(cell_len(label) + 1 for label in labels.values())
+        first = self.cursor_rank if self.has_focus or self.marked_rank is None else self.marked_rank
+        for rung in sorted(rungs, key=lambda r: (r.rank != first, -r.rank)):
+            named = mark(rung, f"{pad}{rung.rank} {rung.name} {rung.count}{pad}")
+            if used - cell_len(labels[rung.rank]) + cell_len(named) <= width:
+                used += cell_len(named) - cell_len(labels[rung.rank])
+                labels[rung.rank] = named
+        for rung in rungs:
             style = self._bar_style(rung.color)
             if rung.rank == self.cursor_rank and self.has_focus:
                 style += Style(reverse=True, bold=True)
-            text.append(label, style)
+            text.append(labels[rung.rank], style)
             text.append(" ")
         return text
 

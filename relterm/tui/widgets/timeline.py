@@ -24,7 +24,7 @@ from . import set_virtual_size_quietly
 
 DATE_WIDTH = 12  # "2026-11-02  " before the kind
 KIND_MAX = 17  # "referral-received"; a longer kind (a hand-written levels.yaml) is cut in the column
-MIN_TEXT = 20  # cells left for the text before the kind column narrows
+MIN_TEXT = 16  # cells left for the text before the kind column narrows
 
 
 class Timeline(ScrollView, can_focus=True):
