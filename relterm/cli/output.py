@@ -106,12 +106,20 @@ def table(headers: Sequence[str], rows: Sequence[Sequence[str]], *, flexible: in
 
 
 def _cells(text: str) -> int:
-    """The width of ``text`` in terminal cells: emoji and CJK take two, combining marks none."""
+    """The width of ``text`` in terminal cells: wide (CJK, most emoji) take two, combining marks and
+    zero-width characters none. The standard library's Unicode tables: the command line loads no
+    Rich (the TUI measures with rich.cells, which agrees on these)."""
     if text.isascii():
         return len(text)
-    from rich.cells import cell_len  # only for text that needs it
+    return sum(_char_cells(char) for char in text)
 
-    return cell_len(text)
+
+def _char_cells(char: str) -> int:
+    import unicodedata
+
+    if unicodedata.combining(char) or unicodedata.category(char) in ("Mn", "Me", "Cf"):
+        return 0
+    return 2 if unicodedata.east_asian_width(char) in ("W", "F") else 1
 
 
 def _pad(text: str, width: int) -> str:
@@ -129,6 +137,10 @@ def _fit(text: str, width: int) -> str:
         return text
     if text.isascii():
         return text[: max(width - 1, 0)] + "…"
-    from rich.cells import set_cell_size
-
-    return set_cell_size(text, max(width - 1, 0)).rstrip() + "…"
+    room, cut = max(width - 1, 0), 0
+    for index, char in enumerate(text):
+        room -= _char_cells(char)
+        if room < 0:
+            break
+        cut = index + 1
+    return text[:cut] + "…"

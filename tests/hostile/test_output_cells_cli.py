@@ -20,3 +20,13 @@ def test_list_columns_line_up_with_wide_and_combining_characters(core, run_cli):
         before = line[: line.index(company)]
         starts.add(cell_len(before))
     assert len(starts) == 1, lines
+
+
+def test_the_cli_counts_cells_as_the_tui_does():
+    from rich.cells import cell_len
+
+    from relterm.cli.output import _cells, _fit
+
+    for text in ("Ada", "山田太郎", "Zoe\u0301", "Sam 🙂 Lee", "Café Noir", "한국어", "ｆｕｌｌ"):
+        assert _cells(text) == cell_len(text), text
+    assert _cells(_fit("山田太郎東京電力", 7)) <= 7
