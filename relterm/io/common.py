@@ -4,9 +4,7 @@ text decoding and private, atomic file writing."""
 from __future__ import annotations
 
 import datetime as dt
-import os
 import re
-import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterator, Optional
@@ -151,28 +149,17 @@ def read_text(path: Path) -> str:
 # Writing -------------------------------------------------------------------------------
 
 
-def write_private(path: Path, text: str) -> None:
-    """Write ``text`` to ``path`` atomically, readable by the owner only (0600)."""
-    path = Path(path)
-    if path.is_dir():
-        raise InputError(f"{path} is a directory; give a file name")
-    parent = path.parent if str(path.parent) else Path(".")
-    if not parent.exists():
-        raise InputError(f"{parent}: no such directory")
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=parent)
-    try:
-        os.fchmod(fd, 0o600)
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
-            handle.write(text)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
-        raise
+def write_private(path: Path, text: str, *, follow: bool = True, clean: bool = True) -> Path:
+    """Write ``text`` to ``path`` atomically, readable by the owner only (0600).
+
+    Never over the open database, a directory, a device or a database in use:
+    :func:`relterm.safewrite.check_target` decides, for every writer.
+    """
+    from .. import store
+    from ..safewrite import write_file
+
+    db = store.database_proxy.obj
+    return write_file(path, text, database=db.database if db is not None else None, follow=follow, clean=clean)
 
 
 _SAFE_NAME = re.compile(r"[^A-Za-z0-9@._-]")
