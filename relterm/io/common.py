@@ -163,13 +163,17 @@ def write_private(path: Path, text: str, *, follow: bool = True, clean: bool = T
 
 
 _SAFE_NAME = re.compile(r"[^A-Za-z0-9@._-]")
+# What a hashed stem ends with; a plain UID ending so is hashed too, so no plain UID can take a hashed one's name.
+_HASHED = re.compile(r"-[0-9a-f]{10}$")
+STEM_MAX = 120
 
 
 def safe_file_stem(uid: str) -> str:
-    """A file name for a UID: the UID itself when it is plain, otherwise a readable, collision-free form."""
+    """A file name for a UID: the UID itself when it is plain and short, otherwise a readable form
+    with a hash of the whole UID, so two UIDs never share a name (``../x``, ``a/b``, long UIDs)."""
     stem = _SAFE_NAME.sub("_", uid).strip(".") or "contact"
-    if stem != uid:
+    if stem != uid or len(stem) > STEM_MAX or _HASHED.search(stem):
         import hashlib
 
-        stem = f"{stem[:60]}-{hashlib.sha1(uid.encode()).hexdigest()[:10]}"
-    return stem[:120]
+        stem = f"{stem[:60]}-{hashlib.sha1(uid.encode('utf-8', 'surrogatepass')).hexdigest()[:10]}"
+    return stem
