@@ -194,7 +194,7 @@ def clean_stale(directory: Path, name: Optional[str] = None) -> None:
             pass
 
 
-def _fsync_dir(directory: Path) -> None:
+def fsync_dir(directory: Path) -> None:
     try:
         fd = os.open(directory, os.O_RDONLY)
     except OSError:
@@ -208,14 +208,15 @@ def _fsync_dir(directory: Path) -> None:
 
 
 @contextmanager
-def replacing(path: Path, *, clean: bool = True) -> Iterator[Path]:
+def replacing(path: Path, *, batch: bool = False) -> Iterator[Path]:
     """Yield a new private temporary file beside ``path``; when the block ends well it
     is flushed to disk and renamed over ``path``, otherwise removed. OSErrors become
-    one-line InputErrors. ``path`` must have passed :func:`check_target`. With ``clean``,
-    temporary files a killed earlier run left for ``path`` are removed first."""
+    one-line InputErrors. ``path`` must have passed :func:`check_target`. Temporary files a
+    killed earlier run left for ``path`` are removed first, and the directory is synced after
+    the rename; with ``batch`` (one of many files into one directory) the caller does both once."""
     path = Path(path)
     parent = path.parent if str(path.parent) else Path(".")
-    if clean:
+    if not batch:
         clean_stale(parent, path.name)
     tmp = None
     try:
@@ -228,7 +229,8 @@ def replacing(path: Path, *, clean: bool = True) -> Iterator[Path]:
             os.fsync(handle.fileno())
         os.replace(tmp, path)
         tmp = None
-        _fsync_dir(parent)
+        if not batch:
+            fsync_dir(parent)
     except OSError as exc:
         raise InputError(f"{path}: cannot write: {exc.strerror or exc}; nothing was written") from None
     finally:
@@ -241,11 +243,11 @@ def replacing(path: Path, *, clean: bool = True) -> Iterator[Path]:
 
 
 def write_file(target: PathLike, data: Union[str, bytes], *, database: Optional[PathLike],
-               follow: bool = True, clean: bool = True) -> Path:
+               follow: bool = True, batch: bool = False) -> Path:
     """Write ``data`` (text as UTF-8) to ``target`` after :func:`check_target`, atomically, mode 0600."""
     path = check_target(target, database=database, follow=follow)
     raw = data.encode("utf-8") if isinstance(data, str) else data
-    with replacing(path, clean=clean) as tmp:
+    with replacing(path, batch=batch) as tmp:
         with open(tmp, "wb") as handle:
             handle.write(raw)
     return path

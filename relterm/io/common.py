@@ -149,7 +149,7 @@ def read_text(path: Path) -> str:
 # Writing -------------------------------------------------------------------------------
 
 
-def write_private(path: Path, text: str, *, follow: bool = True, clean: bool = True) -> Path:
+def write_private(path: Path, text: str, *, follow: bool = True, batch: bool = False) -> Path:
     """Write ``text`` to ``path`` atomically, readable by the owner only (0600).
 
     Never over the open database, a directory, a device or a database in use:
@@ -159,7 +159,7 @@ def write_private(path: Path, text: str, *, follow: bool = True, clean: bool = T
     from ..safewrite import write_file
 
     db = store.database_proxy.obj
-    return write_file(path, text, database=db.database if db is not None else None, follow=follow, clean=clean)
+    return write_file(path, text, database=db.database if db is not None else None, follow=follow, batch=batch)
 
 
 _SAFE_NAME = re.compile(r"[^A-Za-z0-9@._-]")

@@ -153,7 +153,7 @@ def write_vdir(contacts: list[dict], directory: Path, *, prune: bool = False) ->
             import hashlib
 
             name = f"{hashlib.sha1(contact['uid'].encode('utf-8', 'surrogatepass')).hexdigest()}.vcf"
-        write_private(directory / name, contact_to_vcard(contact), follow=False, clean=False)
+        write_private(directory / name, contact_to_vcard(contact), follow=False, batch=True)
         taken.add(name)
     kept = set(taken)
     for name in previous - kept:
