@@ -691,39 +691,34 @@ def backup_to(db: SqliteDatabase, dest: Path) -> Path:
     """Copy the whole database to ``dest`` with SQLite's online backup API.
 
     Safe while other connections (the TUI, a script) are reading or writing.
+    The copy is made in a temporary file beside ``dest`` and renamed into place,
+    so ``dest`` is never half-written; :func:`relterm.safewrite.check_target`
+    refuses the database itself and its journals, and a ``dest`` another
+    program has open (replacing it would pair its journal with the new file).
     """
-    dest = Path(dest).expanduser()
+    from .safewrite import check_target, replacing
+
+    dest = Path(os.path.expanduser(os.fspath(dest)))
     if dest.is_dir():
         dest = dest / f"relterm-{clock.stamp()}.db"
-    source_path = Path(db.database).resolve()
-    if dest.resolve() in (source_path, Path(f"{source_path}-wal"), Path(f"{source_path}-shm")):
-        # Replacing the live file (or its journal) under open connections would lose writes.
-        raise StoreError(f"{dest} is the database itself; back it up to another path")
-    paths.make_private_dir(dest.parent) if not dest.parent.exists() else None
-    tmp = dest.with_name(dest.name + ".partial")
-    try:
-        fd = os.open(tmp, os.O_CREAT | os.O_WRONLY | os.O_TRUNC, 0o600)
-        os.close(fd)
+    elif not dest.parent.exists():
+        try:
+            paths.make_private_dir(dest.parent)
+        except OSError as exc:
+            raise StoreError(f"{dest.parent}: cannot create the directory: {exc.strerror or exc}") from None
+    real = check_target(dest, database=db.database)
+    with replacing(real) as tmp:
         target = sqlite3.connect(str(tmp))
         try:
-            source = db.connection()
-            source.backup(target)
+            db.connection().backup(target)
             target.execute("PRAGMA journal_mode=delete")
-        finally:
-            target.close()
-        os.chmod(tmp, 0o600)
-        os.replace(tmp, dest)
-    except BaseException as exc:  # a full disk, an interrupt: no half-written copy is left behind
-        for leftover in (tmp, Path(f"{tmp}-journal")):
-            try:
-                leftover.unlink()
-            except OSError:
-                pass
-        if isinstance(exc, sqlite3.Error):  # name the copy, not the database, as what could not be written
+        except sqlite3.Error as exc:  # the disk filled, an I/O error: name the copy, not the database
             error = explain(exc, dest)
             if error is not None:
                 raise error from None
-        raise
+            raise StoreError(f"{dest}: cannot write the backup: {exc}; nothing was written") from None
+        finally:
+            target.close()
     return dest
 
 

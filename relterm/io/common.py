@@ -4,8 +4,8 @@ text decoding and private, atomic file writing."""
 from __future__ import annotations
 
 import os
+import datetime as dt
 import re
-import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterator, Optional
@@ -120,38 +120,31 @@ def read_text(path: Path) -> str:
 # Writing -------------------------------------------------------------------------------
 
 
-def write_private(path: Path, text: str) -> None:
-    """Write ``text`` to ``path`` atomically, readable by the owner only (0600)."""
-    path = Path(path)
-    if path.is_dir():
-        raise InputError(f"{path} is a directory; give a file name")
-    parent = path.parent if str(path.parent) else Path(".")
-    if not parent.exists():
-        raise InputError(f"{parent}: no such directory")
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=parent)
-    try:
-        os.fchmod(fd, 0o600)
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
-            handle.write(text)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
-        raise
+def write_private(path: Path, text: str, *, follow: bool = True, batch: bool = False) -> Path:
+    """Write ``text`` to ``path`` atomically, readable by the owner only (0600).
+
+    Never over the open database, a directory, a device or a database in use:
+    :func:`relterm.safewrite.check_target` decides, for every writer.
+    """
+    from .. import store
+    from ..safewrite import write_file
+
+    db = store.database_proxy.obj
+    return write_file(path, text, database=db.database if db is not None else None, follow=follow, batch=batch)
 
 
 _SAFE_NAME = re.compile(r"[^A-Za-z0-9@._-]")
+# What a hashed stem ends with; a plain UID ending so is hashed too, so no plain UID can take a hashed one's name.
+_HASHED = re.compile(r"-[0-9a-f]{10}$")
+STEM_MAX = 120
 
 
 def safe_file_stem(uid: str) -> str:
-    """A file name for a UID: the UID itself when it is plain, otherwise a readable, collision-free form."""
+    """A file name for a UID: the UID itself when it is plain and short, otherwise a readable form
+    with a hash of the whole UID, so two UIDs never share a name (``../x``, ``a/b``, long UIDs)."""
     stem = _SAFE_NAME.sub("_", uid).strip(".") or "contact"
-    if stem != uid:
+    if stem != uid or len(stem) > STEM_MAX or _HASHED.search(stem):
         import hashlib
 
-        stem = f"{stem[:60]}-{hashlib.sha1(uid.encode()).hexdigest()[:10]}"
-    return stem[:120]
+        stem = f"{stem[:60]}-{hashlib.sha1(uid.encode('utf-8', 'surrogatepass')).hexdigest()[:10]}"
+    return stem
