@@ -239,15 +239,20 @@ class Importer:
                 self.summary.warnings.append(f"{where}: birthday left out: {exc}")
                 del raw["birthday"]
         # The primary email and phone are one-line fields; further ones are details, kept as add_contact keeps them.
+        # Duplicates are found with sets: a card with 40k emails must not take 40k² steps.
         emails = []
+        seen_emails: set = set()
         for index, (label, value) in enumerate(record.emails):
             value = clean_line(value) if index == 0 and record.email_primary else clean_text(value)
-            if value and value.lower() not in (e.lower() for _, e in emails):
+            if value and value.lower() not in seen_emails:
+                seen_emails.add(value.lower())
                 emails.append((clean_line(label), value))
         phones = []
+        seen_phones: set = set()
         for index, (label, value) in enumerate(record.phones):
             value = clean_line(value) if index == 0 and record.phone_primary else clean_text(value)
-            if value and value not in (p for _, p in phones):
+            if value and value not in seen_phones:
+                seen_phones.add(value)
                 phones.append((clean_line(label), value))
         if not record.email_primary:
             emails.insert(0, ("", ""))
