@@ -16,7 +16,7 @@ PROGRESS_FROM = 300
 
 
 @click.command("import")
-@click.argument("source", metavar="FILE_OR_DIR", type=click.Path(exists=True, dir_okay=True, path_type=Path))
+@click.argument("source", metavar="FILE_OR_DIR", type=click.Path(dir_okay=True, path_type=Path))  # checked by run_import, in one line
 @click.option("--format", "fmt", default="auto", show_default=True,
               type=click.Choice(["auto", "vcard", "google-csv", "linkedin-csv", "relterm-csv", "json"]),
               help="What the file is; auto tells vCards, Google and LinkedIn CSVs, relterm's CSV and backups apart.")
