@@ -251,25 +251,28 @@ def _decode_qp(value: str, charset: str) -> str:
         return raw.decode("utf-8", errors="replace")
 
 
-_LINE_NAME = re.compile(r"(?:([A-Za-z0-9_-]+)\.)?([A-Za-z0-9_-]+)")
-_PARAM_NAME = re.compile(r"[A-Za-z0-9_-]+")
-_UNQUOTED = re.compile(r'[^";:,]*')
-# A line without quotes among its parameters, up to the colon. Each parameter starts with ";", which
-# nothing else in the pattern matches, so a line without a colon fails in one pass (no backtracking).
-_PLAIN_LINE = re.compile(r'(?:([A-Za-z0-9_-]+)\.)?([A-Za-z0-9_-]+)((?:;[A-Za-z0-9_-]+(?:=[^";:]*)?)*):')
+# A content line up to its colon: [group.]name, then parameters. Every parameter starts with ";", a
+# value is quoted or runs to the next , ; : or quote, so the line has one reading and the atomic
+# groups stop the regex from trying others: a line without its colon fails in one pass. (vobject's
+# own pattern backtracks exponentially there: thirty ";P=v" without a colon take minutes.)
+_VALUE = r'(?:"[^"]*"|[^";:,]*)'
+_LINE = re.compile(rf'(?:([A-Za-z0-9_-]+)\.)?([A-Za-z0-9_-]+)(;?(?>;[A-Za-z0-9_-]+(?>={_VALUE}(?:,{_VALUE})*)?)*+):')
+# The same without quotes, the usual case: its parameters split on ";", "=" and ",".
+_PLAIN_LINE = re.compile(r'(?:([A-Za-z0-9_-]+)\.)?([A-Za-z0-9_-]+)((?>;[A-Za-z0-9_-]+(?>=[^";:]*)?)*+):')
+_PARAM = re.compile(rf';([A-Za-z0-9_-]+)(?:=({_VALUE}(?:,{_VALUE})*))?')
+_PARAM_VALUE = re.compile(r'"([^"]*)"|([^";:,]+)')
 
 
 def parse_line(line: str) -> tuple[str, list[list[str]], str, Optional[str]]:
     """(name, parameters, value, group) of one content line, as vobject's ``parseLine`` gives them.
 
     Each parameter is a list: its name, then its values (quoted values without
-    their quotes; an empty unquoted value left out). Read left to right in one
-    pass: vobject's regular expression backtracks exponentially on a line of
-    many parameters without a colon (thirty ``;P=v`` take minutes).
-    Raises ValueError for a line that is not ``[group.]name[;param...]:value``.
+    their quotes; an empty unquoted value left out). Costs time in proportion
+    to the line's length, whatever it holds. Raises ValueError for a line that
+    is not ``[group.]name[;param...]:value``.
     """
     match = _PLAIN_LINE.match(line)
-    if match is not None:  # no quoted parameter value: the parameters split on ";", "=" and ","
+    if match is not None:
         group, name, text = match.group(1, 2, 3)
         params = []
         if text:
@@ -277,42 +280,21 @@ def parse_line(line: str) -> tuple[str, list[list[str]], str, Optional[str]]:
                 key, _, values = item.partition("=")
                 params.append([key, *(v for v in values.split(",") if v)] if values else [key])
         return name.replace("_", "-"), params, line[match.end():], group
-    match = _LINE_NAME.match(line)
+    match = _LINE.match(line)
     if match is None:
-        raise ValueError("no property name")
-    group, name = match.group(1), match.group(2)
-    pos, end = match.end(), len(line)
-    params: list[list[str]] = []
-    if line.startswith(";;", pos):
-        pos += 1  # vobject takes one stray semicolon before the parameters
-    while pos < end and line[pos] == ";":
-        found = _PARAM_NAME.match(line, pos + 1)
-        if found is None:
-            raise ValueError("a parameter without a name")
-        param = [found.group()]
-        pos = found.end()
-        if pos < end and line[pos] == "=":
-            pos += 1
-            while True:
-                if pos < end and line[pos] == '"':
-                    close = line.find('"', pos + 1)
-                    if close < 0:
-                        raise ValueError("a quoted parameter value without its closing quote")
-                    param.append(line[pos + 1:close])
-                    pos = close + 1
-                else:
-                    found = _UNQUOTED.match(line, pos)
-                    if found.end() > pos:
-                        param.append(found.group())
-                    pos = found.end()
-                if pos < end and line[pos] == ",":
-                    pos += 1
-                    continue
-                break
-        params.append(param)
-    if pos >= end or line[pos] != ":":
-        raise ValueError("no colon after the property name and parameters")
-    return name.replace("_", "-"), params, line[pos + 1:], group
+        if ":" not in line:
+            raise ValueError("no colon after the property name and parameters")
+        raise ValueError("not a property name and parameters before the colon (an unclosed quote?)")
+    group, name, text = match.group(1, 2, 3)
+    params = []
+    for key, values in _PARAM.findall(text):
+        if not values:
+            params.append([key])
+        elif '"' not in values:
+            params.append([key, *(v for v in values.split(",") if v)])
+        else:
+            params.append([key, *(quoted or plain for quoted, plain in _PARAM_VALUE.findall(values))])
+    return name.replace("_", "-"), params, line[match.end():], group
 
 
 def parse_card(lines: list[str]) -> Card:
