@@ -35,8 +35,11 @@ def import_(app: AppContext, source, fmt, ladder, level, sphere, tags, update, r
 
     Contacts already present (same UID, same email, or same name and company)
     are merged: empty fields are filled, differing ones reported and kept
-    (unless --update). Importing the same file twice changes nothing. Bad
-    cards or rows are reported and skipped; the import is one transaction.
+    (unless --update). Importing the same file twice changes nothing. People
+    who share a name stay apart (a record with its own UID, or other emails,
+    is never merged on the name alone). Archived contacts a record matched are
+    listed. Bad cards or rows are reported and skipped; the import is one
+    transaction.
     """
     from ..io import run_import
 
