@@ -184,9 +184,15 @@ class _StrictLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # libyaml's
 
 def validate(text: str, path: Path | str = "levels.yaml") -> dict:
     """The checked content of a levels.yaml as plain data; ``ConfigError`` naming file, line and key."""
+    from .yamlsafe import AliasRefused, refuse_aliases
+
     try:
+        refuse_aliases(text)  # before anything is built: ten lines of aliases make a billion items
         # libyaml's parser (ten times faster), duplicate keys refused.
         data = yaml.load(text, Loader=_StrictLoader)
+    except AliasRefused as exc:
+        where = f":{exc.line}" if exc.line is not None else ""
+        raise ConfigError(f"{path}{where}: {exc.problem}") from None
     except _DuplicateKey as exc:
         raise ConfigError(
             f"{path}:{exc.line}: {exc.key}: duplicate key (first on line {exc.first_line}); "

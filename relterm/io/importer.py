@@ -78,6 +78,8 @@ class ImportSummary:
     conflicts: list[Conflict] = field(default_factory=list)  # differing fields kept as they were
     warnings: list[str] = field(default_factory=list)  # fields left out of records that were imported
     restored: dict = field(default_factory=dict)  # JSON backups: rows restored per table
+    # Archived contacts that records of the file matched (merged into, still archived): (id, name).
+    archived: list[tuple[int, str]] = field(default_factory=list)
 
     @property
     def total(self) -> int:
@@ -86,9 +88,17 @@ class ImportSummary:
     def lines(self, limit: Optional[int] = 50) -> list[str]:
         """The summary as the CLI prints it; at most ``limit`` entries per list (None: all)."""
         verb = "Would import" if self.dry_run else "Imported"
-        head = (f"{verb} {self.source} ({self.format}): added {self.added}, merged {self.merged}"
+        head = (f"{verb} {clean_line(self.source)} ({self.format}): added {self.added}, merged {self.merged}"
                 f" ({self.updated} with changes), skipped {self.skipped}.")
         out = [head]
+        if self.archived:
+            shown = self.archived if limit is None else self.archived[:max(limit, 1)]
+            count = len(self.archived)
+            out.append(f"Matched {count} archived contact{'s' if count != 1 else ''}: merged, but still archived"
+                       " and hidden; `relterm restore NAME` (or the id) brings one back:")
+            out += [f"  {clean_line(name)} (id {cid})" for cid, name in shown]
+            if count > len(shown):
+                out.append(f"  ... and {count - len(shown)} more")
         if self.restored:
             out.append("  Restored rows: " + ", ".join(f"{table} {n}" for table, n in self.restored.items()) + ".")
         if self.photos_skipped:
@@ -104,7 +114,7 @@ class ImportSummary:
                 continue
             out.append(f"{title} ({len(items)}):")
             shown = items if limit is None else items[:limit]
-            out += [f"  {item}" for item in shown]
+            out += [f"  {clean_line(str(item))}" for item in shown]
             if len(items) > len(shown):
                 out.append(f"  ... and {len(items) - len(shown)} more")
                 hidden += len(items) - len(shown)
@@ -211,15 +221,27 @@ class Importer:
         # without a company matches the single contact of its name, whatever their company
         # (so a company filled in by a later record does not make the first one new again).
         self.by_name_only: dict[str, Optional[int]] = {}
-        for cid, uid, name, company, email in db.execute_sql(
-                "SELECT id, uid, name, company, email FROM contact ORDER BY id"):
+        # Contacts with at least one email: a record with emails, none of them theirs, is someone else.
+        self.with_email: set[int] = set()
+        # Contact -> the UID of the file's record that went into it in this run. Another record of the
+        # same file with another UID is another person to that file, whatever it shares with the first.
+        self.claimed: dict[int, str] = {}
+        # Archived contacts (id -> name): a record matching one is merged and reported, so it is not lost unseen.
+        self.archived: dict[int, str] = {}
+        self.archived_seen: set[int] = set()
+        for cid, uid, name, company, email, archived_at in db.execute_sql(
+                "SELECT id, uid, name, company, email, archived_at FROM contact ORDER BY id"):
             self.by_uid[uid] = cid
             self.by_name.setdefault((name.casefold(), (company or "").casefold()), cid)
             self._remember_name(name.casefold(), cid)
             if email:
                 self.by_email.setdefault(email.lower(), cid)
+                self.with_email.add(cid)
+            if archived_at is not None:
+                self.archived[cid] = name
         for cid, value in db.execute_sql("SELECT contact_id, value FROM contact_detail WHERE kind = 'email'"):
             self.by_email.setdefault(value.lower(), cid)
+            self.with_email.add(cid)
         self.next_id = (db.execute_sql("SELECT MAX(id) FROM contact").fetchone()[0] or 0) + 1
         self.pending: dict[int, _Prepared] = {}
 
@@ -241,15 +263,20 @@ class Importer:
                 self.summary.warnings.append(f"{where}: birthday left out: {exc}")
                 del raw["birthday"]
         # The primary email and phone are one-line fields; further ones are details, kept as add_contact keeps them.
+        # Duplicates are found with sets: a card with 40k emails must not take 40k² steps.
         emails = []
+        seen_emails: set = set()
         for index, (label, value) in enumerate(record.emails):
             value = clean_line(value) if index == 0 and record.email_primary else clean_text(value)
-            if value and value.lower() not in (e.lower() for _, e in emails):
+            if value and value.lower() not in seen_emails:
+                seen_emails.add(value.lower())
                 emails.append((clean_line(label), value))
         phones = []
+        seen_phones: set = set()
         for index, (label, value) in enumerate(record.phones):
             value = clean_line(value) if index == 0 and record.phone_primary else clean_text(value)
-            if value and value not in (p for _, p in phones):
+            if value and value not in seen_phones:
+                seen_phones.add(value)
                 phones.append((clean_line(label), value))
         if not record.email_primary:
             emails.insert(0, ("", ""))
@@ -371,6 +398,12 @@ class Importer:
             self._new(prepared)
         else:
             self.summary.merged += 1
+            uid = prepared.values.get("uid")
+            if uid:
+                self.claimed.setdefault(match, uid)
+            if match in self.archived and match not in self.archived_seen:
+                self.archived_seen.add(match)
+                self.summary.archived.append((match, self.archived[match]))
             target = self.pending.get(match)
             if target is not None:
                 if self._merge_pending(target, prepared):
@@ -385,15 +418,30 @@ class Importer:
         self.summary.problems.append(Problem(where, reason))
 
     def _match(self, item: _Prepared) -> Optional[int]:
+        """The contact ``item`` is, or None for someone new.
+
+        The same UID; else a shared email, unless that contact took a record of this file with
+        another UID (two people of one file sharing an address stay two). A record with a UID of
+        its own is never merged on its name alone: two people may share a name, and a round trip
+        through relterm's exports keeps every one of them. A record without one matches by name and
+        company; by name alone (a record without a company) only when its emails and the
+        contact's do not differ.
+        """
         uid = item.values.get("uid")
         if uid and uid in self.by_uid:
             return self.by_uid[uid]
+        claimed = self.claimed
         for email in item.emails:
-            if email in self.by_email:
-                return self.by_email[email]
+            found = self.by_email.get(email)
+            if found is not None and not (uid and claimed.get(found, uid) != uid):
+                return found
+        if uid:
+            return None
         found = self.by_name.get(item.name_key)
         if found is None and not item.name_key[1]:
             found = self.by_name_only.get(item.name_key[0])
+        if found is not None and not item.name_key[1] and item.emails and found in self.with_email:
+            return None  # the name alone, and their emails differ (a shared one would have matched above)
         return found
 
     def _remember_name(self, name: str, cid: int) -> None:
@@ -408,6 +456,8 @@ class Importer:
             self.by_uid.setdefault(values["uid"], cid)
         for email in item.emails:
             self.by_email.setdefault(email, cid)
+        if item.emails:
+            self.with_email.add(cid)
         self.by_name.setdefault(item.name_key, cid)
         self._remember_name(item.name_key[0], cid)
 
@@ -418,6 +468,8 @@ class Importer:
         values = item.values
         if not values.get("uid") or values["uid"] in self.by_uid:
             values["uid"] = next(self.fresh_uids)
+        else:
+            self.claimed[cid] = values["uid"]
         self._remember(cid, item)
         self.pending[cid] = item
         self.batch_new.append(item)
