@@ -21,6 +21,7 @@ vdir export into the same directory) removes it once its process is gone.
 
 from __future__ import annotations
 
+import errno
 import os
 import re
 import stat
@@ -232,6 +233,9 @@ def replacing(path: Path, *, batch: bool = False) -> Iterator[Path]:
         if not batch:
             fsync_dir(parent)
     except OSError as exc:
+        if exc.errno in (errno.ENOSPC, errno.EFBIG, errno.EDQUOT):  # the same words as store.explain
+            raise InputError(f"{path}: cannot write: the disk is full ({exc.strerror}); nothing was written. "
+                             "Free some space and try again") from None
         raise InputError(f"{path}: cannot write: {exc.strerror or exc}; nothing was written") from None
     finally:
         if tmp is not None:

@@ -593,8 +593,12 @@ def _glob_escape(name: str) -> str:
 
 
 def _remove_killed_backups(path: Path) -> None:
-    """A run killed while copying leaves ``<db>.before-*.bak.partial``: only ever relterm's, so remove them."""
-    for partial in path.parent.glob(f"{_glob_escape(path.name)}.before-*.bak.partial*"):
+    """A run killed while copying leaves ``<db>.before-*.bak.partial`` (or, written through
+    relterm.safewrite, ``.<db>.before-*.bak.<pid>.<random>.partial``): only ever relterm's, so remove them."""
+    name = _glob_escape(path.name)
+    found = list(path.parent.glob(f"{name}.before-*.bak.partial*"))
+    found += path.parent.glob(f".{name}.before-*.bak.*.partial")
+    for partial in found:
         try:
             partial.unlink()
         except OSError:
