@@ -49,7 +49,7 @@ class Core:
         self.db = store.open_database(self.db_path)
 
     def close(self) -> None:
-        store.close_database()
+        store.close_database(self.db)
 
     # Ladders ---------------------------------------------------------------------
 
@@ -142,7 +142,8 @@ class Core:
             return "; did you mean " + " or ".join(f"{name} (id {cid})" for cid, name in close) + "?"
         return ""
 
-    def _contact(self, cid: int) -> Contact:
+    def contact_record(self, cid: int) -> Contact:
+        """The stored row of contact ``cid`` (archived or not); ``NotFoundError`` when there is none."""
         if isinstance(cid, int) and not 0 < cid <= MAX_ID:
             raise NotFoundError(f"no contact with id {cid if abs(cid) < 10**30 else 'that large'}")
         contact = Contact.get_or_none(Contact.id == cid)
@@ -190,7 +191,7 @@ class Core:
         else:
             ranks[default_key] = self.parse_level(level) if level is not None else start
         if introduced_by is not None:
-            self._contact(introduced_by)
+            self.contact_record(introduced_by)
         if cadence_days is not None:
             check_days(cadence_days, "cadence", zero=True)
         birthday = parse_birthday(clean_line(birthday)) if birthday else None
@@ -198,7 +199,7 @@ class Core:
         when = parse_date(date, past=True) if date is not None else now.date()
         # The date added (rules.date_added) is the day of the add, also when it is given as a past date.
         added_at = dt.datetime.combine(when, now.time())
-        with store.write():
+        with store.write(self.db):
             contact = Contact.create(
                 name=name,
                 sphere=sphere,
@@ -245,8 +246,8 @@ class Core:
         transaction, so another process's change is never overwritten unseen.
         """
         changes = self.clean_fields(fields)
-        with store.write():
-            contact = self._contact(cid)
+        with store.write(self.db):
+            contact = self.contact_record(cid)
             if if_version is not None and self._version(contact) != if_version:
                 raise ConflictError(
                     f"{contact.name} was changed elsewhere (another window or the command line) since the form "
@@ -254,7 +255,7 @@ class Core:
                 )
             if introduced_by is not _UNSET:
                 if introduced_by is not None:
-                    self._check_introducer(cid, introduced_by)
+                    self.check_introducer(cid, introduced_by)
                 changes["introduced_by"] = introduced_by
             if add_tags or remove_tags:
                 current = list(split_tags(changes.get("tags", contact.tags)))
@@ -307,10 +308,12 @@ class Core:
                 raise InputError(f"cannot edit {key!r}")
         return changes
 
-    def _check_introducer(self, cid: int, introducer: int) -> None:
+    def check_introducer(self, cid: int, introducer: int) -> None:
+        """Refuse (``InputError``) ``introducer`` as the one who introduced ``cid``: themselves,
+        someone not there, or someone introduced through ``cid`` (a cycle)."""
         if introducer == cid:
             raise InputError("a contact cannot have introduced themselves")
-        self._contact(introducer)
+        self.contact_record(introducer)
         # Walk up from the introducer: reaching ``cid`` would close a cycle.
         seen = {introducer}
         current = introducer
@@ -350,7 +353,7 @@ class Core:
         """
         kind = self.config.check_kind(kind)
         when = parse_date(date, past=True)
-        contact = self._contact(cid)
+        contact = self.contact_record(cid)
         if direction is None:
             direction = self.config.kind(kind).direction
         too_early = self.ask_warning(cid, kind) if direction == "ask" else None
@@ -359,7 +362,7 @@ class Core:
                 raise AskTooEarly(too_early)
             warning = f"{warning}; {too_early}" if warning else too_early
         now = _now()
-        with store.write():
+        with store.write(self.db):
             event = Event.create(
                 contact=cid, date=when, kind=kind, summary=clean_text(summary), direction=direction,
                 other=other, warning=clean_text(warning) if warning else None,
@@ -394,7 +397,7 @@ class Core:
         event = Event.get_or_none(Event.id == event_id)
         if event is None:
             raise NotFoundError(f"no timeline entry with id {event_id}")
-        with store.write():
+        with store.write(self.db):
             cid = event.contact_id
             event.delete_instance()
             self._refresh_last_interaction(cid)
@@ -422,8 +425,8 @@ class Core:
         when = parse_date(date, past=True)
         # Read the current rank inside the write transaction, so two processes promoting the
         # same contact at once move them two rungs, not one each from the same start.
-        with store.write():
-            contact = self._contact(cid)
+        with store.write(self.db):
+            contact = self.contact_record(cid)
             row = ContactLevel.get_or_none((ContactLevel.contact == cid) & (ContactLevel.ladder == key))
             current = row.rank if row else None
             if to is not None:
@@ -457,13 +460,13 @@ class Core:
     # Archive ---------------------------------------------------------------------------
 
     def archive(self, cid: int) -> None:
-        self._contact(cid)
-        with store.write():
+        self.contact_record(cid)
+        with store.write(self.db):
             Contact.update(archived_at=_now()).where(Contact.id == cid).execute()
 
     def restore(self, cid: int) -> None:
-        self._contact(cid)
-        with store.write():
+        self.contact_record(cid)
+        with store.write(self.db):
             Contact.update(archived_at=None, updated_at=_now()).where(Contact.id == cid).execute()
 
     # Reading -----------------------------------------------------------------------------
@@ -528,7 +531,7 @@ class Core:
         return result
 
     def card(self, cid: int) -> Card:
-        contact = self._contact(cid)
+        contact = self.contact_record(cid)
         introducer = None
         if contact.introduced_by_id is not None:
             row = Contact.select(Contact.name).where(Contact.id == contact.introduced_by_id).tuples().first()

@@ -1,10 +1,14 @@
 """The SQLite store: Peewee models, opening, migrations and backups.
 
-One module-level ``Database`` is initialised by :func:`open_database`; every
-connection (one per thread, Peewee's default) gets the same pragmas: WAL
-journal, foreign keys, a busy timeout. Writes go through :func:`write`, an
-``IMMEDIATE`` transaction, so two processes writing at once wait for each
-other instead of failing with "database is locked".
+The models are bound to one module-level proxy that :func:`open_database`
+points at the database it opens, so a process has one database file open at a
+time: opening a second file while the first is still open is refused (it would
+silently move the first one's model queries to the second). Code that has a
+``Core`` uses its ``db`` for raw SQL and :func:`write`. Every connection (one
+per thread, Peewee's default) gets the same pragmas: WAL journal, foreign keys,
+a busy timeout. Writes go through :func:`write`, an ``IMMEDIATE`` transaction,
+so two processes writing at once wait for each other instead of failing with
+"database is locked".
 
 The schema is versioned by numbered scripts in ``relterm/migrations``
 (Peewee's ``playhouse.migrations`` runner, history in ``schema_migration``);
@@ -64,6 +68,8 @@ SQLITE_MAGIC = b"SQLite format 3\x00"
 KEEP_MIGRATION_BACKUPS = 3
 
 database_proxy = DatabaseProxy()
+# Databases opened by open_database() and not closed yet: all on one file (see _refuse_second_file).
+_open: list["RelTermDatabase"] = []
 
 
 class StoreError(RelTermError):
@@ -341,6 +347,7 @@ def open_database(path: Path, *, migrate: bool = True) -> SqliteDatabase:
     global last_upgrade
     last_upgrade = None
     path = Path(path)
+    _refuse_second_file(path)
     exists = _inspect(path)
     if not path.exists():
         try:
@@ -369,15 +376,16 @@ def open_database(path: Path, *, migrate: bool = True) -> SqliteDatabase:
         _keep_private(path)
     db = _make_database(path, read_only=read_only, immutable=immutable)
     database_proxy.initialize(db)
+    _open.append(db)
     try:
         db.connect(reuse_if_open=True)
         if migrate:
             run_migrations(db, path)
     except StoreError:
-        db.close()
+        close_database(db)
         raise
     except Exception as exc:
-        db.close()
+        close_database(db)
         error = explain(exc, path)
         if error is None and _is_database_error(exc):
             error = StoreError(f"{path}: cannot open the database: {exc}")
@@ -387,10 +395,36 @@ def open_database(path: Path, *, migrate: bool = True) -> SqliteDatabase:
     return db
 
 
-def close_database() -> None:
-    db = database_proxy.obj
-    if db is not None and not db.is_closed():
-        db.close()
+def _same_file(a: Path | str, b: Path | str) -> bool:
+    try:
+        return os.path.samefile(a, b)
+    except OSError:
+        return os.path.abspath(a) == os.path.abspath(b)
+
+
+def _refuse_second_file(path: Path) -> None:
+    """Refuse to open ``path`` while another database file is open in this process.
+
+    The models are bound to one proxy: pointing it at a second file would move the
+    first core's queries there without a word. Another core on the same file is fine.
+    """
+    for other in _open:
+        if not _same_file(other.database, path):
+            raise StoreError(
+                f"{path}: cannot open a second database in this process while {other.database} is open; "
+                "close the first one (Core.close) before opening another file"
+            )
+
+
+def close_database(db: Optional[SqliteDatabase] = None) -> None:
+    """Close ``db``, or every database this process opened (``None``), so another file may be opened."""
+    for each in ([db] if db is not None else [*_open, database_proxy.obj]):
+        if each is None:
+            continue
+        if each in _open:
+            _open.remove(each)
+        if not each.is_closed():
+            each.close()
 
 
 def current_database() -> SqliteDatabase:
@@ -401,12 +435,12 @@ def current_database() -> SqliteDatabase:
 
 
 @contextmanager
-def write() -> Iterator[None]:
-    """One write transaction, taken IMMEDIATE so concurrent writers queue up.
+def write(db: Optional[SqliteDatabase] = None) -> Iterator[None]:
+    """One write transaction on ``db`` (default: the one open), taken IMMEDIATE so concurrent writers queue up.
 
     Refused at once on a database opened read-only or seen to be damaged.
     """
-    db = current_database()
+    db = db if db is not None else current_database()
     path = Path(db.database)
     if getattr(db, "read_only", False):
         raise _read_only_error(path)

@@ -203,7 +203,7 @@ class Importer:
     # Lookups ------------------------------------------------------------------------------
 
     def prefetch(self) -> None:
-        db = store.current_database()
+        db = self.core.db
         self.by_uid: dict[str, int] = {}
         self.by_email: dict[str, int] = {}
         self.by_name: dict[tuple[str, str], int] = {}
@@ -501,7 +501,7 @@ class Importer:
     # Writing ------------------------------------------------------------------------------------
 
     def flush(self) -> None:
-        db = store.current_database()
+        db = self.core.db
         if self.batch_new:
             self._insert_new(db, self.batch_new)
         if self.batch_merges:
@@ -664,7 +664,7 @@ class Importer:
         if not self.intros:
             return
         by_name: dict[str, int] = {}
-        for cid, name in store.current_database().execute_sql("SELECT id, name FROM contact"):
+        for cid, name in self.core.db.execute_sql("SELECT id, name FROM contact"):
             by_name.setdefault(name.casefold(), cid)
         for cid, ref, where in self.intros:
             text = ref[9:] if ref.lower().startswith("urn:uuid:") else ref
@@ -673,7 +673,7 @@ class Importer:
                 self.summary.warnings.append(f"{where}: introducer {ref!r} not found; left out")
                 continue
             try:
-                self.core._check_introducer(cid, introducer)
+                self.core.check_introducer(cid, introducer)
             except InputError as exc:
                 self.summary.warnings.append(f"{where}: introducer left out: {exc}")
                 continue
@@ -746,7 +746,7 @@ def import_records(core, records: Iterator[Record | BadRecord], summary: ImportS
     done = 0
     reader = _Reader(importer, records) if apart and _Reader.available() else None
     try:
-        with _no_cycle_collection(), store.write():
+        with _no_cycle_collection(), store.write(core.db):
             importer.prefetch()
             checked = map(importer.check, records) if reader is None else reader.checked(summary)
             for where, reason, prepared in checked:
