@@ -22,7 +22,6 @@ from .config import Config, Ladder
 from .dates import as_date as _as_date, check_days, parse_birthday, parse_date
 from .domain import LEVEL_CHANGE, Card, ContactRow, Detail, TimelineEvent, join_tags, rows_from_cursor, split_tags
 from .errors import AmbiguousError, AskTooEarly, ConflictError, InputError, NotFoundError
-from .present import health_json
 from .sanitize import clean_for_display, clean_line, clean_text
 from .store import Contact, ContactDetail, ContactLevel, Event
 
@@ -619,101 +618,3 @@ class Core:
 
     def backup(self, dest: Path) -> Path:
         return store.backup_to(self.db, dest)
-
-    # JSON ----------------------------------------------------------------------------------
-
-    def row_json(self, row: ContactRow, ranks: dict[str, int], health=None) -> dict:
-        """One list row as JSON; ``health`` (an intel Health) is computed when not given."""
-        _, lad = self.ladder()
-        if health is None:
-            health = self.intel.health([row])[row.id]
-        return {
-            "id": row.id,
-            "name": row.name,
-            "level": row.rank,
-            "level_name": lad.level_name(row.rank),
-            "ladders": ranks,
-            "sphere": row.sphere,
-            "company": row.company,
-            "email": row.email,
-            "tags": list(row.tags),
-            "introduced_by": row.introduced_by,
-            "last_interaction": row.last_interaction.isoformat() if row.last_interaction else None,
-            "archived": row.archived,
-            "to_contact": row.to_contact,
-            **health_json(health),
-        }
-
-    def card_json(self, card: Card, timeline: Sequence[TimelineEvent]) -> dict:
-        default_key, lad = self.ladder()
-        rank = card.ranks.get(default_key)
-        return {
-            "id": card.id,
-            "name": card.name,
-            "level": rank,
-            "level_name": lad.level_name(rank),
-            "ladders": card.ranks,
-            "sphere": card.sphere,
-            "company": card.company,
-            "title": card.title,
-            "email": card.email,
-            "phone": card.phone,
-            "birthday": card.birthday,
-            "notes": card.notes,
-            "tags": list(card.tags),
-            "introduced_by": card.introduced_by,
-            "cadence_days": card.cadence_days,
-            "last_interaction": card.last_interaction.isoformat() if card.last_interaction else None,
-            **self._intel_json(card),
-            "archived": card.archived_at is not None,
-            "to_contact": card.to_contact,
-            "details": [{"kind": d.kind, "label": d.label, "value": d.value} for d in card.details],
-            "timeline": [self.event_json(e) for e in timeline],
-        }
-
-    def _intel_json(self, card: Card) -> dict:
-        health = self.intel.health_of(card.id)
-        bal = self.intel.balance(card.id)
-        return {
-            **health_json(health),
-            "review_every_days": card.review_every_days,
-            "review_due": card.review_due.isoformat() if card.review_due else None,
-            "balance": {
-                "referrals_given": bal.referrals_given, "referrals_received": bal.referrals_received,
-                "introductions_given": bal.intros_given, "introductions_received": bal.intros_received,
-                "given": bal.given, "received": bal.received, "asks": bal.asks, "net": bal.net,
-            },
-        }
-
-    def event_json(self, event: TimelineEvent) -> dict:
-        item = {"id": event.id, "date": event.date.isoformat(), "kind": event.kind, "summary": self.event_text(event)}
-        if event.kind == LEVEL_CHANGE:
-            item.update({"ladder": event.ladder, "from": event.from_rank, "to": event.to_rank, "reason": event.reason})
-        if event.direction:
-            item["direction"] = event.direction
-        if event.other_name:
-            item["other"] = event.other_name
-        if event.warning:
-            item["warning"] = event.warning
-        if event.data:
-            try:
-                item["data"] = json.loads(event.data)
-            except ValueError:
-                item["data"] = event.data
-        return item
-
-    def event_text(self, event: TimelineEvent) -> str:
-        """One line for a timeline entry, e.g. "promoted 2 Introduced -> 3 Conversant: met at the meetup"."""
-        if event.kind != LEVEL_CHANGE:
-            return event.summary
-        _, lad = self.ladder(event.ladder) if event.ladder in self.config.ladders else (None, None)
-        label = lad.label if lad else (lambda r: str(r))
-        ladder_note = "" if event.ladder == self.config.default_ladder else f" on {event.ladder}"
-        if event.from_rank is None:
-            text = f"added at {label(event.to_rank)}{ladder_note}"
-        else:
-            verb = "promoted" if (event.to_rank or 0) > event.from_rank else "demoted"
-            text = f"{verb} {label(event.from_rank)} -> {label(event.to_rank)}{ladder_note}"
-        if event.reason and not (event.from_rank is None and event.reason == "added"):
-            text += f": {event.reason}"
-        return text
