@@ -25,14 +25,16 @@ failures become one-line errors in :func:`explain`, the one place every client
 
 from __future__ import annotations
 
+import datetime as dt
 import errno
 import os
 import sqlite3
 import stat
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
-from typing import Iterator, Optional
+from typing import Iterator, Optional, Sequence
 
 from peewee import (
     AutoField,
@@ -48,6 +50,7 @@ from peewee import (
 )
 
 from .errors import RelTermError
+from .rules import LEVEL_CHANGE
 from . import clock, paths
 
 MIGRATIONS_DIR = paths.MIGRATIONS_DIR
@@ -461,6 +464,72 @@ def write(db: Optional[SqliteDatabase] = None) -> Iterator[None]:
         if original is None:
             raise
         raise original from None
+
+
+# Writing in batches ---------------------------------------------------------------------
+# The core writes row by row through the models; an import writes thousands of rows per batch.
+# Both run inside write(); these keep the batched SQL here, beside the models it must follow.
+
+
+def _sql_value(value):
+    """A Python value as SQLite stores it (dates and datetimes as ISO text, booleans as 0/1)."""
+    if value is None or type(value) is str or type(value) is int:
+        return value
+    if isinstance(value, dt.datetime):
+        return str(value)
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, bool):
+        return int(value)
+    return value
+
+
+def _sql_literal(value) -> str:
+    """A constant as SQL: NULL, a number or a quoted string."""
+    if value is None:
+        return "NULL"
+    if type(value) is int or type(value) is float:
+        return repr(value)
+    return "'" + str(value).replace("'", "''") + "'"
+
+
+def insert_rows(db: SqliteDatabase, model: type[Model], given: Sequence[str], rows: list[tuple]) -> None:
+    """Insert ``rows`` (values, as stored, for the fields named ``given``) into ``model``'s table in one
+    executemany on ``db``; other columns get their model defaults, so columns added later need no change
+    in the caller. Runs inside the caller's ``write()``."""
+    if not rows:
+        return
+    fields = model._meta.fields
+    rest = [f for f in model._meta.sorted_fields if f.name not in given and not isinstance(f, AutoField)]
+    columns = [fields[name].column_name for name in given] + [f.column_name for f in rest]
+    if any(callable(f.default) for f in rest):  # a fresh default per row
+        rows = [row + tuple(_sql_value(f.default() if callable(f.default) else f.default) for f in rest)
+                for row in rows]
+        values = ", ".join("?" for _ in columns)
+    else:  # the same default on every row: written into the statement instead of bound row by row
+        values = ", ".join(["?"] * len(given) + [_sql_literal(_sql_value(f.default)) for f in rest])
+    quoted = ", ".join(f'"{c}"' for c in columns)
+    db.cursor().executemany(f'INSERT INTO "{model._meta.table_name}" ({quoted}) VALUES ({values})', rows)
+
+
+@lru_cache(maxsize=None)
+def _first_levels_sql() -> str:
+    chosen = {"contact": "contact_id", "date": "?", "kind": _sql_literal(LEVEL_CHANGE), "summary": "''",
+              "ladder": "ladder", "from_rank": "NULL", "to_rank": "rank", "reason": "?", "direction": "NULL",
+              "created_at": "?"}
+    fields = [f for f in Event._meta.sorted_fields if not isinstance(f, AutoField)]
+    columns = ", ".join(f'"{f.column_name}"' for f in fields)
+    picked = ", ".join(chosen.get(f.name) or _sql_literal(_sql_value(f.default() if callable(f.default) else f.default))
+                       for f in fields)
+    return (f'INSERT INTO "event" ({columns}) SELECT {picked} FROM "contact_level" '
+            f'WHERE "contact_id" BETWEEN ? AND ? ORDER BY "contact_id", "id"')
+
+
+def insert_first_levels(db: SqliteDatabase, first_id: int, last_id: int, *, date: str, reason: str,
+                        created_at: str) -> None:
+    """Put each new contact's starting level on its timeline: an "added at this level" event for every level
+    row of contacts ``first_id`` to ``last_id``, in one statement (a batch of new contacts has consecutive ids)."""
+    db.cursor().execute(_first_levels_sql(), (date, reason, created_at, first_id, last_id))
 
 
 def _masked_by_rollback(exc: BaseException) -> Optional[BaseException]:
