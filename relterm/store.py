@@ -3,8 +3,9 @@
 The models are bound to one module-level proxy that :func:`open_database`
 points at the database it opens, so a process has one database file open at a
 time: opening a second file while the first is still open is refused (it would
-silently move the first one's model queries to the second). Code that has a
-``Core`` uses its ``db`` for raw SQL and :func:`write`. Every connection (one
+silently move the first one's model queries to the second), and cores on the
+same file share one database object, so a core's ``db`` (raw SQL and
+:func:`write`) and its model queries always run on the same connection. Every connection (one
 per thread, Peewee's default) gets the same pragmas: WAL journal, foreign keys,
 a busy timeout. Writes go through :func:`write`, an ``IMMEDIATE`` transaction,
 so two processes writing at once wait for each other instead of failing with
@@ -71,7 +72,8 @@ SQLITE_MAGIC = b"SQLite format 3\x00"
 KEEP_MIGRATION_BACKUPS = 3
 
 database_proxy = DatabaseProxy()
-# Databases opened by open_database() and not closed yet: all on one file (see _refuse_second_file).
+# The database open_database() opened, once per open not yet closed (see _refuse_second_file): one file,
+# one database object, so the models (through the proxy) and a core's ``db`` always use the same connection.
 _open: list["RelTermDatabase"] = []
 
 
@@ -351,6 +353,9 @@ def open_database(path: Path, *, migrate: bool = True) -> SqliteDatabase:
     last_upgrade = None
     path = Path(path)
     _refuse_second_file(path)
+    if _open:  # another core on this file: it shares that one's database (and its connection per thread)
+        _open.append(_open[0])
+        return _open[0]
     exists = _inspect(path)
     if not path.exists():
         try:
@@ -420,13 +425,19 @@ def _refuse_second_file(path: Path) -> None:
 
 
 def close_database(db: Optional[SqliteDatabase] = None) -> None:
-    """Close ``db``, or every database this process opened (``None``), so another file may be opened."""
-    for each in ([db] if db is not None else [*_open, database_proxy.obj]):
-        if each is None:
-            continue
-        if each in _open:
-            _open.remove(each)
-        if not each.is_closed():
+    """Close one open of ``db`` (closed when no other core still has it open), or every database this
+    process opened (``None``), so another file may be opened."""
+    if db is not None:
+        if db in _open:
+            _open.remove(db)
+        if db in _open:
+            return  # another core on the same file still uses it
+        closing = [db]
+    else:
+        closing = [*dict.fromkeys(_open), database_proxy.obj]
+        _open.clear()
+    for each in closing:
+        if each is not None and not each.is_closed():
             each.close()
 
 

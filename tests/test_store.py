@@ -318,3 +318,14 @@ def test_a_second_core_on_the_same_file_is_fine(core, db_path):
     finally:
         other.close()
     assert core.count() == 1
+
+
+def test_a_core_keeps_writing_after_a_command_ran_beside_it(core, invoke, monkeypatch):
+    """A command run in the same process shares the core's database and gives it back open."""
+    monkeypatch.setenv("RELTERM_BUSY_TIMEOUT", "1")
+    assert invoke("add", "Ada Lovelace").code == 0
+    cid = core.add_contact("Grace Hopper")  # its transaction and its queries on one connection
+    assert invoke("show", "Grace Hopper", "--json").json()["id"] == cid
+    assert invoke("add", "Alan Turing").code == 0
+    core.log(cid, "coffee", "after two commands")
+    assert core.count() == 3
