@@ -127,8 +127,8 @@ def _restore(core, path: Path, summary: ImportSummary, *, replace: bool, dry_run
 
     data = load(read(path), str(path))
     try:
-        with store.write():
-            counts = restore(data, str(path), replace=replace, progress=progress)
+        with store.write(core.db):
+            counts = restore(core.db, data, str(path), replace=replace, progress=progress)
             summary.added = counts.get("contact", 0)
             summary.restored = counts
             if dry_run:

@@ -11,7 +11,6 @@ import os
 from pathlib import Path
 from typing import Iterable, Optional
 
-from .. import store
 from ..errors import InputError
 from ..store import Contact
 from .common import safe_file_stem, write_private
@@ -30,14 +29,13 @@ def select_ids(core, *, level=None, ladder: Optional[str] = None, sphere: Option
     return [row.id for row in core.rows(ladder=key, rank=rank, sphere=sphere, tag=tag)]
 
 
-def contact_data(ids: Iterable[int]) -> list[dict]:
+def contact_data(db, ids: Iterable[int]) -> list[dict]:
     """Everything exported about each contact, in the order of ``ids``: plain values.
 
     Columns without a vCard property of their own (sphere, cadence, reviews,
     and any added later) are in ``extra``, so they travel as X-RELTERM-*.
     """
     ids = list(ids)
-    db = store.current_database()
     fields = [f for f in Contact._meta.sorted_fields]
     quoted = ", ".join(f'c."{f.column_name}"' for f in fields)
     by_id: dict[int, dict] = {}
@@ -187,11 +185,11 @@ def export(core, fmt: str, output: Optional[Path], *, level=None, ladder: Option
             raise InputError("the JSON backup holds the whole database; filters do not apply to it")
         from .backup import dumps
 
-        text = dumps()
-        count = store.current_database().execute_sql("SELECT COUNT(*) FROM contact").fetchone()[0]
+        text = dumps(core.db)
+        count = core.db.execute_sql("SELECT COUNT(*) FROM contact").fetchone()[0]
     else:
         ids = select_ids(core, level=level, ladder=ladder, sphere=sphere, tag=tag)
-        contacts = contact_data(ids)
+        contacts = contact_data(core.db, ids)
         count = len(contacts)
         if fmt == "vdir":
             if output is None:

@@ -3,7 +3,8 @@ what is already there, written in batches inside one transaction.
 
 Speed comes from doing per batch what a naive import does per row: existing
 UIDs, emails and names are read once into dicts for duplicate detection, and
-new rows go in with ``executemany`` on the raw cursor. A large file is read and
+new rows go in with one ``executemany`` per table and batch (``store.insert_rows``,
+the store's batched writes). A large file is read and
 checked in a second, forked process while this one matches and writes (see
 :class:`_Reader`), so parsing and SQLite each get a core. Interrupted at any
 point (Ctrl-C, kill), the transaction is rolled back and the database is as it
@@ -21,7 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable, Iterator, Optional
 
-from peewee import AutoField, BooleanField, DateField, DateTimeField, ForeignKeyField, IntegerField
+from peewee import BooleanField, DateField, DateTimeField, ForeignKeyField, IntegerField
 
 from .. import clock, rules, store
 from ..dates import check_date, not_after_today, today
@@ -205,7 +206,6 @@ class Importer:
         self.callable_defaults = {f.name: f.default for f in Contact._meta.sorted_fields if callable(f.default)}
         self.columns = [f for f in Contact._meta.sorted_fields]
         self.fresh_uids = _fresh_uids()
-        self.first_levels_sql = self._first_levels_sql()
         self.intros: list[tuple[int, str, str]] = []
         self.batch_new: list[_Prepared] = []
         self.batch_merges: dict[int, list[_Prepared]] = {}
@@ -213,7 +213,7 @@ class Importer:
     # Lookups ------------------------------------------------------------------------------
 
     def prefetch(self) -> None:
-        db = store.current_database()
+        db = self.core.db
         self.by_uid: dict[str, int] = {}
         self.by_email: dict[str, int] = {}
         self.by_name: dict[tuple[str, str], int] = {}
@@ -553,7 +553,7 @@ class Importer:
     # Writing ------------------------------------------------------------------------------------
 
     def flush(self) -> None:
-        db = store.current_database()
+        db = self.core.db
         if self.batch_new:
             self._insert_new(db, self.batch_new)
         if self.batch_merges:
@@ -563,10 +563,7 @@ class Importer:
         self.pending = {}
 
     def _insert_new(self, db, items: list[_Prepared]) -> None:
-        cursor = db.cursor()
         columns = self.columns
-        names = ", ".join(f'"{f.column_name}"' for f in columns)
-        marks = ", ".join("?" for _ in columns)
         rows = []
         levels, details, events = [], [], []
         reason = f"imported from {self.source_name}" if self.source_name else "imported"
@@ -609,27 +606,14 @@ class Importer:
                 events.append((cid, _db(date), kind, summary, None, None, None, None, kind_of(kind).direction, now))
             if item.introduced_by:
                 self.intros.append((cid, item.introduced_by, item.where))
-        cursor.executemany(f'INSERT INTO contact ({names}) VALUES ({marks})', rows)
-        _insert_many(cursor, ContactLevel, ("contact", "ladder", "rank"), levels)
-        # Each new contact's starting level goes on its timeline: one statement for the batch, whose new
-        # contacts have consecutive ids, instead of a row of ten values each built here and bound.
-        cursor.execute(self.first_levels_sql, (today, reason, now, items[0].cid, items[-1].cid))
-        _insert_many(cursor, ContactDetail, ("contact", "kind", "label", "value", "position"), details)
-        _insert_many(cursor, Event, ("contact", "date", "kind", "summary", "ladder", "from_rank", "to_rank", "reason",
-                                     "direction", "created_at"), events)
-
-    def _first_levels_sql(self) -> str:
-        """INSERT ... SELECT of an "added at this level" event per level row of contacts ``?`` to ``?``;
-        parameters: date, reason, created_at, first id, last id. Other event columns get their defaults."""
-        chosen = {"contact": "contact_id", "date": "?", "kind": _sql_literal(LEVEL_CHANGE), "summary": "''",
-                  "ladder": "ladder", "from_rank": "NULL", "to_rank": "rank", "reason": "?", "direction": "NULL",
-                  "created_at": "?"}
-        fields = [f for f in Event._meta.sorted_fields if not isinstance(f, AutoField)]
-        columns = ", ".join(f'"{f.column_name}"' for f in fields)
-        picked = ", ".join(chosen.get(f.name) or _sql_literal(_db(f.default() if callable(f.default) else f.default))
-                           for f in fields)
-        return (f'INSERT INTO "event" ({columns}) SELECT {picked} FROM "contact_level" '
-                f'WHERE "contact_id" BETWEEN ? AND ? ORDER BY "contact_id", "id"')
+        store.insert_rows(db, Contact, tuple(f.name for f in columns), rows)
+        store.insert_rows(db, ContactLevel, ("contact", "ladder", "rank"), levels)
+        # Each new contact's starting level goes on its timeline: one statement for the batch, instead
+        # of a row of ten values each built here and bound.
+        store.insert_first_levels(db, items[0].cid, items[-1].cid, date=today, reason=reason, created_at=now)
+        store.insert_rows(db, ContactDetail, ("contact", "kind", "label", "value", "position"), details)
+        store.insert_rows(db, Event, ("contact", "date", "kind", "summary", "ladder", "from_rank", "to_rank", "reason",
+                                      "direction", "created_at"), events)
 
     def _merge_existing(self, db, merges: dict[int, list[_Prepared]]) -> None:
         ids = list(merges)
@@ -716,7 +700,7 @@ class Importer:
         if not self.intros:
             return
         by_name: dict[str, int] = {}
-        for cid, name in store.current_database().execute_sql("SELECT id, name FROM contact"):
+        for cid, name in self.core.db.execute_sql("SELECT id, name FROM contact"):
             by_name.setdefault(name.casefold(), cid)
         for cid, ref, where in self.intros:
             text = ref[9:] if ref.lower().startswith("urn:uuid:") else ref
@@ -725,7 +709,7 @@ class Importer:
                 self.summary.warnings.append(f"{where}: introducer {ref!r} not found; left out")
                 continue
             try:
-                self.core._check_introducer(cid, introducer)
+                self.core.check_introducer(cid, introducer)
             except InputError as exc:
                 self.summary.warnings.append(f"{where}: introducer left out: {exc}")
                 continue
@@ -734,32 +718,6 @@ class Importer:
 
 
 _BAD = object()
-
-
-def _insert_many(cursor, model, given: tuple[str, ...], rows: list[tuple]) -> None:
-    """Insert ``rows`` (values for the fields ``given``) into ``model``'s table in one executemany;
-    other columns get their model defaults, so columns added later need no change here."""
-    if not rows:
-        return
-    fields = model._meta.fields
-    rest = [f for f in model._meta.sorted_fields if f.name not in given and not isinstance(f, AutoField)]
-    columns = [fields[name].column_name for name in given] + [f.column_name for f in rest]
-    if any(callable(f.default) for f in rest):  # a fresh default per row
-        rows = [row + tuple(_db(f.default() if callable(f.default) else f.default) for f in rest) for row in rows]
-        values = ", ".join("?" for _ in columns)
-    else:  # the same default on every row: written into the statement instead of bound row by row
-        values = ", ".join(["?"] * len(given) + [_sql_literal(_db(f.default)) for f in rest])
-    sql = f'INSERT INTO "{model._meta.table_name}" ({", ".join(chr(34) + c + chr(34) for c in columns)}) VALUES ({values})'
-    cursor.executemany(sql, rows)
-
-
-def _sql_literal(value) -> str:
-    """A constant as SQL: NULL, a number or a quoted string."""
-    if value is None:
-        return "NULL"
-    if type(value) is int or type(value) is float:
-        return repr(value)
-    return "'" + str(value).replace("'", "''") + "'"
 
 
 @contextmanager
@@ -798,7 +756,7 @@ def import_records(core, records: Iterator[Record | BadRecord], summary: ImportS
     done = 0
     reader = _Reader(importer, records) if apart and _Reader.available() else None
     try:
-        with _no_cycle_collection(), store.write():
+        with _no_cycle_collection(), store.write(core.db):
             importer.prefetch()
             checked = map(importer.check, records) if reader is None else reader.checked(summary)
             for where, reason, prepared in checked:

@@ -28,6 +28,7 @@ from ... import rules
 from ...dates import today
 from ...domain import Card, ContactRow, TimelineEvent
 from ...errors import RelTermError
+from ...present import event_text
 from ...sanitize import clean_for_terminal
 from .. import messages
 from .. import FIRST_PAGE
@@ -77,7 +78,7 @@ class MainScreen(Screen):
         return self.app.core
 
     def _describe(self, event: TimelineEvent) -> str:
-        return self.core.event_text(event)
+        return event_text(self.config, event)
 
     @property
     def config(self):
@@ -313,7 +314,7 @@ class MainScreen(Screen):
         self.health = health
         self._show_card()
         self.query_one(Timeline).show_events(
-            events[:TIMELINE_LIMIT], self.core.event_text, more=len(events) > TIMELINE_LIMIT,
+            events[:TIMELINE_LIMIT], self._describe, more=len(events) > TIMELINE_LIMIT,
             warning_style=self._warning_style(),
         )
         if self._detail_started is not None:
