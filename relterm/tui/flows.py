@@ -1,7 +1,13 @@
 """The main screen's popup flows: open a popup, await the answer, write it in a thread worker, report, refresh.
 
-A part of ``MainScreen`` (``screens/main.py``), kept in its own module. The
-popups are imported when first opened (~10 ms less before the first frame).
+A part of ``MainScreen`` (``screens/main.py``), kept in its own module. Every
+flow has one shape, written once in ``FlowsPart.popup_then_write``: open the
+popup, await the answer (nothing happens on a cancel), run the write in a
+thread worker (``WorkersPart.run_db``: an error is reported as a
+notification), reopen the popup with what was typed when the write failed,
+and post a message from ``relterm.tui.messages`` once it succeeded: the
+screen (and any view) refreshes from the message. The popups are imported
+when first opened (~10 ms less before the first frame).
 """
 
 from __future__ import annotations
@@ -9,7 +15,7 @@ from __future__ import annotations
 import time
 from dataclasses import fields as fields_of, replace
 from functools import partial
-from typing import TYPE_CHECKING, Any, Callable, Optional
+from typing import TYPE_CHECKING, Any, Awaitable, Callable, Optional
 
 from rich.style import Style
 from rich.text import Text
@@ -17,7 +23,7 @@ from textual import work
 from textual.screen import Screen
 
 from .. import rules
-from ..domain import Card
+from ..domain import Card, ContactRow
 from ..sanitize import clean_for_terminal
 from . import messages
 from .widgets.pyramid import Pyramid
@@ -27,67 +33,105 @@ if TYPE_CHECKING:
     from .modals.level_form import Suggested
 
 UNDO_SECONDS = 8.0
+# Returned by a flow's ``failed`` step: end the flow instead of reopening the popup.
+STOP = object()
 
 
 class FlowsPart(Screen):
     """Adding, editing, logging, names, reviews, levels, import, export, archive and undo (a Screen subclass so
     that Textual registers its handlers)."""
 
-    # Flows: popups then writes -----------------------------------------------------------
+    # The shape of every flow ----------------------------------------------------------------
 
     def _flow_open(self) -> bool:
         """Whether a popup flow is already under way (keys typed ahead must not open a second one)."""
         return any(worker.group == "flow" and not worker.is_finished for worker in self.workers)
 
-    async def _until_saved(self, make_form: Callable[[Any], Any], save: Callable[[Any], Any], draft: Any = None):
-        """Open the popup, then run ``save(result)`` in a worker; a failed save reopens the popup with what
-        was typed. (result, saved value), or None when the popup was cancelled."""
+    def _start(self, flow: Callable[..., Any], *args: Any) -> None:
+        if not self._flow_open():
+            flow(*args)
+
+    def _start_on_selected(self, flow: Callable[[ContactRow], Any]) -> None:
+        """Start ``flow`` for the highlighted contact (a warning when there is none)."""
+        if self._flow_open():
+            return
+        row = self._selected_row()
+        if row is not None:
+            flow(row)
+
+    async def popup_then_write(
+        self,
+        popup: Callable[[Any], Screen],
+        write: Callable[[Any], Any],
+        *,
+        draft: Any = None,
+        check: Optional[Callable[[Any], Awaitable[Optional[bool]]]] = None,
+        failed: Optional[Callable[[Any, BaseException], Awaitable[Any]]] = None,
+        retry: bool = True,
+    ) -> Optional[tuple[Any, Any]]:
+        """Open ``popup(draft)``, await its answer, run ``write(answer)`` in a thread worker.
+
+        (answer, value written), or None when the popup was cancelled (None or
+        False: a Confirm's no) or the flow ended. ``check(answer)``, between the
+        popup and the write, may ask more: True writes, False reopens the popup
+        with what was typed, None ends the flow. After a failed write (already
+        reported) the popup reopens with ``answer.draft``, or ``failed(answer,
+        error)`` says with what (``STOP`` ends the flow); with ``retry`` false
+        the flow ends.
+        """
         while True:
-            result = await self.app.push_screen_wait(make_form(draft))
-            if result is None:
+            answer = await self.app.push_screen_wait(popup(draft))
+            if answer is None or answer is False:
                 return None
-            ok, value = await self._db(save, result)
+            if check is not None:
+                verdict = await check(answer)
+                if verdict is None:
+                    return None
+                if not verdict:
+                    draft = answer.draft
+                    continue
+            ok, value = await self.run_db(write, answer)
             if ok:
-                return result, value
-            draft = result.draft
+                return answer, value
+            if failed is not None:
+                draft = await failed(answer, value)
+                if draft is STOP:
+                    return None
+            elif retry:
+                draft = answer.draft
+            else:
+                return None
+
+    # Adding and editing ---------------------------------------------------------------------
 
     def _find_ids(self, name: str) -> list[int]:
         wanted = name.strip().casefold()
         return [row.id for row in self.store.rows if row.name.casefold() == wanted]
 
     def action_add_contact(self) -> None:
-        if self._flow_open():
-            return
-        self.add_flow()
+        self._start(self.add_flow)
 
     @work(exit_on_error=False, group="flow")
     async def add_flow(self) -> None:
         from .modals.contact_form import ContactForm
 
-        draft: Optional[ContactDraft] = None
-        while True:
-            form = ContactForm(self.config, self.ladder_key, self.store.names, self._find_ids, draft=draft)
-            result = await self.app.push_screen_wait(form)
-            if result is None:
-                return
-            ok, value = await self._db(
-                self.core.add_contact, result.name, level=result.rank, ladder=self.ladder_key, sphere=result.sphere,
-                company=result.company, email=result.email, introduced_by=result.introduced_by_id,
-            )
-            if not ok:
-                draft = result.draft
-                continue
-            self.notify(Text.assemble("Added ", result.name, f" at {self.ladder.label(result.rank)}.").plain,
-                        markup=False, timeout=3)
-            self.post_message(messages.ContactAdded(value))
+        key = self.ladder_key
+        saved = await self.popup_then_write(
+            lambda draft: ContactForm(self.config, key, self.store.names, self._find_ids, draft=draft),
+            lambda result: self.core.add_contact(
+                result.name, level=result.rank, ladder=key, sphere=result.sphere, company=result.company,
+                email=result.email, introduced_by=result.introduced_by_id,
+            ),
+        )
+        if saved is None:
             return
+        result, contact_id = saved
+        self.notify(Text.assemble("Added ", result.name, f" at {self.ladder.label(result.rank)}.").plain,
+                    markup=False, timeout=3)
+        self.post_message(messages.ContactAdded(contact_id))
 
     def action_edit_contact(self) -> None:
-        if self._flow_open():
-            return
-        row = self._selected_row()
-        if row is not None:
-            self.edit_flow(row.id)
+        self._start_on_selected(lambda row: self.edit_flow(row.id))
 
     @work(exit_on_error=False, group="flow")
     async def edit_flow(self, contact_id: int) -> None:
@@ -101,42 +145,49 @@ class FlowsPart(Screen):
         from .modals.confirm import Confirm
         from .modals.contact_form import ContactForm
 
-        ok, card = await self._db(self.core.card, contact_id)
+        ok, card = await self.run_db(self.core.card, contact_id)
         if not ok:
             return
         opened = self._edit_draft(card)
-        draft = opened
-        while True:
-            form = ContactForm(self.config, self.ladder_key, self.store.names, self._find_ids, draft=draft,
-                               editing=contact_id, title="Edit contact")
-            result = await self.app.push_screen_wait(form)
-            if result is None:
-                return
-            fields, rank = self._edit_changes(card, opened, result)
-            if not fields and rank is None:
+        changes: tuple[dict, Optional[int]] = ({}, None)
+
+        async def check(result) -> Optional[bool]:
+            nonlocal changes
+            changes = self._edit_changes(card, opened, result)
+            if not changes[0] and changes[1] is None:
                 self.notify("Nothing changed.", markup=False, timeout=3)
-                return
-            ok, error = await self._db(self._save_edit, contact_id, card.version, fields, rank)
-            if ok:
-                break
-            draft = result.draft
+                return None
+            return True
+
+        async def failed(result, error: BaseException) -> Any:
+            nonlocal card, opened
             if not isinstance(error, ConflictError):
-                continue
+                return result.draft
             question = Text.assemble(
                 card.name, " changed since this popup opened (on the command line or in another window); "
                 "nothing was saved.\n\nReload it? It then shows the stored details, with your changes on top.",
             )
             if not await self.app.push_screen_wait(Confirm(question, yes="reload")):
-                continue
-            ok, fresh = await self._db(self.core.card, contact_id)
+                return result.draft
+            ok, fresh = await self.run_db(self.core.card, contact_id)
             if not ok:
-                return
+                return STOP
             reopened = self._edit_draft(fresh)
             draft = replace(reopened, **{f.name: getattr(result.draft, f.name) for f in fields_of(opened)
                                          if getattr(result.draft, f.name) != getattr(opened, f.name)})
             card, opened = fresh, reopened
             self.post_message(messages.ContactEdited(contact_id))
-        self.notify(f"Saved {result.name}.", markup=False, timeout=3)
+            return draft
+
+        saved = await self.popup_then_write(
+            lambda draft: ContactForm(self.config, self.ladder_key, self.store.names, self._find_ids, draft=draft,
+                                      editing=contact_id, title="Edit contact"),
+            lambda result: self._save_edit(contact_id, card.version, *changes),
+            draft=opened, check=check, failed=failed,
+        )
+        if saved is None:
+            return
+        self.notify(f"Saved {saved[0].name}.", markup=False, timeout=3)
         self.post_message(messages.ContactEdited(contact_id))
 
     def _edit_draft(self, card: Card) -> ContactDraft:
@@ -172,12 +223,10 @@ class FlowsPart(Screen):
             if rank is not None:
                 self.core.change_level(contact_id, ladder=self.ladder_key, to=rank, reason="edited")
 
+    # Logging, names and reviews ---------------------------------------------------------
+
     def action_log_interaction(self) -> None:
-        if self._flow_open():
-            return
-        row = self._selected_row()
-        if row is not None:
-            self.log_flow(row.id, row.name)
+        self._start_on_selected(lambda row: self.log_flow(row.id, row.name))
 
     @work(exit_on_error=False, group="flow")
     async def log_flow(self, contact_id: int, name: str) -> None:
@@ -198,52 +247,52 @@ class FlowsPart(Screen):
         kind = self.last_kind
         if contact and not rules.counts_as_contact(self.config, kind):
             kind = next(iter(rules.contact_kinds(self.config)), kind)
-        draft = LogDraft(kind=kind)
-        while True:
-            result = await self.app.push_screen_wait(LogForm(self.config, name, draft=draft))
-            if result is None:
-                return None
+        force = False
+
+        async def check(result) -> bool:
+            nonlocal force
             force = False
-            if self.config.kind(result.kind).direction == "ask":
-                ok, warning = await self._db(self.core.ask_warning, contact_id, result.kind)
-                if not ok:
-                    draft = result.draft
-                    continue
-                if warning:
-                    question = Text.assemble((warning, Style(bold=True)), "\n\nLog this ", result.kind, " with ")
-                    question.append(name)
-                    question.append(" anyway? The warning is kept with the entry.")
-                    if not await self.app.push_screen_wait(Confirm(question, yes=f"log the {result.kind}", enter_confirms=False)):
-                        draft = result.draft
-                        continue
-                    force = True
-            ok, event_id = await self._db(
-                self.core.log, contact_id, result.kind, result.note, date=result.date, force=force
-            )
+            if self.config.kind(result.kind).direction != "ask":
+                return True
+            ok, warning = await self.run_db(self.core.ask_warning, contact_id, result.kind)
             if not ok:
-                draft = result.draft
-                continue
-            self.last_kind = result.kind
-            said = f"Logged {result.kind} with {name} on {result.date.isoformat()}."
-            if not rules.counts_as_contact(self.config, result.kind):
-                said += f" A {result.kind} is not contact: the keep-in-touch date stays."
-            self.notify(said, markup=False, timeout=4)
-            self.post_message(messages.InteractionLogged(contact_id, event_id))
-            return event_id
+                return False
+            if warning:
+                question = Text.assemble((warning, Style(bold=True)), "\n\nLog this ", result.kind, " with ")
+                question.append(name)
+                question.append(" anyway? The warning is kept with the entry.")
+                if not await self.app.push_screen_wait(
+                    Confirm(question, yes=f"log the {result.kind}", enter_confirms=False)
+                ):
+                    return False
+                force = True
+            return True
+
+        saved = await self.popup_then_write(
+            lambda draft: LogForm(self.config, name, draft=draft),
+            lambda result: self.core.log(contact_id, result.kind, result.note, date=result.date, force=force),
+            draft=LogDraft(kind=kind), check=check,
+        )
+        if saved is None:
+            return None
+        result, event_id = saved
+        self.last_kind = result.kind
+        said = f"Logged {result.kind} with {name} on {result.date.isoformat()}."
+        if not rules.counts_as_contact(self.config, result.kind):
+            said += f" A {result.kind} is not contact: the keep-in-touch date stays."
+        self.notify(said, markup=False, timeout=4)
+        self.post_message(messages.InteractionLogged(contact_id, event_id))
+        return event_id
 
     def action_give_names(self) -> None:
-        if self._flow_open():
-            return
-        row = self._selected_row()
-        if row is not None:
-            self.names_flow(row.id, row.name)
+        self._start_on_selected(lambda row: self.names_flow(row.id, row.name))
 
     @work(exit_on_error=False, group="flow")
     async def names_flow(self, contact_id: int, name: str) -> None:
         # Imported here: the popup's TextArea costs ~15 ms at start, for a popup seldom opened.
         from .modals.names_form import NamesForm
 
-        saved = await self._until_saved(
+        saved = await self.popup_then_write(
             lambda draft: NamesForm(name, draft=draft),
             lambda result: self.core.intel.introduce_many(contact_id, result.lines, date=result.date),
         )
@@ -258,11 +307,7 @@ class FlowsPart(Screen):
         self.post_message(messages.NamesRecorded(contact_id, tuple(r.contact_id for r in recorded)))
 
     def action_review(self) -> None:
-        if self._flow_open():
-            return
-        row = self._selected_row()
-        if row is not None:
-            self.review_flow(row.id, row.name)
+        self._start_on_selected(lambda row: self.review_flow(row.id, row.name))
 
     @work(exit_on_error=False, group="flow")
     async def review_flow(self, contact_id: int, name: str) -> None:
@@ -273,11 +318,11 @@ class FlowsPart(Screen):
         # Imported here: the popup's questions live in relterm.intel, which the app needs only now.
         from .modals.review_form import ReviewForm
 
-        ok, card = await self._db(self.core.card, contact_id)
+        ok, card = await self.run_db(self.core.card, contact_id)
         if not ok:
             return None
         due = card.review_due.isoformat() if card.review_due else None
-        saved = await self._until_saved(
+        saved = await self.popup_then_write(
             lambda draft: ReviewForm(name, current_every=card.review_every_days, review_due=due, draft=draft),
             partial(self._save_review, contact_id),
         )
@@ -310,18 +355,15 @@ class FlowsPart(Screen):
                 contact_id, keep=result.keep, stop=result.stop, start=result.start, date=result.date
             )
 
+    # Levels --------------------------------------------------------------------------------
+
     def action_promote(self) -> None:
-        self._step(1)
+        self._start_on_selected(partial(self._step, 1))
 
     def action_demote(self) -> None:
-        self._step(-1)
+        self._start_on_selected(partial(self._step, -1))
 
-    def _step(self, step: int) -> None:
-        if self._flow_open():
-            return
-        row = self._selected_row()
-        if row is None:
-            return
+    def _step(self, step: int, row: ContactRow) -> None:
         ladder = self.ladder
         if row.rank is None:
             if step < 0:
@@ -338,11 +380,7 @@ class FlowsPart(Screen):
         self.level_flow(row.id, row.name, row.rank, target)
 
     def action_move_level(self) -> None:
-        if self._flow_open():
-            return
-        row = self._selected_row()
-        if row is not None:
-            self.level_flow(row.id, row.name, row.rank, None)
+        self._start_on_selected(lambda row: self.level_flow(row.id, row.name, row.rank, None))
 
     def _suggested(self, contact_id: int, current: Optional[int]) -> Optional[Suggested]:
         from .modals.level_form import Suggested
@@ -362,69 +400,69 @@ class FlowsPart(Screen):
 
         key = self.ladder_key
         upward = target is None or current is None or target > current
-
-        def evidence():
-            with self.app.connection():
-                return self.core.intel.evidence(contact_id, ladder=key)
-
-        form = LevelForm(self.ladder, key, name, current, target, evidence=evidence if upward else None,
+        evidence = partial(self.core.intel.evidence, contact_id, ladder=key) if upward else None
+        form = LevelForm(self.ladder, key, name, current, target, evidence=evidence,
                          suggestion=self._suggested(contact_id, current))
-        result = await self.app.push_screen_wait(form)
-        if result is None:
-            return
-        ok, change = await self._db(
-            self.core.change_level, contact_id, ladder=self.ladder_key, to=result.rank, reason=result.reason
+        saved = await self.popup_then_write(
+            lambda _: form,
+            lambda result: self.core.change_level(contact_id, ladder=key, to=result.rank, reason=result.reason),
+            retry=False,
         )
-        if not ok:
+        if saved is None:
             return
-        before, after = change
+        before, after = saved[1]
         verb = "Promoted" if before is None or after > before else "Demoted"
         self.notify(f"{verb} {name}: {self.ladder.label(before)} -> {self.ladder.label(after)}", markup=False,
                     timeout=3)
-        self.post_message(messages.LevelChanged(contact_id, self.ladder_key, before, after))
+        self.post_message(messages.LevelChanged(contact_id, key, before, after))
+
+    # Files ------------------------------------------------------------------------------------
 
     def action_import_contacts(self) -> None:
-        if self._flow_open():
-            return
-        self.import_flow()
+        self._start(self.import_flow)
 
     @work(exit_on_error=False, group="flow")
     async def import_flow(self) -> None:
+        """The file popup, then the import with a progress popup; a failed import offers the popup again."""
         # Imported here: relterm.io and the file picker cost ~60 ms at start, for a popup seldom opened.
         from pathlib import Path
 
         from ..io import run_import
         from .modals.import_form import ImportForm, ImportProgress
 
-        path, fmt = "", "auto"
-        while True:
-            request = await self.app.push_screen_wait(ImportForm(Path.cwd(), path=path, format=fmt))
-            if request is None:
-                return
+        progress: Optional[ImportProgress] = None
+
+        def report(done: int, total: int) -> None:
+            # Progress while the import runs (not its result): drawn by the UI thread.
+            self.app.call_from_thread(progress.advance, done, total)
+
+        async def check(request) -> bool:
+            nonlocal progress
             progress = ImportProgress(request.path)
             await self.app.push_screen(progress)
+            return True
 
-            def report(done: int, total: int) -> None:
-                self.app.call_from_thread(progress.advance, done, total)
+        async def failed(request, error: BaseException) -> tuple[str, str]:
+            # The error is on screen as a notification; nothing was written. Try another file.
+            await progress.dismiss(None)
+            return str(request.path), request.format
 
-            ok, summary = await self._db(run_import, self.core, request.path, format=request.format,
-                                         progress=report)
-            if not ok:
-                # The error is on screen as a notification; nothing was written. Try another file.
-                await progress.dismiss(None)
-                path, fmt = str(request.path), request.format
-                continue
-            progress.show_summary(summary)
-            self.notify(clean_for_terminal(summary.lines(limit=0)[0]), markup=False, timeout=5)
-            self.load_rows(select=self.selected_id)
-            if self.query_one(Pyramid).history_shown:
-                self.load_history(self.ladder_key)
+        saved = await self.popup_then_write(
+            lambda draft: ImportForm(Path.cwd(), path=draft[0], format=draft[1]),
+            lambda request: run_import(self.core, request.path, format=request.format, progress=report),
+            draft=("", "auto"), check=check, failed=failed,
+        )
+        if saved is None:
             return
+        summary = saved[1]
+        progress.show_summary(summary)
+        self.notify(clean_for_terminal(summary.lines(limit=0)[0]), markup=False, timeout=5)
+        self.load_rows(select=self.selected_id)
+        if self.query_one(Pyramid).history_shown:
+            self.load_history(self.ladder_key)
 
     def action_export_contacts(self) -> None:
-        if self._flow_open():
-            return
-        self.export_flow()
+        self._start(self.export_flow)
 
     @work(exit_on_error=False, group="flow")
     async def export_flow(self) -> None:
@@ -433,20 +471,20 @@ class FlowsPart(Screen):
         from ..io import export
         from .modals.import_form import ExportForm
 
-        request = await self.app.push_screen_wait(ExportForm(Path.cwd()))
-        if request is None:
-            return
-        ok, value = await self._db(export, self.core, request.format, request.path)
-        if ok:
-            self.notify(f"Exported {value[1]} contacts to {request.path} ({request.format}).", markup=False,
+        saved = await self.popup_then_write(
+            lambda _: ExportForm(Path.cwd()),
+            lambda request: export(self.core, request.format, request.path),
+            retry=False,
+        )
+        if saved is not None:
+            request, (_, count) = saved
+            self.notify(f"Exported {count} contacts to {request.path} ({request.format}).", markup=False,
                         timeout=5)
 
+    # Archive and undo ------------------------------------------------------------------------
+
     def action_archive(self) -> None:
-        if self._flow_open():
-            return
-        row = self._selected_row()
-        if row is not None:
-            self.archive_flow(row.id, row.name)
+        self._start_on_selected(lambda row: self.archive_flow(row.id, row.name))
 
     @work(exit_on_error=False, group="flow")
     async def archive_flow(self, contact_id: int, name: str) -> None:
@@ -455,10 +493,12 @@ class FlowsPart(Screen):
         question = Text("Archive ")
         question.append(name, Style(bold=True))
         question.append("?\nThey leave the list; their timeline is kept and `relterm restore` brings them back.")
-        if not await self.app.push_screen_wait(Confirm(question, yes="archive")):
-            return
-        ok, _ = await self._db(self.core.archive, contact_id)
-        if not ok:
+        saved = await self.popup_then_write(
+            lambda _: Confirm(question, yes="archive"),
+            lambda _: self.core.archive(contact_id),
+            retry=False,
+        )
+        if saved is None:
             return
         self._undo = (contact_id, name, time.monotonic() + UNDO_SECONDS)
         self.notify(f"Archived {name}. Press u to undo.", markup=False, timeout=UNDO_SECONDS)
@@ -477,7 +517,7 @@ class FlowsPart(Screen):
 
     @work(exit_on_error=False, group="flow")
     async def undo_flow(self, contact_id: int, name: str) -> None:
-        ok, _ = await self._db(self.core.restore, contact_id)
+        ok, _ = await self.run_db(self.core.restore, contact_id)
         if ok:
             self.notify(f"Restored {name}.", markup=False, timeout=3)
             self.post_message(messages.ContactRestored(contact_id))

@@ -2,8 +2,10 @@
 
 The screen owns the state (the ladder shown, the rows in memory, the filter,
 the selected contact); the panes only draw what they are given. Database work
-runs in thread workers, never on the UI thread; results come back through
-``call_from_thread`` and messages. Writes go through ``relterm.core.Core``.
+runs in thread workers, never on the UI thread; its result comes back one
+way, awaited on the UI thread (``relterm.tui.workers.in_thread``). Writes go
+through ``relterm.core.Core``; after one, the screen posts a message from
+``relterm.tui.messages`` and reacts to it like every view.
 
 The screen is built of parts, one module each: ``main_rows`` (reading and
 drawing the list), ``main_filters`` (filters, sort, ladders),
@@ -14,7 +16,7 @@ drawing the list), ``main_filters`` (filters, sort, ladders),
 from __future__ import annotations
 
 import time
-from typing import Any, Callable, Optional
+from typing import Any, Optional
 
 from rich.style import Style
 from textual import on, work
@@ -22,7 +24,6 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.widgets import Footer, Input
-from textual.worker import get_current_worker
 
 from ...dates import today
 from ...domain import Card, ContactRow, TimelineEvent
@@ -35,7 +36,7 @@ from ..widgets.card import ContactCard
 from ..widgets.contact_list import ContactList
 from ..widgets.pyramid import Pyramid
 from ..widgets.timeline import Timeline
-from ..workers import WorkersPart
+from ..workers import WorkersPart, in_thread
 from .main_filters import FiltersPart
 from .main_rows import RowsPart
 
@@ -43,6 +44,15 @@ TIMELINE_LIMIT = 300
 
 
 class MainScreen(FlowsPart, FiltersPart, RowsPart, WorkersPart):
+    """The list, pyramid, card and timeline.
+
+    What the app and the views (agenda, circles, matrix) may use, and nothing
+    with a leading underscore: ``config``, ``core``, ``ladder``, ``ladder_key``,
+    ``show_contact``, ``filter_to``, ``run_log``, ``run_review``, ``run_db``,
+    ``theme_changed``, and the messages of ``relterm.tui.messages`` (posted to
+    this screen, it refreshes what changed).
+    """
+
     BINDINGS = screen_bindings()
 
     def __init__(self) -> None:
@@ -166,19 +176,18 @@ class MainScreen(FlowsPart, FiltersPart, RowsPart, WorkersPart):
             return
         self.load_detail(event.contact_id)
 
-    @work(thread=True, exclusive=True, exit_on_error=False, group="detail")
-    def load_detail(self, contact_id: int) -> None:
-        worker = get_current_worker()
-        with self.app.connection():
-            try:
-                card = self.core.card(contact_id)
-            except RelTermError:
-                card = None
-            events = self.core.timeline(contact_id, limit=TIMELINE_LIMIT + 1) if card is not None else []
-            balance = self.core.intel.balance(contact_id) if card is not None else None
-            health = self.core.intel.health_of(contact_id) if card is not None else None
-        if not worker.is_cancelled:
-            self.app.call_from_thread(self._detail_loaded, contact_id, card, events, balance, health)
+    @work(exclusive=True, exit_on_error=False, group="detail")
+    async def load_detail(self, contact_id: int) -> None:
+        detail = await in_thread(self, self._read_detail, contact_id, group="detail")
+        self._detail_loaded(contact_id, *detail)
+
+    def _read_detail(self, contact_id: int) -> tuple[Optional[Card], list[TimelineEvent], Any, Any]:
+        try:
+            card = self.core.card(contact_id)
+        except RelTermError:
+            return None, [], None, None
+        events = self.core.timeline(contact_id, limit=TIMELINE_LIMIT + 1)
+        return card, events, self.core.intel.balance(contact_id), self.core.intel.health_of(contact_id)
 
     def _detail_loaded(
         self, contact_id: int, card: Optional[Card], events: list[TimelineEvent], balance: Any = None,
@@ -246,10 +255,6 @@ class MainScreen(FlowsPart, FiltersPart, RowsPart, WorkersPart):
 
     def on_data_changed_elsewhere(self, message: messages.DataChangedElsewhere) -> None:
         self.reload_quietly()
-
-    async def run_db(self, function: Callable[..., Any], *args, **kwargs) -> tuple[bool, Any]:
-        """Run a database call in a thread worker for a view; (True, result) or (False, error), reported."""
-        return await self._db(function, *args, **kwargs)
 
     @work(exit_on_error=False, group="show")
     async def show_contact(self, contact_id: int) -> None:

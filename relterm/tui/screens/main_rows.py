@@ -21,6 +21,7 @@ from .. import FIRST_PAGE
 from ..data import haystack, urgency_keys
 from ..widgets.contact_list import ContactList
 from ..widgets.pyramid import Pyramid
+from ..workers import in_thread
 
 MARKER_SLICE = 20_000  # rows whose health is computed at once
 
@@ -30,26 +31,27 @@ class RowsPart(Screen):
 
     # Loading -----------------------------------------------------------------------
 
-    @work(thread=True, exclusive=True, exit_on_error=False, group="rows")
-    def load_rows(self, *, first_page: bool = False, select: Optional[int] = None, quiet: bool = True) -> None:
-        worker = get_current_worker()
+    @work(exclusive=True, exit_on_error=False, group="rows")
+    async def load_rows(self, *, first_page: bool = False, select: Optional[int] = None, quiet: bool = True) -> None:
+        """Read the list of the ladder shown (its first screenful first, when asked), then its markers."""
         key = self.ladder_key
-        with self.app.connection():
-            # This connection reads the whole contact table once and then closes: a big page
-            # cache would only raise the peak memory (by ~25 MB at 100k contacts).
-            self.core.db.execute_sql("PRAGMA cache_size = -1024")
-            if first_page:
-                page = self.core.rows(ladder=key, limit=FIRST_PAGE)
-                if worker.is_cancelled:
-                    return
-                self.app.call_from_thread(self._rows_loaded, key, page, None, select, False)
-            rows = self.core.rows(ladder=key)
-        hays = [haystack(row) for row in rows]
-        if worker.is_cancelled:
-            return
-        self.app.call_from_thread(self._rows_loaded, key, rows, hays, select, True)
+        if first_page:
+            page = await in_thread(self, self._read_first_page, key, group="rows")
+            self._rows_loaded(key, page, None, select, False)
+        rows, hays = await in_thread(self, self._read_all_rows, key, group="rows")
+        self._rows_loaded(key, rows, hays, select, True)
         if not quiet:
-            self.app.call_from_thread(self.notify, f"Reloaded {len(rows)} contacts.", timeout=2)
+            self.notify(f"Reloaded {len(rows)} contacts.", timeout=2)
+
+    def _read_first_page(self, key: str) -> list[ContactRow]:
+        return self.core.rows(ladder=key, limit=FIRST_PAGE)
+
+    def _read_all_rows(self, key: str) -> tuple[list[ContactRow], list[str]]:
+        # This connection reads the whole contact table once and then closes: a big page
+        # cache would only raise the peak memory (by ~25 MB at 100k contacts).
+        self.core.db.execute_sql("PRAGMA cache_size = -1024")
+        rows = self.core.rows(ladder=key)
+        return rows, [haystack(row) for row in rows]
 
     def _rows_loaded(
         self, key: str, rows: list[ContactRow], hays: Optional[list[str]], select: Optional[int], complete: bool
@@ -71,27 +73,33 @@ class RowsPart(Screen):
 
     # A description of its own: by default Textual describes a worker by the repr of its arguments,
     # here 100k rows (~25 MB of text and ~0.3 s on the UI thread).
-    @work(thread=True, exclusive=True, exit_on_error=False, group="markers", description="load_markers")
-    def load_markers(self, key: str, rows: list[ContactRow]) -> None:
+    @work(exclusive=True, exit_on_error=False, group="markers", description="load_markers")
+    async def load_markers(self, key: str, rows: list[ContactRow]) -> None:
         """Health markers (fast), then suggestion markers (about a second at 100k contacts), after the list.
 
         Run over everyone only when the whole list is (re)loaded; after a write
         only the contact written to is read again (``_refresh_contact``).
         """
+        keys = await in_thread(self, self._read_health, key, rows, group="markers")
+        self._health_loaded(key, keys)
+        suggested = await in_thread(self, self._read_suggestions, key, group="markers")
+        self._suggestions_loaded(key, suggested)
+
+    def _read_health(self, key: str, rows: list[ContactRow]) -> dict[int, int]:
         worker = get_current_worker()
-        with self.app.connection():
-            # One pass over the timeline: a big page cache would only raise the peak memory.
-            self.core.db.execute_sql("PRAGMA cache_size = -1024")
-            # In slices: 100k Health objects at once would raise the peak memory by ~15 MB.
-            keys: dict[int, int] = {}
-            for start in range(0, len(rows), MARKER_SLICE):
-                keys.update(urgency_keys(self.core.intel.health(rows[start:start + MARKER_SLICE], ladder=key)))
-                if worker.is_cancelled:
-                    return
-            self.app.call_from_thread(self._health_loaded, key, keys)
-            suggested = self.core.intel.suggested_actions(ladder=key)
-        if not worker.is_cancelled:
-            self.app.call_from_thread(self._suggestions_loaded, key, suggested)
+        # One pass over the timeline: a big page cache would only raise the peak memory.
+        self.core.db.execute_sql("PRAGMA cache_size = -1024")
+        # In slices: 100k Health objects at once would raise the peak memory by ~15 MB.
+        keys: dict[int, int] = {}
+        for start in range(0, len(rows), MARKER_SLICE):
+            keys.update(urgency_keys(self.core.intel.health(rows[start:start + MARKER_SLICE], ladder=key)))
+            if worker.is_cancelled:
+                break  # superseded: nobody awaits these keys any more
+        return keys
+
+    def _read_suggestions(self, key: str) -> dict[int, str]:
+        self.core.db.execute_sql("PRAGMA cache_size = -1024")
+        return self.core.intel.suggested_actions(ladder=key)
 
     def _health_loaded(self, key: str, keys: dict[int, int]) -> None:
         if key != self.ladder_key:
@@ -153,13 +161,13 @@ class RowsPart(Screen):
             return
         self.load_history(self.ladder_key)
 
-    @work(thread=True, exclusive=True, exit_on_error=False, group="history")
-    def load_history(self, key: str) -> None:
-        worker = get_current_worker()
-        with self.app.connection():
-            history = self.core.intel.level_history(ladder=key)
-        if not worker.is_cancelled:
-            self.app.call_from_thread(self._history_loaded, key, history)
+    @work(exclusive=True, exit_on_error=False, group="history")
+    async def load_history(self, key: str) -> None:
+        history = await in_thread(self, self._read_history, key, group="history")
+        self._history_loaded(key, history)
+
+    def _read_history(self, key: str):
+        return self.core.intel.level_history(ladder=key)
 
     def _history_loaded(self, key: str, history) -> None:
         if key != self.ladder_key:
@@ -186,7 +194,7 @@ class RowsPart(Screen):
     async def _refresh_contact(self, contact_id: int, *, select: bool = True, also: tuple[int, ...] = ()) -> None:
         key = self.ladder_key
         ids = [*also, contact_id]
-        ok, value = await self._db(self._rows_and_health, key, ids)
+        ok, value = await self.run_db(self._rows_and_health, key, ids)
         if not ok or key != self.ladder_key:
             return
         rows, keys, actions = value
