@@ -400,7 +400,7 @@ class FlowsPart(Screen):
 
         key = self.ladder_key
         upward = target is None or current is None or target > current
-        evidence = partial(self.core.intel.evidence, contact_id, ladder=key) if upward else None
+        evidence = (lambda: self.core.intel.evidence(contact_id, ladder=key)) if upward else None  # in a thread
         form = LevelForm(self.ladder, key, name, current, target, evidence=evidence,
                          suggestion=self._suggested(contact_id, current))
         saved = await self.popup_then_write(
