@@ -115,7 +115,7 @@ def _read_vdir_state(directory: Path) -> dict[str, list[str]]:
             if isinstance(key, str) and isinstance(names, list)}
 
 
-def write_vdir(contacts: list[dict], directory: Path, *, prune: bool = False) -> int:
+def write_vdir(contacts: list[dict], directory: Path, *, database: str, prune: bool = False) -> int:
     """One ``<uid>.vcf`` per contact, each written atomically; return how many.
 
     ``directory/.relterm-vdir.json`` records which files exports of which database
@@ -129,7 +129,6 @@ def write_vdir(contacts: list[dict], directory: Path, *, prune: bool = False) ->
     from ..safewrite import clean_stale, refuse_database
     from .vcard import contact_to_vcard
 
-    database = store.current_database().database
     directory = Path(directory).expanduser()
     refuse_database(directory, database)
     if directory.exists() and not directory.is_dir():
@@ -194,7 +193,7 @@ def export(core, fmt: str, output: Optional[Path], *, level=None, ladder: Option
         if fmt == "vdir":
             if output is None:
                 raise InputError("a vdir export needs a directory: -o DIR")
-            write_vdir(contacts, output, prune=not filtered)
+            write_vdir(contacts, output, database=core.db.database, prune=not filtered)
             return "", count
         if fmt == "vcard":
             text = vcard_text(contacts)
