@@ -146,16 +146,7 @@ class _Prepared:
     pending: bool = False  # inserted in this run's current batch, not yet written
 
 
-def _db(value):
-    if value is None or type(value) is str or type(value) is int:
-        return value
-    if isinstance(value, dt.datetime):
-        return str(value)
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    if isinstance(value, bool):
-        return int(value)
-    return value
+_db = store._sql_value  # a Python value as SQLite stores it: one definition, in the store
 
 
 def _fresh_uids() -> Iterator[str]:
