@@ -28,7 +28,7 @@ async def test_at_80x24_the_matrix_keeps_its_sphere_names_in_view(people, core, 
         assert "Total" in text and "acquaintance" in text, text
 
 
-async def test_at_120x40_company_names_are_not_cut_while_the_name_column_has_room(tmp_path, make_app, config_dir):
+async def test_at_120x40_company_names_are_not_cut_while_the_name_column_has_room(tmp_path, config_dir):
     from relterm.tui.app import RelTermApp
 
     path = build_demo(tmp_path / "demo.db", load_config())

@@ -19,12 +19,12 @@ from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
-from textual.worker import get_current_worker
 
 from ...domain import ContactRow
 from .. import messages
 from ..data import fit, haystack
 from ..widgets.footer import AppFooter
+from ..workers import in_thread
 from .view import ViewScreen
 
 SHOWN = 500
@@ -70,17 +70,11 @@ class ArchiveScreen(ViewScreen):
         self.query_one(OptionList).focus()
         self.load()
 
-    @work(thread=True, exclusive=True, exit_on_error=False, group="archive")
-    def load(self, select: Optional[int] = None) -> None:
-        worker = get_current_worker()
+    @work(exclusive=True, exit_on_error=False, group="archive")
+    async def load(self, select: Optional[int] = None) -> None:
         main = self.main
         ladder = main.ladder_key if main is not None else self.app.config.default_ladder
-        with self.app.connection():
-            rows = self.app.core.rows(ladder=ladder, archived=True)
-        if not worker.is_cancelled:
-            self.app.call_from_thread(self._loaded, rows, select)
-
-    def _loaded(self, rows: list[ContactRow], select: Optional[int]) -> None:
+        rows = await in_thread(self, self.app.core.rows, ladder=ladder, archived=True, group="archive")
         self.rows = rows
         self._hays = [haystack(row) for row in rows]
         self._show(select)
