@@ -21,7 +21,7 @@ from .clock import now as _now
 from .config import Config, Ladder
 from .dates import as_date as _as_date, check_days, parse_birthday, parse_date
 from .domain import LEVEL_CHANGE, Card, ContactRow, Detail, TimelineEvent, join_tags, rows_from_cursor, split_tags
-from .errors import AmbiguousError, AskTooEarly, ConflictError, InputError, NotFoundError
+from .errors import AmbiguousError, AskTooEarly, ConflictError, DuplicateNameError, InputError, NotFoundError
 from .present import health_json
 from .sanitize import clean_for_display, clean_line, clean_text
 from .store import Contact, ContactDetail, ContactLevel, Event
@@ -125,6 +125,13 @@ class Core:
         hint = "" if archived else self._archived_hint(text)
         raise NotFoundError(f'no contact matches "{text}" {where}'.rstrip() + hint)
 
+    def same_name(self, name: str) -> list[tuple[int, str]]:
+        """Active contacts whose name is ``name`` with case and accents aside (rules.sort_key), by id."""
+        key = rules.sort_key(clean_line(name))
+        return list(Contact.select(Contact.id, Contact.name)
+                    .where((Contact.sort_key == key) & Contact.archived_at.is_null())
+                    .order_by(Contact.id).tuples())
+
     def _archived_hint(self, text: str) -> str:
         found = (
             Contact.select(Contact.name)
@@ -173,8 +180,12 @@ class Core:
         reason: str = "added",
         details: Sequence[tuple[str, str, str]] = (),
         uid: Optional[str] = None,
+        new_name_only: bool = False,
     ) -> int:
-        """Create a contact on the default ladder (and on ``ladder`` when another); return its id."""
+        """Create a contact on the default ladder (and on ``ladder`` when another); return its id.
+
+        With ``new_name_only`` a name an active contact already has (case and accents aside) raises
+        ``DuplicateNameError`` naming them, checked inside the write: nothing is added."""
         name = clean_line(name)
         if not name:
             raise InputError("a contact needs a name")
@@ -199,6 +210,10 @@ class Core:
         # The date added (rules.date_added) is the day of the add, also when it is given as a past date.
         added_at = dt.datetime.combine(when, now.time())
         with store.write():
+            if new_name_only:
+                same = self.same_name(name)
+                if same:
+                    raise DuplicateNameError(name, same)
             contact = Contact.create(
                 name=name,
                 sort_key=rules.sort_key(name),

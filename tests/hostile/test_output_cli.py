@@ -53,6 +53,9 @@ INVOCATIONS: dict[str, list[list[str]] | None] = {
     "demote": [["demote", "1", "--reason", ARG]],
     "due": [["due"], ["due", "--all"], ["due", "--json"], ["due", "--within", "400"]],
     "edit": [["edit", "1", "--title", ARG], ["edit", "1"], ["edit", "1", "--birthday", ARG]],
+    "event delete": [["event", "delete", "1", "-y"], ["event", "delete", "99999", "-y"]],
+    "event edit": [["event", "edit", "2", "--summary", ARG, "-y"], ["event", "edit", "2", "--date", ARG, "-y"]],
+    "event undo": [["event", "undo"], ["event", "undo"]],
     "export": [["export", "--format", fmt] for fmt in ("vcard", "csv", "json", "ics")]
     + [["export", "--format", "vdir", "-o", "{tmp}/out-vdir"]],
     "import": [["import", "{vdir}"], ["import", "{vdir}", "--dry-run", "--all"]],
