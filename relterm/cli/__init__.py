@@ -23,6 +23,8 @@ COMMANDS: dict[str, str] = {
     "delete": "contacts:delete",
     "restore": "contacts:restore",
     "event": "events:event",
+    "duplicates": "merge_cmd:duplicates",
+    "merge": "merge_cmd:merge",
     "backup": "contacts:backup",
     "check": "check_cmd:check",
     "config": "config_cmd:config",
