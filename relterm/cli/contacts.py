@@ -189,7 +189,10 @@ def list_(app: AppContext, level, ladder, sphere, tag, archived, sort, as_json):
         return
     if not rows:
         what = "archived contacts" if archived else "contacts"
-        echo(f"No {what} match." if (level or sphere or tag) else f"No {what} yet. Add one with `relterm add NAME`.")
+        if level or sphere or tag:
+            echo(f"No {what} match.")
+        else:
+            echo("No archived contacts." if archived else "No contacts yet. Add one with `relterm add NAME`.")
         return
     cells = [
         (str(r.id), r.name, lad.label(r.rank), health_short(health[r.id]), r.sphere, r.company,
