@@ -74,8 +74,9 @@ class Timeline(ScrollView, can_focus=True):
             else:
                 text.append(f"{event.kind:<7}", Style(bold=True))
                 text.append(" ")
-            text.append(describe(event) or "")
-            if event.other_name:
+            described = describe(event) or ""
+            text.append(described)
+            if event.other_name and event.other_name not in described:  # "introduced you to X" names them already
                 text.append(f" (with {event.other_name})", Style(dim=True))
             if event.warning:
                 text.append(f"  ! {event.warning}", warning_style or Style(bold=True))
