@@ -233,6 +233,7 @@ def generate(
     )
     with db.atomic():
         conn.executemany(contact_sql, contact_rows)
+        store.fill_sort_keys(db)
         conn.executemany("INSERT INTO contact_level (contact_id, ladder, rank) VALUES (?, ?, ?)", level_rows)
         conn.executemany(
             "INSERT INTO contact_detail (contact_id, kind, label, value, position) VALUES (?, ?, ?, ?, ?)", detail_rows

@@ -21,7 +21,7 @@ from .clock import now as _now
 from .config import Config, Ladder
 from .dates import as_date as _as_date, check_days, parse_birthday, parse_date
 from .domain import LEVEL_CHANGE, Card, ContactRow, Detail, TimelineEvent, join_tags, rows_from_cursor, split_tags
-from .errors import AmbiguousError, AskTooEarly, ConflictError, InputError, NotFoundError
+from .errors import AmbiguousError, AskTooEarly, ConflictError, DuplicateNameError, InputError, NotFoundError
 from .sanitize import clean_for_display, clean_line, clean_text
 from .store import Contact, ContactDetail, ContactLevel, Event
 
@@ -124,6 +124,13 @@ class Core:
         hint = "" if archived else self._archived_hint(text)
         raise NotFoundError(f'no contact matches "{text}" {where}'.rstrip() + hint)
 
+    def same_name(self, name: str) -> list[tuple[int, str]]:
+        """Active contacts whose name is ``name`` with case and accents aside (rules.sort_key), by id."""
+        key = rules.sort_key(clean_line(name))
+        return list(Contact.select(Contact.id, Contact.name)
+                    .where((Contact.sort_key == key) & Contact.archived_at.is_null())
+                    .order_by(Contact.id).tuples())
+
     def _archived_hint(self, text: str) -> str:
         found = (
             Contact.select(Contact.name)
@@ -180,8 +187,12 @@ class Core:
         reason: str = "added",
         details: Sequence[tuple[str, str, str]] = (),
         uid: Optional[str] = None,
+        new_name_only: bool = False,
     ) -> int:
-        """Create a contact on the default ladder (and on ``ladder`` when another); return its id."""
+        """Create a contact on the default ladder (and on ``ladder`` when another); return its id.
+
+        With ``new_name_only`` a name an active contact already has (case and accents aside) raises
+        ``DuplicateNameError`` naming them, checked inside the write: nothing is added."""
         name = clean_line(name)
         if not name:
             raise InputError("a contact needs a name")
@@ -206,8 +217,13 @@ class Core:
         # The date added (rules.date_added) is the day of the add, also when it is given as a past date.
         added_at = dt.datetime.combine(when, now.time())
         with store.write(self.db):
+            if new_name_only:
+                same = self.same_name(name)
+                if same:
+                    raise DuplicateNameError(name, same)
             contact = Contact.create(
                 name=name,
+                sort_key=rules.sort_key(name),
                 sphere=sphere,
                 company=clean_line(company),
                 title=clean_line(title),
@@ -294,6 +310,8 @@ class Core:
                 if key == "name" and not value:
                     raise InputError("a contact needs a name")
                 changes[key] = value
+                if key == "name":
+                    changes["sort_key"] = rules.sort_key(value)
             elif key == "sphere":
                 changes[key] = self.config.check_sphere(value)
             elif key == "notes":
@@ -506,10 +524,10 @@ class Core:
             .switch(Contact)
             .join(Introducer, JOIN.LEFT_OUTER, on=(Contact.introduced_by == Introducer.id))
             .where(Contact.archived_at.is_null(not archived))
-            # NOCASE folds ASCII like SQLite's LOWER(). With a limit the contact_name_nocase index serves
-            # the first page; the whole list is faster read in table order and sorted (100k: 0.6 s -> 0.3 s),
-            # so there the name is wrapped in an expression the index cannot serve.
-            .order_by((Contact.name if limit is not None else Contact.name.concat("")).collate("NOCASE"), Contact.id)
+            # By rules.sort_key (case and accents folded), stored and indexed. With a limit the contact_sort_key
+            # index serves the first page; the whole list is faster read in table order and sorted (100k: 0.6 s
+            # -> 0.3 s), so there the key is wrapped in an expression the index cannot serve.
+            .order_by(Contact.sort_key if limit is not None else Contact.sort_key.concat(""), Contact.id)
         )
         if limit is not None:
             query = query.limit(limit)
@@ -634,7 +652,7 @@ class Core:
         return list(
             Contact.select(Contact.id, Contact.name)
             .where(Contact.archived_at.is_null(not archived))
-            .order_by(fn.LOWER(Contact.name))
+            .order_by(Contact.sort_key, Contact.id)
             .tuples()
         )
 
@@ -643,3 +661,151 @@ class Core:
 
     def backup(self, dest: Path) -> Path:
         return store.backup_to(self.db, dest)
+
+    # Fixing the timeline ---------------------------------------------------------------------
+    # An entry can be edited (date, kind, text) or deleted; the last such change can be undone
+    # (kept in the ``undo`` table until the next one). Level changes obey rules.chain_levels.
+
+    def _event_row(self, event_id: int | str) -> dict:
+        """The stored row of one timeline entry (the database's own values), or NotFoundError."""
+        text = str(event_id).strip().removeprefix("#")
+        if not (text.isascii() and text.isdigit()) or len(text) > 19 or int(text) > MAX_ID or int(text) == 0:
+            raise NotFoundError(f"no timeline entry with id {text[:30]!s}; `relterm show NAME --json` lists the ids")
+        cursor = self.db.execute_sql("SELECT * FROM event WHERE id = ?", (int(text),))
+        row = cursor.fetchone()
+        if row is None:
+            raise NotFoundError(f"no timeline entry with id {int(text)}; `relterm show NAME --json` lists the ids")
+        return dict(zip([column[0] for column in cursor.description], row))
+
+    def timeline_entry(self, event_id: int | str) -> TimelineEvent:
+        """One timeline entry by its id (as ``show --json`` prints it)."""
+        row = self._event_row(event_id)
+        return self.timeline(row["contact_id"], event_id=row["id"])[0]
+
+    def _level_steps(self, cid: int, ladder: str) -> list[rules.LevelStep]:
+        return [
+            rules.LevelStep(eid, _as_date(day), from_rank, to_rank)
+            for eid, day, from_rank, to_rank in Event.select(Event.id, Event.date, Event.from_rank, Event.to_rank)
+            .where((Event.contact == cid) & (Event.kind == LEVEL_CHANGE) & (Event.ladder == ladder)).tuples()
+            if to_rank is not None
+        ]
+
+    def _settle_levels(self, cid: int, ladder: str) -> None:
+        """Make the ladder's level history consistent (rules.chain_levels) and the rank its outcome."""
+        steps = self._level_steps(cid, ladder)
+        try:
+            chained, current = rules.chain_levels(steps)
+        except rules.LevelHistoryError as exc:
+            raise InputError(f"{self.contact_record(cid).name}: {exc}; nothing was changed") from None
+        before = {step.id: step.from_rank for step in steps}
+        for step in chained:
+            if before[step.id] != step.from_rank:
+                Event.update(from_rank=step.from_rank).where(Event.id == step.id).execute()
+        if current is None:
+            ContactLevel.delete().where((ContactLevel.contact == cid) & (ContactLevel.ladder == ladder)).execute()
+        elif ContactLevel.get_or_none((ContactLevel.contact == cid) & (ContactLevel.ladder == ladder)) is None:
+            ContactLevel.create(contact=cid, ladder=ladder, rank=current)
+        else:
+            ContactLevel.update(rank=current).where(
+                (ContactLevel.contact == cid) & (ContactLevel.ladder == ladder)).execute()
+        if chained and ladder == self.config.default_ladder:
+            # The date added (rules.date_added) is the day of the entry that placed them.
+            contact = self.contact_record(cid)
+            added = chained[0].date
+            if rules.date_added(contact.created_at) != added:
+                created = contact.created_at if isinstance(contact.created_at, dt.datetime) else _now()
+                Contact.update(created_at=dt.datetime.combine(added, created.time())).where(
+                    Contact.id == cid).execute()
+
+    def _after_event_change(self, cid: int, ladders: Iterable[Optional[str]]) -> None:
+        for ladder in {key for key in ladders if key}:
+            self._settle_levels(cid, ladder)
+        self._refresh_last_interaction(cid)
+        Contact.update(updated_at=_now()).where(Contact.id == cid).execute()
+
+    def _keep_undo(self, kind: str, data: dict) -> None:
+        store.UndoRecord.replace(kind=kind, data=json.dumps(data, default=str), created_at=_now()).execute()
+
+    def edit_event(
+        self,
+        event_id: int | str,
+        *,
+        date: dt.date | str | None = None,
+        kind: Optional[str] = None,
+        summary: Optional[str] = None,
+    ) -> TimelineEvent:
+        """Change a timeline entry's date, kind or text (a level change's text is its reason).
+
+        Level changes keep their kind; re-dating one re-chains the ladder's history and the current
+        rank follows (rules.chain_levels). ``relterm event undo`` takes the edit back."""
+        if date is None and kind is None and summary is None:
+            raise InputError("nothing to change: give a new date, kind or summary")
+        with store.write(self.db):
+            row = self._event_row(event_id)
+            cid = row["contact_id"]
+            changes: dict = {}
+            if date is not None:
+                changes["date"] = parse_date(date, past=True)
+            if kind is not None:
+                wanted = kind.strip().lower()
+                if row["kind"] in (LEVEL_CHANGE, rules.INTRODUCED_BY) or wanted in (LEVEL_CHANGE, rules.INTRODUCED_BY):
+                    if wanted != row["kind"]:
+                        raise InputError(f"a {row['kind']} entry keeps its kind; delete it and log a new one instead")
+                else:
+                    changes["kind"] = self.config.check_kind(wanted)
+                    changes["direction"] = self.config.kind(changes["kind"]).direction
+            if summary is not None:
+                changes["reason" if row["kind"] == LEVEL_CHANGE else "summary"] = clean_text(summary)
+            self._keep_undo("event", {"action": "edit", "row": row})
+            Event.update(changes).where(Event.id == row["id"]).execute()
+            self._after_event_change(cid, [row["ladder"]] if row["kind"] == LEVEL_CHANGE else [])
+        return self.timeline_entry(row["id"])
+
+    def remove_event(self, event_id: int | str) -> TimelineEvent:
+        """Delete a timeline entry, keeping it for ``undo_event_change`` until the next edit or delete.
+
+        The entry that placed a contact on a ladder cannot be deleted (rules.can_delete_level_step);
+        deleting any other level change leaves the rank at the latest remaining entry's."""
+        with store.write(self.db):
+            row = self._event_row(event_id)
+            entry = self.timeline(row["contact_id"], event_id=row["id"])[0]
+            if row["kind"] == LEVEL_CHANGE:
+                why = rules.can_delete_level_step(self._level_steps(row["contact_id"], row["ladder"]), row["id"])
+                if why:
+                    raise InputError(f"cannot delete entry {row['id']}: {why}")
+            self._keep_undo("event", {"action": "delete", "row": row})
+            Event.delete().where(Event.id == row["id"]).execute()
+            self._after_event_change(row["contact_id"], [row["ladder"]] if row["kind"] == LEVEL_CHANGE else [])
+        return entry
+
+    def undo_event_change(self) -> tuple[str, TimelineEvent]:
+        """Take back the last timeline edit or delete; return ("edit" | "delete", the entry as restored)."""
+        with store.write(self.db):
+            record = store.UndoRecord.get_or_none(store.UndoRecord.kind == "event")
+            if record is None:
+                raise InputError("no timeline edit or delete to undo (only the last one can be undone, once)")
+            data = json.loads(record.data)
+            row, action = data["row"], data["action"]
+            if Contact.get_or_none(Contact.id == row["contact_id"]) is None:
+                raise InputError("the contact of that entry is gone; nothing to undo")
+            if action == "edit":
+                if Event.get_or_none(Event.id == row["id"]) is None:
+                    raise InputError(f"entry {row['id']} was deleted since it was edited; nothing to undo")
+                columns = [key for key in row if key != "id"]
+                self.db.execute_sql(
+                    f'UPDATE event SET {", ".join(f"{chr(34)}{c}{chr(34)} = ?" for c in columns)} WHERE id = ?',
+                    [row[c] for c in columns] + [row["id"]])
+                eid = row["id"]
+            else:
+                if Event.get_or_none(Event.id == row["id"]) is not None:  # the id went to a newer entry
+                    row = {key: value for key, value in row.items() if key != "id"}
+                if row.get("other_id") is not None and Contact.get_or_none(Contact.id == row["other_id"]) is None:
+                    row["other_id"] = None
+                columns = list(row)
+                cursor = self.db.execute_sql(
+                    f'INSERT INTO event ({", ".join(chr(34) + c + chr(34) for c in columns)}) '
+                    f'VALUES ({", ".join("?" for _ in columns)})', [row[c] for c in columns])
+                eid = row.get("id") or cursor.lastrowid
+            record.delete_instance()
+            self._after_event_change(row["contact_id"], [row["ladder"]] if row["kind"] == LEVEL_CHANGE else [])
+        return action, self.timeline_entry(eid)

@@ -12,7 +12,7 @@ import datetime as dt
 import random
 from pathlib import Path
 
-from . import store
+from . import rules, store
 from .config import Config
 from .core import Core
 from .dates import today
@@ -86,7 +86,6 @@ NOTES = {
     "referral-given": ["Sent them a client looking for legal advice", "Passed on a supplier lead"],
     "referral-received": ["They sent me a new client", "Recommended me for a workshop"],
     "introduction": ["Introduced them to a designer I trust", "Introduced them to an investor"],
-    "introduced": ["They introduced me to their partner", "They put me in touch with a journalist"],
     "ask": ["Asked whether they need help with the audit"],
     "review": ["Relationship review: keep the monthly calls"],
 }
@@ -115,7 +114,14 @@ def build_demo(path: Path, config: Config, *, fresh: bool = True) -> Path:
 
 
 def fill(core: Core) -> dict[str, int]:
-    """Add the sample people and their year of history through ``core``; return name -> id."""
+    """Add the sample people and their year of history through ``core``; return name -> id.
+
+    Everything goes through the same calls a user's commands make, so the demo obeys the rules:
+    people someone introduced arrive through ``intro`` (on the introduced rung, the introduction on
+    both timelines and in the give/ask ledger, after their introducer was known), everyone else is
+    added on the ladder's starting rung (or an explicit lower one), climbs by dated promotions, and
+    is contacted only after the day they were added.
+    """
     rnd = random.Random(SEED)
     now = today()
     default_key = core.config.default_ladder
@@ -123,50 +129,66 @@ def fill(core: Core) -> dict[str, int]:
     has_customer = "customer" in core.config.ladders
     kinds = set(core.config.kinds)
     ids: dict[str, int] = {}
+    added_ago: dict[str, int] = {}
 
     def day(days_ago: int) -> dt.date:
         return now - dt.timedelta(days=days_ago)
+
+    def climb(cid: int, start: int, rank: int, known_for: int) -> None:
+        """Dated level changes from ``start`` to ``rank``, one rung at a time, after the day they were added."""
+        up = rank > start
+        steps = [r.rank for r in (business.ordered if up else reversed(business.ordered))
+                 if (start < r.rank <= rank if up else rank <= r.rank < start)]
+        when = known_for
+        for step_rank in steps:
+            when = max(1, when - rnd.randint(20, 60))
+            reason = rnd.choice(["met in person at last", "regular calls now", "worked on a project together",
+                                 "several good exchanges", "referred a client to me"]) if up else \
+                "little in common after all"
+            core.change_level(cid, ladder=default_key, to=step_rank, reason=reason, date=day(when))
 
     with store.write(core.db):
         for name, rank, sphere, company, tags, introducer, customer_rank in PEOPLE:
             if business.level(rank) is None:
                 rank = business.default_rank
-            start_rank = min(rank, business.lowest + 1) if rank > business.lowest + 1 else rank
-            added = day(rnd.randint(300, 380))
             domain = company.split()[0].lower() if company else ""
             email = f"{name.split()[0].lower()}@{domain}.example" if domain else ""
-            cid = core.add_contact(
-                name, level=start_rank, sphere=sphere if sphere in core.config.spheres else None, company=company,
-                email=email, tags=tags, introduced_by=ids.get(introducer) if introducer else None,
-                date=added,
-            )
+            ago = rnd.randint(300, 380)
+            fields = dict(company=company, email=email, tags=tags)
+            if sphere in core.config.spheres:
+                fields["sphere"] = sphere
+            if introducer in ids:
+                # Introduced after the introducer was known: through ``intro``, as a user records it.
+                ago = min(ago, added_ago[introducer] - rnd.randint(10, 40))
+                cid = core.intel.introduce(ids[introducer], name, date=day(ago), new=True).contact_id
+                core.edit_contact(cid, **fields)
+                start = rules.start_rank(business, introduced=True)
+            else:
+                start = business.default_rank if rank >= business.default_rank else rank
+                cid = core.add_contact(name, level=start, date=day(ago), **fields)
             ids[name] = cid
-            # Climb to the rung they stand on today, one step at a time over the year.
-            steps = [r.rank for r in business.ordered if start_rank < r.rank <= rank]
-            when = (now - added).days
-            for step_rank in steps:
-                when = max(1, when - rnd.randint(20, 60))
-                reason = rnd.choice(["met in person at last", "regular calls now", "worked on a project together",
-                                     "several good exchanges", "referred a client to me"])
-                core.change_level(cid, ladder=default_key, to=step_rank, reason=reason, date=day(when))
+            added_ago[name] = ago
+            climb(cid, start, rank, ago)
             # A year of interactions, more for deeper relationships.
             for _ in range(PER_YEAR.get(rank, 3)):
                 pool = IN_PERSON + REMOTE if rank >= 4 else REMOTE + (["event"] if rank >= 2 else [])
                 if rank >= 4 and rnd.random() < 0.25:
-                    pool = ["referral-given", "referral-received", "introduction", "introduced"]
+                    # Not "introduced": the names someone gives come through ``intro`` above, so the ledger's
+                    # introductions received are the names they gave.
+                    pool = ["referral-given", "referral-received", "introduction"]
                 kind = rnd.choice(pool)
                 if kind not in kinds:
                     continue
-                known_for = max((now - added).days - 1, 1)
-                core.log(cid, kind, rnd.choice(NOTES.get(kind, ["Kept in touch"])), date=day(rnd.randint(1, known_for)))
+                core.log(cid, kind, rnd.choice(NOTES.get(kind, ["Kept in touch"])), date=day(rnd.randint(1, ago - 1)))
             if has_customer and customer_rank is not None:
                 core.change_level(cid, ladder="customer", to=customer_rank, reason="became a customer",
-                                  date=day(rnd.randint(30, 200)))
+                                  date=day(rnd.randint(30, min(200, ago - 1))))
         for name, introducer, company in NAMES_GIVEN:
-            core.add_contact(
-                name, level=business.intro_rank, company=company, introduced_by=ids.get(introducer),
-                to_contact=True, date=day(rnd.randint(3, 20)), reason=f"name given by {introducer}",
-            )
+            if introducer not in ids:
+                continue
+            cid = core.intel.introduce(ids[introducer], name, date=day(rnd.randint(3, 20)), new=True).contact_id
+            core.edit_contact(cid, company=company)
+            ids[name] = cid
         # A demotion, so the timeline shows one too.
         if "Jonas Becker" in ids:
             core.change_level(ids["Jonas Becker"], ladder=default_key, step=-1, reason="moved away; we rarely talk",

@@ -49,3 +49,15 @@ class AmbiguousError(RelTermError):
 
 class ConflictError(RelTermError):
     """The record changed (in another window or process) since the form editing it was opened."""
+
+
+class DuplicateNameError(InputError):
+    """A contact of that name (case and accents aside) exists, and adding another was not asked for."""
+
+    def __init__(self, name: str, existing: list[tuple[int, str]], flag: str = "--duplicate"):
+        self.name = name
+        self.existing = existing
+        who = ", ".join(f"{other} (id {cid})" for cid, other in existing[:5])
+        more = f" and {len(existing) - 5} more" if len(existing) > 5 else ""
+        super().__init__(f"{who}{more} already exists; nothing was added. Pass {flag} to add another "
+                         f'"{name}", or `relterm merge` two that are the same person')

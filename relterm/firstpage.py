@@ -28,7 +28,7 @@ FROM contact AS c
 LEFT OUTER JOIN contact_level AS l ON l.contact_id = c.id AND l.ladder = ?
 LEFT OUTER JOIN contact AS i ON i.id = c.introduced_by_id
 WHERE c.archived_at IS NULL
-ORDER BY c.name COLLATE NOCASE, c.id
+ORDER BY c.sort_key, c.id
 LIMIT ?
 """
 

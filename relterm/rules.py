@@ -36,6 +36,13 @@ The rules:
   a first contact have not slipped.
 * **The ask rule.** Logging a kind whose direction is ``ask`` warns at a level
   whose ``ask_ok`` is false.
+* **Level history.** A contact's rank on a ladder is the ``to`` of the latest
+  level-change entry on that ladder (by date, then by when it was written).
+  The entry that placed them on the ladder ("added at") stays the first one:
+  it cannot be deleted, nor another entry dated before it. After an entry is
+  edited or deleted, each later entry's ``from`` is the ``to`` before it.
+* **Name order.** Names sort by their letters with case and accents folded
+  (``sort_key``): "Élodie" between "Eli" and "Emma", not after "Zara".
 """
 
 from __future__ import annotations
@@ -62,6 +69,10 @@ INTRODUCED_BY = "introduced-by"
 NOT_CONTACT_BY_DEFAULT = frozenset({"note", "review"})
 
 TOO_EARLY = "asking for business now is likely too early"
+
+
+class LevelHistoryError(ValueError):
+    """A change to level-change entries that would leave the level history without a start."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -176,3 +187,69 @@ def ask_warning(config: "Config", kind: str, rank: Optional[int]) -> Optional[st
     if level is None or level.ask_ok is not False:
         return None
     return f"Level {level.rank} {level.name}: {TOO_EARLY}"
+
+
+# Name order ----------------------------------------------------------------------------------
+
+
+def sort_key(name: Optional[str]) -> str:
+    """The key names sort by: case folded, accents and other combining marks dropped.
+
+    "Élodie Martin" -> "elodie martin", "Straße" -> "strasse". Stored beside the
+    name (``contact.sort_key``, indexed) so the list is read in this order straight from the index.
+    """
+    import unicodedata
+
+    text = unicodedata.normalize("NFKD", str(name or "").casefold())
+    return unicodedata.normalize("NFC", "".join(ch for ch in text if not unicodedata.combining(ch)))
+
+
+# Level history -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class LevelStep:
+    """One level-change entry on one ladder: ``from_rank`` None is the entry that placed them there."""
+
+    id: int
+    date: dt.date
+    from_rank: Optional[int]
+    to_rank: int
+
+
+def _step_order(step: LevelStep):
+    return (step.date, step.from_rank is not None, step.id)
+
+
+def chain_levels(steps) -> tuple[list[LevelStep], Optional[int]]:
+    """The level history of one ladder made consistent, and the rank it leaves the contact on.
+
+    Entries are ordered by date (the placing entry first on its day, then by id); each
+    entry's ``from_rank`` becomes the ``to_rank`` before it; the current rank is the last
+    entry's ``to_rank`` (None: no entries, the contact is not on this ladder). Raises
+    ``LevelHistoryError`` when the first entry is not the one that placed them.
+    """
+    ordered = sorted(steps, key=_step_order)
+    if not ordered:
+        return [], None
+    if ordered[0].from_rank is not None:
+        raise LevelHistoryError(
+            "the entry that placed them on the ladder must stay the first; "
+            f"a level change cannot be dated before it ({ordered[0].date.isoformat()})"
+        )
+    result: list[LevelStep] = []
+    previous: Optional[int] = None
+    for index, step in enumerate(ordered):
+        wanted = None if index == 0 else previous
+        result.append(step if step.from_rank == wanted else LevelStep(step.id, step.date, wanted, step.to_rank))
+        previous = step.to_rank
+    return result, previous
+
+
+def can_delete_level_step(steps, step_id: int) -> Optional[str]:
+    """Why the level-change entry ``step_id`` cannot be deleted from ``steps`` (one ladder), or None."""
+    for step in steps:
+        if step.id == step_id and step.from_rank is None:
+            return ("it is the entry that placed them on the ladder; change their level with promote or demote, "
+                    "or edit its date")
+    return None

@@ -126,6 +126,8 @@ class Contact(BaseModel):
     created_at = DateTimeField()
     updated_at = DateTimeField()
     archived_at = DateTimeField(null=True, index=True)
+    # rules.sort_key(name): the list's order, indexed (migration 0006); kept in step wherever a name is written.
+    sort_key = TextField(null=True, index=False)
 
 
 class ContactLevel(BaseModel):
@@ -189,7 +191,18 @@ class AgendaSnooze(BaseModel):
         indexes = ((("contact", "item"), True),)
 
 
-MODELS = [Contact, ContactLevel, ContactDetail, Event, AgendaSnooze]
+class UndoRecord(BaseModel):
+    """What it takes to undo the last change of one kind ("event": an entry edited or deleted; "merge")."""
+
+    kind = TextField(primary_key=True)
+    data = TextField()  # JSON
+    created_at = DateTimeField()
+
+    class Meta:
+        table_name = "undo"
+
+
+MODELS = [Contact, ContactLevel, ContactDetail, Event, AgendaSnooze, UndoRecord]
 
 
 # Opening ------------------------------------------------------------------------------
@@ -198,6 +211,21 @@ MODELS = [Contact, ContactLevel, ContactDetail, Event, AgendaSnooze]
 def _casefold(value):
     """SQL ``casefold(text)``: Unicode case folding, where SQLite's LOWER() and NOCASE know only ASCII."""
     return value.casefold() if isinstance(value, str) else value
+
+
+def _sort_key(value):
+    """SQL ``sort_key(name)``: ``relterm.rules.sort_key``, for filling the stored keys in bulk."""
+    from .rules import sort_key
+
+    return sort_key(value) if isinstance(value, str) else value
+
+
+def fill_sort_keys(db: SqliteDatabase | None = None) -> int:
+    """Set ``contact.sort_key`` wherever it is missing or stale (after a bulk import or a restore,
+    or rows written by another tool); return how many rows changed."""
+    db = db or current_database()
+    cursor = db.execute_sql("UPDATE contact SET sort_key = sort_key(name) WHERE sort_key IS NOT sort_key(name)")
+    return cursor.rowcount
 
 
 # SQL restatements of relterm.rules, kept here with the other SQLite-specific pieces so that
@@ -266,6 +294,7 @@ def busy_timeout() -> float:
 def _make_database(path: Path, *, read_only: bool = False, immutable: bool = False) -> RelTermDatabase:
     db = RelTermDatabase(path, read_only=read_only, immutable=immutable, timeout=busy_timeout())
     db.register_function(_casefold, "casefold", 1, deterministic=True)  # on every connection
+    db.register_function(_sort_key, "sort_key", 1, deterministic=True)
     return db
 
 

@@ -65,10 +65,11 @@ def _cadence(value: str | None) -> int | None | str:
 @click.option("--since", metavar="DATE",
               help="When you started keeping track of them (default: today). Their keep-in-touch clock never "
                    "runs from before this date, so give it when you log older interactions.")
+@click.option("--duplicate", is_flag=True, help="Add NAME even when a contact of that name exists.")
 @pass_app
 def add(app: AppContext, name, level, ladder, sphere, company, title, email, phone, tags, introduced_by, birthday,
-        notes, cadence, since):
-    """Add a contact called NAME."""
+        notes, cadence, since, duplicate):
+    """Add a contact called NAME (refused when NAME exists, unless --duplicate)."""
     core = app.core
     introducer = _person(app, introduced_by) if introduced_by else None
     cadence_value = _cadence(cadence)
@@ -76,6 +77,7 @@ def add(app: AppContext, name, level, ladder, sphere, company, title, email, pho
         name, level=level, ladder=ladder, sphere=sphere, company=company, title=title, email=email, phone=phone,
         tags=tags, introduced_by=introducer, birthday=_birthday(birthday), notes=notes,
         cadence_days=None if cadence_value == "unchanged" else cadence_value, date=since,
+        new_name_only=not duplicate,
     )
     card = core.card(cid)
     key, lad = core.ladder(ladder)
@@ -187,7 +189,10 @@ def list_(app: AppContext, level, ladder, sphere, tag, archived, sort, as_json):
         return
     if not rows:
         what = "archived contacts" if archived else "contacts"
-        echo(f"No {what} match." if (level or sphere or tag) else f"No {what} yet. Add one with `relterm add NAME`.")
+        if level or sphere or tag:
+            echo(f"No {what} match.")
+        else:
+            echo("No archived contacts." if archived else "No contacts yet. Add one with `relterm add NAME`.")
         return
     cells = [
         (str(r.id), r.name, lad.label(r.rank), health_short(health[r.id]), r.sphere, r.company,

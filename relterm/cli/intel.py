@@ -140,15 +140,20 @@ def snooze(app: AppContext, person, days, item):
 @click.argument("names", nargs=-1, required=True)
 @click.option("--note", "-n", default="", help="A note kept with the introduction (on both timelines).")
 @click.option("--date", "-d", default="today", show_default=True, help="When the introduction happened.")
+@click.option("--new", "new", is_flag=True, help="Add every name as a new contact, even one like an existing name.")
+@click.option("--replace", is_flag=True, help="Make INTRODUCER the introducer of contacts who already have another.")
 @click.option("--json", "as_json", is_flag=True, help="Print the recorded names as JSON.")
 @pass_app
-def intro(app: AppContext, introducer, names, note, date, as_json):
+def intro(app: AppContext, introducer, names, note, date, new, replace, as_json):
     """Record that INTRODUCER introduced you to (or named) each of NAMES.
 
-    A name you do not know yet becomes a contact on the ladder's introduced
-    rung, marked to contact until you log the first interaction. A name that
-    is exactly an existing contact's (or an id) records the introduction for
-    them. Give "-" to read names from stdin, one per line ("Name: note").
+    A name that is an existing contact's (case and accents aside), an id, or
+    the first words of exactly one contact's name ("Sarah" for Sarah
+    Whitfield) records the introduction for them; a name matching several
+    lists them and changes nothing; a name close to an existing one (a typo)
+    is refused. Any other name becomes a contact on the ladder's introduced
+    rung, marked to contact until you log the first interaction (--new: every
+    name does). Give "-" to read names from stdin, one per line ("Name: note").
     """
     core = app.core
     source = core.resolve(introducer)
@@ -166,11 +171,12 @@ def intro(app: AppContext, introducer, names, note, date, as_json):
         pairs = parse_names(lines)
     if not pairs:
         fail("give at least one name")
-    results = core.intel.introduce_many(source, pairs, date=date)
+    results = core.intel.introduce_many(source, pairs, date=date, new=new, replace=replace)
     if as_json:
         echo_json([
             {"id": r.contact_id, "name": r.name, "created": r.created, "introducer_set": r.introducer_set,
-             "event_id": r.event_id}
+             "event_id": r.event_id, "matched": r.matched, "kept_introducer": r.kept_introducer,
+             "replaced_introducer": r.replaced_introducer}
             for r in results
         ])
         return
@@ -180,9 +186,18 @@ def intro(app: AppContext, introducer, names, note, date, as_json):
         if r.created:
             echo(f"Added {r.name} (id {r.contact_id}) at {lad.label(lad.intro_rank)}, introduced by {who}; "
                        "to contact.")
+            continue
+        found = f" (id {r.contact_id}" + (f', the one contact whose name starts with "{r.query}")'
+                                          if r.matched == "prefix" else ")")
+        if r.kept_introducer:
+            echo(f"{r.name}{found} was already introduced by {r.kept_introducer}; recorded the introduction on both "
+                 f"timelines, introducer unchanged (--replace makes {who} their introducer).")
+        elif r.replaced_introducer:
+            echo(f"Recorded that {who} introduced you to {r.name}{found}; {who} replaces {r.replaced_introducer} "
+                 "as their introducer.")
         else:
             extra = f"; {who} is now their introducer" if r.introducer_set else ""
-            echo(f"Recorded that {who} introduced you to {r.name} (id {r.contact_id}){extra}.")
+            echo(f"Recorded that {who} introduced you to {r.name}{found}{extra}.")
 
 
 @click.command()

@@ -83,12 +83,13 @@ class Intel:
     # Circles of influence ----------------------------------------------------------------
 
     def introduce(self, introducer: int, name: str, *, note: str = "",
-                  date: dt.date | str | None = None) -> IntroResult:
-        return _circles.introduce(self.core, introducer, name, note=note, date=date)
+                  date: dt.date | str | None = None, new: bool = False, replace: bool = False) -> IntroResult:
+        return _circles.introduce(self.core, introducer, name, note=note, date=date, new=new, replace=replace)
 
-    def introduce_many(self, introducer: int, names, *, date: dt.date | str | None = None) -> list[IntroResult]:
+    def introduce_many(self, introducer: int, names, *, date: dt.date | str | None = None, new: bool = False,
+                       replace: bool = False) -> list[IntroResult]:
         """Several names from one person, one per line ("Name: note"), all or nothing."""
-        return _circles.introduce_many(self.core, introducer, names, date=date)
+        return _circles.introduce_many(self.core, introducer, names, date=date, new=new, replace=replace)
 
     def names_given(self, cid: int) -> list[GivenName]:
         return _circles.names_given(self.core, cid)

@@ -46,41 +46,92 @@ def parse_names(text: str | Iterable[str]) -> list[tuple[str, str]]:
     return result
 
 
-def _find_exact(core, name: str) -> Optional[int]:
-    """The active contact called exactly ``name`` (any case), or a "#id" / all-digit id; None when new.
+def _find_id(core, name: str) -> tuple[Optional[int], Optional[tuple[int, str]]]:
+    """A "#id" (the id, or InputError) or all-digit text (the contact of that id, if any).
 
-    As ``Core.resolve``: only ASCII digits make an id, and digits that are one contact's id and
-    another's name are ambiguous."""
+    As ``Core.resolve``: only ASCII digits make an id."""
     text = name[1:] if name.startswith("#") else name
+    if not (text.isascii() and text.isdigit()):
+        return None, None
     by_id = None
-    if text.isascii() and text.isdigit():
-        if len(text) <= 19 and int(text) < 2**63:
-            by_id = Contact.select(Contact.id, Contact.name).where(
-                (Contact.id == int(text)) & Contact.archived_at.is_null()).tuples().first(core.db)
-        if by_id is None and name.startswith("#"):
+    if len(text) <= 19 and int(text) < 2**63:
+        by_id = Contact.select(Contact.id, Contact.name).where(
+            (Contact.id == int(text)) & Contact.archived_at.is_null()).tuples().first(core.db)
+    if name.startswith("#"):
+        if by_id is None:
             raise InputError(f"no contact with id {text if len(text) <= 30 else text[:27] + '...'}")
-        if by_id is not None and name.startswith("#"):
-            return by_id[0]
-    rows = list(
-        core.db.execute_sql(
-            "SELECT id, name FROM contact WHERE archived_at IS NULL AND name = ? COLLATE NOCASE ORDER BY id", (name,)
-        )
-    )
+        return by_id[0], None
+    return None, by_id
+
+
+def match_name(core, name: str, *, skip: frozenset[int] | set[int] = frozenset()) -> tuple[Optional[int], str]:
+    """The one active contact a name given in an introduction means, and how it was found.
+
+    In order: "#id" (or digits that are an id and nobody's name); the exact name with case and
+    accents aside ("exact"); else the start of exactly one contact's name, whole words ("Sarah"
+    for "Sarah Whitfield", "prefix"). Several contacts at either step raise ``AmbiguousError``
+    listing them; a name close to an existing one (a typo: "Sara Whitfeld"; ``_close_names``) raises
+    ``InputError`` asking for the full name or ``--new``. ``(None, "new")`` when nothing matches.
+    ``skip``: contacts not to count as near misses (those just added by the same introduction).
+    """
+    from ..rules import sort_key
+
+    cid, by_id = _find_id(core, name)
+    if cid is not None:
+        return cid, "id"
+    key = sort_key(name)
+    active = Contact.archived_at.is_null()
+    exact = list(Contact.select(Contact.id, Contact.name).where(active & (Contact.sort_key == key))
+                 .order_by(Contact.id).tuples().execute(core.db))
     if by_id is not None:
-        others = [(cid, n) for cid, n in rows if cid != by_id[0]]
+        others = [row for row in exact if row[0] != by_id[0]]
         if others:
-            raise AmbiguousError(name, [(by_id[0], f"{by_id[1]}, whose id is {text}")] + others)
-        return by_id[0]
-    if len(rows) > 1:
-        raise AmbiguousError(name, [(cid, n) for cid, n in rows])
-    return rows[0][0] if rows else None
+            raise AmbiguousError(name, [(by_id[0], f"{by_id[1]}, whose id is {name}")] + others)
+        return by_id[0], "id"
+    if len(exact) > 1:
+        raise AmbiguousError(name, exact)
+    if exact:
+        return exact[0][0], "exact"
+    # Whole leading words: sort keys from "key " up to "key!" (the index serves the range).
+    prefix = list(Contact.select(Contact.id, Contact.name)
+                  .where(active & (Contact.sort_key >= key + " ") & (Contact.sort_key < key + "!"))
+                  .order_by(Contact.sort_key, Contact.id).limit(21).tuples().execute(core.db))
+    if len(prefix) > 1:
+        raise AmbiguousError(name, prefix)
+    if prefix:
+        return prefix[0][0], "prefix"
+    close = [row for row in _close_names(core, key) if row[0] not in skip]
+    if close:
+        shown = " or ".join(f"{other} (id {cid})" for cid, other in close)
+        raise InputError(f'no contact is called "{name}", but {shown} is close; give their full name or id, '
+                         f'or pass --new to add "{name}" as a new contact')
+    return None, "new"
+
+
+NEAR_MISS = 90  # rapidfuzz ratio of the folded names: "Sara Whitfeld" ~ "Sarah Whitfield" (93)
+
+
+def _close_names(core, key: str, limit: int = 3) -> list[tuple[int, str]]:
+    """Active contacts whose folded name is nearly ``key`` (a letter missing or swapped); names that
+    differ in their digits ("Person 01", "Person 02") are different names, not typos."""
+    import re
+
+    from rapidfuzz import fuzz, process
+
+    digits = re.findall(r"[0-9]+", key)
+    rows = [row for row in core.db.execute_sql(
+        "SELECT id, name, sort_key FROM contact WHERE archived_at IS NULL AND sort_key IS NOT NULL")
+        if re.findall(r"[0-9]+", row[2]) == digits]
+    found = process.extract(key, [row[2] for row in rows], scorer=fuzz.ratio, score_cutoff=NEAR_MISS, limit=limit)
+    return [(rows[index][0], rows[index][1]) for _, _, index in found]
 
 
 def introduce(
-    core, introducer: int, name: str, *, note: str = "", date: dt.date | str | None = None
+    core, introducer: int, name: str, *, note: str = "", date: dt.date | str | None = None, new: bool = False,
+    replace: bool = False,
 ) -> IntroResult:
     """Record that ``introducer`` introduced you to (or named) ``name``; see the module text."""
-    return introduce_many(core, introducer, [(name, note)], date=date)[0]
+    return introduce_many(core, introducer, [(name, note)], date=date, new=new, replace=replace)[0]
 
 
 def introduce_many(
@@ -89,11 +140,16 @@ def introduce_many(
     names: str | Iterable[str] | Iterable[tuple[str, str]],
     *,
     date: dt.date | str | None = None,
+    new: bool = False,
+    replace: bool = False,
 ) -> list[IntroResult]:
     """Record several names from one person at once, all or nothing.
 
     ``names`` is text with one name per line ("Name: note" adds a note), a
-    list of such lines, or (name, note) pairs.
+    list of such lines, or (name, note) pairs. Each name is matched to an
+    existing contact by :func:`match_name` (with ``new``: never; every name
+    becomes a new contact). A contact who already has another introducer
+    keeps them unless ``replace``.
     """
     items = list(names) if not isinstance(names, str) else names
     if isinstance(items, list) and items and isinstance(items[0], tuple):
@@ -109,30 +165,38 @@ def introduce_many(
     kind_known = INTRODUCED in core.config.kinds
     direction = core.config.kind(INTRODUCED).direction if kind_known else "received"
     results: list[IntroResult] = []
+    added: set[int] = set()  # new contacts of this introduction: not near misses of the names after them
     now = _now()
     with store.write(core.db):
         for name, note in pairs:
-            existing = _find_exact(core, name)
+            existing, how = (None, "new") if new else match_name(core, name, skip=added)
             created = False
             introducer_set = False
+            kept = replaced = None
             if existing == introducer:
                 raise InputError(f"{source.name} cannot have introduced themselves")
             if existing is None:
                 cid = core.add_contact(
                     name, introduced_by=introducer, to_contact=True, date=when,
-                    reason=f"introduced by {source.name}",
+                    reason=f"introduced by {source.name}", new_name_only=not new,
                 )
                 created = True
+                added.add(cid)
                 introducer_set = True
                 display = clean_line(name)
             else:
                 cid = existing
                 contact = core.contact_record(cid)
                 display = contact.name
-                if contact.introduced_by_id is None:
+                previous = contact.introduced_by_id
+                if previous is None or (replace and previous != introducer):
                     core.check_introducer(cid, introducer)
                     Contact.update(introduced_by=introducer, updated_at=now).where(Contact.id == cid).execute()
                     introducer_set = True
+                    if previous is not None:
+                        replaced = core.contact_record(previous).name
+                elif previous != introducer:
+                    kept = core.contact_record(previous).name
             suffix = f": {note}" if note else ""
             event = Event.create(
                 contact=introducer, date=when, kind=INTRODUCED, summary=clean_text(f"introduced you to {display}{suffix}"),
@@ -142,7 +206,7 @@ def introduce_many(
                 contact=cid, date=when, kind=INTRODUCED_BY, summary=clean_text(f"{source.name} introduced you{suffix}"),
                 other=introducer, created_at=now,
             )
-            results.append(IntroResult(cid, display, created, introducer_set, event.id))
+            results.append(IntroResult(cid, display, created, introducer_set, event.id, how, name, kept, replaced))
         # Hearing names from someone is an interaction with them (unless levels.yaml says otherwise).
         updates: dict = {"updated_at": now}
         if counts_as_contact(core.config, INTRODUCED):

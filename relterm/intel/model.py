@@ -64,6 +64,10 @@ class IntroResult:
     created: bool  # a new contact (at the introduced rung, to contact)
     introducer_set: bool  # introduced_by was empty and now names the introducer
     event_id: int  # the entry on the introducer's timeline
+    matched: str = "new"  # how the name was found: "new", "id", "exact", "prefix" (see circles.match_name)
+    query: str = ""  # the name as given
+    kept_introducer: Optional[str] = None  # they already had this other introducer, left unchanged
+    replaced_introducer: Optional[str] = None  # their introducer before --replace made it this one
 
     def __post_init__(self) -> None:
         _clean(self, "name")

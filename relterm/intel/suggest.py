@@ -100,9 +100,19 @@ def _since(rule: PromoteWhen, day: dt.date) -> Optional[dt.date]:
     return day - dt.timedelta(days=rule.within_days) if rule.within_days else None
 
 
+# A criterion's name for a count of one ("1 in-person meeting", not "1 in-person meetings").
+_ONE = {"interactions": "interaction", "in-person meetings": "in-person meeting",
+        "referrals exchanged": "referral exchanged"}
+
+
+def counted(count: int, name: str) -> str:
+    """``count`` and a criterion's name, singular for one: "1 interaction", "3 interactions"."""
+    return f"{count} {_ONE.get(name, name) if count == 1 else name}"
+
+
 def _describe(criteria: tuple[Criterion, ...], within: Optional[int]) -> tuple[str, ...]:
     span = f" in the last {within} days" if within else ""
-    return tuple(f"{c.have} {c.name}{span} (needs {c.need})" for c in criteria)
+    return tuple(f"{counted(c.have, c.name)}{span} (needs {c.need})" for c in criteria)
 
 
 def _next_rule(lad, rank: Optional[int]) -> tuple[Optional[int], Optional[PromoteWhen]]:

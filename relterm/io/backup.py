@@ -139,6 +139,7 @@ def restore(db, data: dict, source: str, *, replace: bool = False,
             if progress is not None:
                 progress(done, total)
         counts[model._meta.table_name] = len(rows)
+    store.fill_sort_keys(db)  # a backup from before the key, or edited by hand: the key follows the name
     problems = db.execute_sql("PRAGMA foreign_key_check").fetchall()
     if problems:
         table, rowid, parent, _ = problems[0]

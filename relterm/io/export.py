@@ -18,7 +18,7 @@ from .common import safe_file_stem, write_private
 FORMATS = ("vcard", "vdir", "csv", "json", "ics")
 # Contact columns carried by standard vCard properties or not exported at all.
 _STANDARD = {"id", "name", "company", "title", "email", "phone", "birthday", "notes", "tags", "uid",
-             "introduced_by", "created_at", "updated_at", "archived_at", "last_interaction"}
+             "introduced_by", "created_at", "updated_at", "archived_at", "last_interaction", "sort_key"}
 
 
 def select_ids(core, *, level=None, ladder: Optional[str] = None, sphere: Optional[str] = None,

@@ -36,7 +36,8 @@ Progress = Callable[[int, int], None]
 
 BATCH = 500
 # Contact columns an import never sets from the file.
-_NOT_IMPORTED = {"id", "created_at", "updated_at", "archived_at", "last_interaction", "introduced_by", "name"}
+_NOT_IMPORTED = {"id", "created_at", "updated_at", "archived_at", "last_interaction", "introduced_by", "name",
+                 "sort_key"}
 # Columns compared when merging (besides tags, emails, phones and details, which are united).
 _SCALAR_SKIP = {"email", "phone", "tags", "uid"}
 
@@ -574,6 +575,7 @@ class Importer:
             cid = item.cid
             row = {**base, **values}
             row["id"] = cid
+            row["sort_key"] = rules.sort_key(row["name"])
             contacts = [e[0] for e in item.events if contact_kind(e[1])]
             if contacts:
                 row["last_interaction"] = _db(max(contacts))

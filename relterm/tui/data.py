@@ -61,12 +61,7 @@ def haystack(row: ContactRow) -> str:
     return f"{row.name}\t{row.company}\t{row.email}\t{' '.join(row.tags)}".lower()
 
 
-def sort_key(name: str) -> str:
-    """The order SQLite's NOCASE gives: ASCII letters folded, everything else as is."""
-    return name.translate(_ASCII_LOWER)
-
-
-_ASCII_LOWER = {c: c + 32 for c in range(ord("A"), ord("Z") + 1)}
+from ..rules import sort_key  # noqa: E402  the list's order, as stored in contact.sort_key
 
 
 class RowsView(Sequence[ContactRow]):

@@ -52,7 +52,12 @@ INVOCATIONS: dict[str, list[list[str]] | None] = {
     "demo": None,  # opens the full-screen app on sample data; the TUI tests cover what it shows
     "demote": [["demote", "1", "--reason", ARG]],
     "due": [["due"], ["due", "--all"], ["due", "--json"], ["due", "--within", "400"]],
+    "duplicates": [["duplicates"], ["duplicates", "--json"]],
+    "merge": [["merge", "1", "2"], ["merge", "2", "1", "--yes"], ["merge", "--undo"], ["merge", "--undo"]],
     "edit": [["edit", "1", "--title", ARG], ["edit", "1"], ["edit", "1", "--birthday", ARG]],
+    "event delete": [["event", "delete", "1", "-y"], ["event", "delete", "99999", "-y"]],
+    "event edit": [["event", "edit", "2", "--summary", ARG, "-y"], ["event", "edit", "2", "--date", ARG, "-y"]],
+    "event undo": [["event", "undo"], ["event", "undo"]],
     "export": [["export", "--format", fmt] for fmt in ("vcard", "csv", "json", "ics")]
     + [["export", "--format", "vdir", "-o", "{tmp}/out-vdir"]],
     "import": [["import", "{vdir}"], ["import", "{vdir}", "--dry-run", "--all"]],

@@ -81,7 +81,8 @@ def test_intro_names_path_and_reach(people):
 def test_intro_json_existing_and_stdin(people):
     invoke = people
     data = invoke("intro", "Ann", "Tom", "--json").json()
-    assert data == [{"id": 1, "name": "Tom", "created": False, "introducer_set": True, "event_id": data[0]["event_id"]}]
+    assert data == [{"id": 1, "name": "Tom", "created": False, "introducer_set": True, "event_id": data[0]["event_id"],
+                     "matched": "exact", "kept_introducer": None, "replaced_introducer": None}]
     result = invoke("intro", "Ann", "-", "--json", input="Pat Lee\n\nRo Yu: designer\n")
     assert [(d["name"], d["created"]) for d in result.json()] == [("Pat Lee", True), ("Ro Yu", True)]
     text = invoke("intro", "Ann", "Kim").out

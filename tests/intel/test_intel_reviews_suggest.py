@@ -62,7 +62,7 @@ def test_promotion_suggested_when_the_next_rungs_evidence_is_met(core):
     assert {c.name: (c.have, c.need) for c in promos[0].criteria} == {
         "interactions": (4, 4), "in-person meetings": (1, 1),
     }
-    assert "1 in-person meetings in the last 365 days (needs 1)" in promos[0].evidence
+    assert "1 in-person meeting in the last 365 days (needs 1)" in promos[0].evidence
     progress = core.intel.evidence(almost)
     assert progress.next_rank == 4 and not progress.met
     assert [(c.name, c.have, c.met) for c in progress.criteria] == [

@@ -122,7 +122,7 @@ class Timeline(ScrollView, can_focus=True):
             text.append(kind, Style(bold=True, italic=event.is_level_change))
             text.append(" ")
             text.append(description)
-            if event.other_name:
+            if event.other_name and event.other_name not in description:  # "introduced you to X" names them already
                 text.append(f" (with {event.other_name})", Style(dim=True))
             if event.warning:
                 text.append(f"  ! {event.warning}", self._warning_style or Style(bold=True))
