@@ -113,9 +113,11 @@ _PROCESS_FIXTURES = {"run_cli"}
 def pytest_collection_modifyitems(config, items):
     """Mark Pilot tests (everything under tests/tui) and tests that start real processes."""
     starts_processes: dict[Path, bool] = {}
+    here = Path(__file__).resolve().parent
     for item in items:
         path = Path(str(item.fspath))
-        if "tui" in path.parts:
+        # Parts below tests/ only: a clone in a folder called "tui" must not make every test a Pilot one.
+        if "tui" in path.resolve().relative_to(here).parts[:-1]:
             item.add_marker(pytest.mark.pilot)
         if path not in starts_processes:
             starts_processes[path] = path.suffix == ".py" and "subprocess" in path.read_text(encoding="utf-8")
