@@ -24,6 +24,7 @@ from textual.screen import Screen
 
 from .. import rules
 from ..domain import Card, ContactRow
+from ..errors import RelTermError
 from ..sanitize import clean_for_terminal
 from . import messages
 from .widgets.pyramid import Pyramid
@@ -33,8 +34,10 @@ if TYPE_CHECKING:
     from .modals.level_form import Suggested
 
 UNDO_SECONDS = 8.0
-# Returned by a flow's ``failed`` step: end the flow instead of reopening the popup.
+# Returned by a flow's ``failed`` step: end the flow instead of reopening the popup,
 STOP = object()
+# or write again with the same answer (the user said yes to a question about the error).
+RETRY = object()
 
 
 class FlowsPart(Screen):
@@ -68,6 +71,7 @@ class FlowsPart(Screen):
         check: Optional[Callable[[Any], Awaitable[Optional[bool]]]] = None,
         failed: Optional[Callable[[Any, BaseException], Awaitable[Any]]] = None,
         retry: bool = True,
+        expected: tuple[type[BaseException], ...] = (),
     ) -> Optional[tuple[Any, Any]]:
         """Open ``popup(draft)``, await its answer, run ``write(answer)`` in a thread worker.
 
@@ -75,12 +79,19 @@ class FlowsPart(Screen):
         False: a Confirm's no) or the flow ended. ``check(answer)``, between the
         popup and the write, may ask more: True writes, False reopens the popup
         with what was typed, None ends the flow. After a failed write (already
-        reported) the popup reopens with ``answer.draft``, or ``failed(answer,
-        error)`` says with what (``STOP`` ends the flow); with ``retry`` false
-        the flow ends.
+        reported) the popup reopens with ``answer.draft``, showing the error in
+        the form, or ``failed(answer, error)`` says with what (``STOP`` ends the
+        flow, ``RETRY`` writes again without the popup); with ``retry`` false
+        the flow ends. Errors of the ``expected`` types are not reported: they
+        go to ``failed``, which asks about them.
         """
+        problems: list[str] = []
         while True:
-            answer = await self.app.push_screen_wait(popup(draft))
+            screen = popup(draft)
+            if problems and hasattr(screen, "initial_problems"):
+                screen.initial_problems = problems
+            problems = []
+            answer = await self.app.push_screen_wait(screen)
             if answer is None or answer is False:
                 return None
             if check is not None:
@@ -90,17 +101,37 @@ class FlowsPart(Screen):
                 if not verdict:
                     draft = answer.draft
                     continue
-            ok, value = await self.run_db(write, answer)
-            if ok:
-                return answer, value
-            if failed is not None:
+            while True:
+                ok, value = await self._write_once(write, answer, expected)
+                if ok:
+                    return answer, value
+                if failed is None:
+                    if not retry:
+                        return None
+                    draft = answer.draft
+                    break
                 draft = await failed(answer, value)
                 if draft is STOP:
                     return None
-            elif retry:
-                draft = answer.draft
-            else:
-                return None
+                if draft is not RETRY:
+                    break
+            if isinstance(value, RelTermError):
+                problems = [str(value)]
+
+    async def _write_once(self, write: Callable[[Any], Any], answer: Any,
+                          expected: tuple[type[BaseException], ...]) -> tuple[bool, Any]:
+        """(True, value written) or (False, error); an error of the ``expected`` types is not reported."""
+        if not expected:
+            return await self.run_db(write, answer)
+
+        def attempt(answer: Any) -> tuple[bool, Any]:
+            try:
+                return True, write(answer)
+            except expected as exc:
+                return False, exc
+
+        ok, value = await self.run_db(attempt, answer)
+        return value if ok else (False, value)
 
     # Adding and editing ---------------------------------------------------------------------
 
@@ -113,15 +144,33 @@ class FlowsPart(Screen):
 
     @work(exit_on_error=False, group="flow")
     async def add_flow(self) -> None:
+        """The quick-add popup, then the add. A name someone already has (case and accents aside, checked
+        by the core inside the write) asks first, naming them: yes adds a second one, no returns to the form."""
+        from ..errors import DuplicateNameError
+        from .modals.confirm import Confirm
         from .modals.contact_form import ContactForm
 
         key = self.ladder_key
+        second = False  # the user said yes to a second contact of the same name
+
+        async def failed(result, error: BaseException) -> Any:
+            nonlocal second
+            if not isinstance(error, DuplicateNameError):
+                return result.draft
+            ok, rows = await self.run_db(self.core.rows, ladder=key, ids=[cid for cid, _ in error.existing])
+            question = self._same_name_question(result.name, error.existing, rows if ok else [])
+            if await self.app.push_screen_wait(Confirm(question, yes="add a second one", enter_confirms=False)):
+                second = True
+                return RETRY
+            return result.draft
+
         saved = await self.popup_then_write(
             lambda draft: ContactForm(self.config, key, self.store.names, self._find_ids, draft=draft),
             lambda result: self.core.add_contact(
                 result.name, level=result.rank, ladder=key, sphere=result.sphere, company=result.company,
-                email=result.email, introduced_by=result.introduced_by_id,
+                email=result.email, introduced_by=result.introduced_by_id, new_name_only=not second,
             ),
+            failed=failed, expected=(DuplicateNameError,),
         )
         if saved is None:
             return
@@ -129,6 +178,38 @@ class FlowsPart(Screen):
         self.notify(Text.assemble("Added ", result.name, f" at {self.ladder.label(result.rank)}.").plain,
                     markup=False, timeout=3)
         self.post_message(messages.ContactAdded(contact_id))
+
+    def _same_name_question(self, name: str, existing: list[tuple[int, str]], rows: list[ContactRow]) -> Text:
+        """The question when the name is taken: "Sarah Whitfield already exists (Acme, 3 Conversant). Add ..."."""
+        by_id = {row.id: row for row in rows}
+
+        def about(cid: int) -> str:
+            row = by_id.get(cid)
+            if row is None:
+                return f"id {cid}"
+            rung = self.ladder.label(row.rank) if row.rank is not None else f"not on the {self.ladder_key} ladder"
+            return ", ".join(part for part in (row.company, rung) if part)
+
+        question = Text()
+        if len(existing) == 1:
+            cid, other = existing[0]
+            question.append(other, Style(bold=True))
+            question.append(f" already exists ({about(cid)}).")
+        else:
+            shown = existing[:5]
+            for index, (cid, other) in enumerate(shown):
+                if index:
+                    question.append(" and " if index == len(shown) - 1 and len(existing) <= 5 else ", ")
+                question.append(other, Style(bold=True))
+                question.append(f" ({about(cid)})")
+            if len(existing) > 5:
+                question.append(f" and {len(existing) - 5} more")
+            question.append(" already exist.")
+        question.append(f" Add {'a second' if len(existing) == 1 else 'another'} ")
+        question.append(name)
+        question.append("?\n\nNo returns to the form; two that are one person can be merged later (m marks, ")
+        question.append("J merges).")
+        return question
 
     def action_edit_contact(self) -> None:
         self._start_on_selected(lambda row: self.edit_flow(row.id))
@@ -191,12 +272,15 @@ class FlowsPart(Screen):
         self.post_message(messages.ContactEdited(contact_id))
 
     def _edit_draft(self, card: Card) -> ContactDraft:
-        from .modals.contact_form import ContactDraft
+        from .modals.contact_form import ContactDraft, cadence_text
 
         rank = card.ranks.get(self.ladder_key)
         return ContactDraft(
             name=card.name, level=self.ladder.label(rank) if rank is not None else "", sphere=card.sphere,
             company=card.company, email=card.email, introduced_by=card.introduced_by or "",
+            title=card.title, phone=card.phone, tags=", ".join(card.tags), birthday=card.birthday or "",
+            cadence=cadence_text(card.cadence_days),
+            review_every=str(card.review_every_days) if card.review_every_days else "", notes=card.notes,
         )
 
     def _edit_changes(self, card: Card, opened: ContactDraft, result) -> tuple[dict, Optional[int]]:
@@ -204,8 +288,12 @@ class FlowsPart(Screen):
         typed = result.draft
         fields: dict = {}
         for name, value in (("name", result.name), ("sphere", result.sphere), ("company", result.company),
-                            ("email", result.email)):
-            if getattr(typed, name) != getattr(opened, name):
+                            ("email", result.email), ("title", result.title), ("phone", result.phone),
+                            ("tags", list(result.tags)), ("cadence_days", result.cadence),
+                            ("review_every", result.review_every), ("birthday", typed.birthday.strip()),
+                            ("notes", typed.notes)):
+            shown = {"cadence_days": "cadence", "review_every": "review_every"}.get(name, name)
+            if getattr(typed, shown) != getattr(opened, shown):
                 fields[name] = value
         if typed.introduced_by.strip() != opened.introduced_by.strip():
             fields["introduced_by"] = result.introduced_by_id if typed.introduced_by.strip() else None
@@ -215,11 +303,18 @@ class FlowsPart(Screen):
         return fields, rank
 
     def _save_edit(self, contact_id: int, version: str, fields: dict, rank: Optional[int]) -> None:
-        """One transaction: the version check, the changed fields, the level change."""
+        """One transaction: the version check, the changed fields, the review schedule, the level change."""
         from .. import store
+        from ..dates import read_birthday
 
+        fields = dict(fields)
+        review = fields.pop("review_every", False)
+        if "birthday" in fields:
+            fields["birthday"] = read_birthday(fields["birthday"])
         with store.write():
             self.core.edit_contact(contact_id, if_version=version, **fields)
+            if review is not False:
+                self.core.intel.schedule_review(contact_id, review)
             if rank is not None:
                 self.core.change_level(contact_id, ladder=self.ladder_key, to=rank, reason="edited")
 
