@@ -27,6 +27,7 @@ from ..domain import Card, ContactRow
 from ..errors import RelTermError
 from ..sanitize import clean_for_terminal
 from . import messages
+from .widgets.contact_list import ContactList
 from .widgets.pyramid import Pyramid
 
 if TYPE_CHECKING:
@@ -41,8 +42,8 @@ RETRY = object()
 
 
 class FlowsPart(Screen):
-    """Adding, editing, logging, names, reviews, levels, import, export, archive and undo (a Screen subclass so
-    that Textual registers its handlers)."""
+    """Adding, editing, logging, names, reviews, levels, import, export, archive and undo, merging (a Screen
+    subclass so that Textual registers its handlers)."""
 
     # The shape of every flow ----------------------------------------------------------------
 
@@ -616,3 +617,127 @@ class FlowsPart(Screen):
         if ok:
             self.notify(f"Restored {name}.", markup=False, timeout=3)
             self.post_message(messages.ContactRestored(contact_id))
+
+    # Merging duplicates ----------------------------------------------------------------------
+
+    def action_mark_for_merge(self) -> None:
+        """Mark or unmark the highlighted contact; with two marked, J previews merging them."""
+        row = self._selected_row()
+        if row is None:
+            return
+        marks = self.merge_marks
+        if row.id in marks:
+            marks.remove(row.id)
+            said = f"Unmarked {row.name}."
+        else:
+            if len(marks) >= 2:
+                marks.pop(0)  # the older mark gives way: two at most
+            marks.append(row.id)
+            said = (f"Marked {row.name}; mark the other one (m), then J previews the merge." if len(marks) == 1
+                    else f"Marked {row.name}: J previews merging them (the first marked is kept).")
+        self.query_one(ContactList).set_merge_marks(set(marks))
+        self.notify(said, markup=False, timeout=4)
+
+    def action_merge_marked(self) -> None:
+        if self._flow_open():
+            return
+        if len(self.merge_marks) != 2:
+            self.notify(f"Mark two contacts with m first ({len(self.merge_marks)} marked).", severity="warning",
+                        markup=False)
+            return
+        self.merge_flow(*self.merge_marks)
+
+    @work(exit_on_error=False, group="flow")
+    async def merge_flow(self, keep: int, other: int) -> None:
+        await self.run_merge(keep, other)
+
+    async def run_merge(self, keep: int, other: int) -> bool:
+        """The merge preview (``merge.plan_merge``), then the merge on y; s shows it the other way round.
+
+        True when merged. The notification says how to undo it."""
+        from .. import merge as merging
+        from ..present import merge_preview_lines
+        from .modals.merge_form import MergePreview
+
+        ok, plan = await self.run_db(merging.plan_merge, self.core, keep, other)
+        if not ok:
+            return False
+
+        async def check(answer) -> bool:
+            nonlocal plan
+            if not answer.swap:
+                return True
+            ok, fresh = await self.run_db(merging.plan_merge, self.core, plan.other_id, plan.keep_id)
+            if ok:
+                plan = fresh
+            return False  # the preview again, the other way round
+
+        saved = await self.popup_then_write(
+            lambda _: MergePreview(merge_preview_lines(self.config, plan), (plan.keep_id, plan.other_id)),
+            lambda answer: merging.merge(self.core, *answer.draft),
+            check=check, retry=False,
+        )
+        if saved is None:
+            return False
+        done = saved[1]
+        self.merge_marks.clear()
+        self.query_one(ContactList).set_merge_marks(set())
+        self.notify(f"Merged {done.other_name} into {done.keep_name}. U undoes it (\"Undo merge\" in ctrl+p), "
+                    "until the next merge.", markup=False, timeout=UNDO_SECONDS)
+        self.post_message(messages.ContactArchived(done.other_id, done.other_name))
+        self.post_message(messages.ContactEdited(done.keep_id))
+        return True
+
+    def action_undo_merge(self) -> None:
+        self._start(self.undo_merge_flow)
+
+    @work(exit_on_error=False, group="flow")
+    async def undo_merge_flow(self) -> None:
+        from .. import merge as merging
+        from .modals.confirm import Confirm
+
+        ok, last = await self.run_db(merging.last_merge, self.core)
+        if not ok:
+            return
+        if last is None:
+            self.notify("No merge to undo (only the last merge can be undone, once).", severity="warning",
+                        markup=False)
+            return
+        keep_id, keep_name, other_id, other_name = last
+        question = Text.assemble(
+            "Undo the merge of ", (other_name, Style(bold=True)), f" (id {other_id}) into ",
+            (keep_name, Style(bold=True)), f" (id {keep_id})?\nBoth come back as they were before it; "
+            f"entries logged with {keep_name} since then stay with them.",
+        )
+        saved = await self.popup_then_write(
+            lambda _: Confirm(question, yes="undo the merge"),
+            lambda _: merging.undo_merge(self.core),
+            retry=False,
+        )
+        if saved is None:
+            return
+        self.notify(f"Undid the merge: {keep_name} and {other_name} are as they were.", markup=False, timeout=5)
+        self.post_message(messages.ContactEdited(keep_id))
+        self.post_message(messages.ContactRestored(other_id))
+
+    def action_find_duplicates(self) -> None:
+        self._start(self.duplicates_flow)
+
+    @work(exit_on_error=False, group="flow")
+    async def duplicates_flow(self) -> None:
+        """Likely duplicates in a popup; a pair opens in the merge preview, and a cancelled preview returns to
+        the list."""
+        from .. import merge as merging
+        from .modals.merge_form import DuplicatesList
+
+        while True:
+            ok, pairs = await self.run_db(merging.find_duplicates, self.core)
+            if not ok:
+                return
+            if not pairs:
+                self.notify("No likely duplicates: no shared email or phone, no same or near-identical names.",
+                            markup=False, timeout=4)
+                return
+            chosen = await self.app.push_screen_wait(DuplicatesList(pairs))
+            if chosen is None or await self.run_merge(*chosen):
+                return
