@@ -741,3 +741,106 @@ class FlowsPart(Screen):
             chosen = await self.app.push_screen_wait(DuplicatesList(pairs))
             if chosen is None or await self.run_merge(*chosen):
                 return
+
+    # Fixing the timeline -----------------------------------------------------------------------
+
+    def _highlighted_entry(self):
+        from .widgets.timeline import Timeline
+
+        entry = self.query_one(Timeline).highlighted
+        if entry is None:
+            self.notify("No timeline entry to fix: tab to the timeline and highlight one.", severity="warning",
+                        markup=False)
+        return entry
+
+    def _entry_line(self, entry) -> str:
+        kind = "level" if entry.is_level_change else entry.kind
+        return f"{entry.date.isoformat()} {kind}: {self._describe(entry)}".rstrip(": ")
+
+    def _entry_owner(self, entry) -> str:
+        return self.card.name if self.card is not None and self.card.id == entry.contact_id else "the contact"
+
+    def action_edit_entry(self) -> None:
+        if self._flow_open():
+            return
+        entry = self._highlighted_entry()
+        if entry is not None:
+            self.edit_entry_flow(entry, self._entry_owner(entry))
+
+    @work(exit_on_error=False, group="flow")
+    async def edit_entry_flow(self, entry, name: str) -> None:
+        """The entry popup, then ``core.edit_event`` with what changed; the core's rules for level changes
+        (re-dating re-chains the ladder) apply, and their errors are reported."""
+        from ..rules import INTRODUCED_BY
+        from .modals.entry_form import EntryDraft, EntryForm
+
+        opened = EntryDraft(entry.date.isoformat(), entry.kind,
+                            (entry.reason or "") if entry.is_level_change else entry.summary)
+
+        async def check(result) -> Optional[bool]:
+            if result.draft == opened:
+                self.notify("Nothing changed.", markup=False, timeout=3)
+                return None
+            return True
+
+        def write(result):
+            typed = result.draft
+            return self.core.edit_event(
+                entry.id,
+                date=result.date if typed.date != opened.date else None,
+                kind=result.kind if typed.kind != opened.kind else None,
+                summary=result.text if typed.text != opened.text else None,
+            )
+
+        saved = await self.popup_then_write(
+            lambda draft: EntryForm(self.config, name, draft=draft,
+                                    fixed_kind=entry.is_level_change or entry.kind == INTRODUCED_BY),
+            write, draft=opened, check=check,
+        )
+        if saved is None:
+            return
+        after = saved[1]
+        self.notify(f"Changed {name}'s entry: {self._entry_line(after)}. u on the timeline undoes it.",
+                    markup=False, timeout=UNDO_SECONDS)
+        self.post_message(messages.ContactEdited(entry.contact_id))
+
+    def action_delete_entry(self) -> None:
+        if self._flow_open():
+            return
+        entry = self._highlighted_entry()
+        if entry is not None:
+            self.delete_entry_flow(entry, self._entry_owner(entry))
+
+    @work(exit_on_error=False, group="flow")
+    async def delete_entry_flow(self, entry, name: str) -> None:
+        from .modals.confirm import Confirm
+
+        question = Text.assemble("Delete this entry from ", (name, Style(bold=True)), "'s timeline?\n\n",
+                                 (self._entry_line(entry), Style(bold=True)))
+        if entry.is_level_change:
+            question.append("\n\nThe level follows the latest remaining level change.")
+        saved = await self.popup_then_write(
+            lambda _: Confirm(question, yes="delete it", enter_confirms=False),
+            lambda _: self.core.remove_event(entry.id),
+            retry=False,
+        )
+        if saved is None:
+            return
+        self.notify(f"Deleted {name}'s entry: {self._entry_line(entry)}. u on the timeline brings it back.",
+                    markup=False, timeout=UNDO_SECONDS)
+        self.post_message(messages.ContactEdited(entry.contact_id))
+
+    def action_undo_entry(self) -> None:
+        self._start(self.undo_entry_flow)
+
+    @work(exit_on_error=False, group="flow")
+    async def undo_entry_flow(self) -> None:
+        ok, value = await self.run_db(self.core.undo_event_change)
+        if not ok:
+            return
+        action, entry = value
+        ok, card = await self.run_db(self.core.card, entry.contact_id)
+        name = card.name if ok else "the contact"
+        what = "Restored" if action == "delete" else "Undid the edit of"
+        self.notify(f"{what} {name}'s entry: {self._entry_line(entry)}.", markup=False, timeout=5)
+        self.post_message(messages.ContactEdited(entry.contact_id))

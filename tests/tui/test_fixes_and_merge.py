@@ -213,3 +213,56 @@ async def test_find_duplicates_lists_pairs_and_opens_one_in_the_preview(people, 
         await press(pilot, "enter", "y")
         assert not isinstance(app.screen, (DuplicatesList, MergePreview))
     assert core.card(twin).archived_at is not None
+
+
+# Fixing timeline entries ---------------------------------------------------------------------
+
+
+async def _to_timeline_entry(pilot, down: int) -> None:
+    from relterm.tui.widgets.timeline import Timeline
+
+    await press(pilot, "tab", "tab", "tab")
+    assert isinstance(pilot.app.focused, Timeline)
+    await press(pilot, *(["j"] * down))
+
+
+async def test_delete_a_timeline_entry_after_confirmation_then_undo(people, make_app, core, db_path):
+    ada = core.resolve("Ada Lovelace")
+    app = make_app()
+    async with started(app, SMALL) as pilot:
+        await _to_timeline_entry(pilot, 1)  # 2026-10-20 email
+        assert "e Edit entry" in screen_text(app)  # the footer shows the timeline's keys
+        await press(pilot, "d")
+        assert isinstance(app.screen, Confirm)
+        assert "2026-10-20 email: Sent the notes" in screen_text(app)
+        await press(pilot, "y")
+        assert db_rows(db_path, "SELECT COUNT(*) FROM event WHERE summary = 'Sent the notes'") == [(0,)]
+        assert "Sent the notes" not in timeline_text(app)
+        assert "u on the timeline brings it back" in notifications(app)
+        await press(pilot, "u")
+        assert db_rows(db_path, "SELECT date FROM event WHERE summary = 'Sent the notes' AND contact_id = ?",
+                       ada) == [("2026-10-20",)]
+        assert "Sent the notes" in timeline_text(app)
+        assert "Restored Ada Lovelace's entry" in notifications(app)
+
+
+async def test_redate_an_entry_and_a_refused_delete_of_the_first_level_change(people, make_app, core, db_path):
+    ada = core.resolve("Ada Lovelace")
+    app = make_app()
+    async with started(app, SMALL) as pilot:
+        await _to_timeline_entry(pilot, 0)  # 2026-11-02 coffee
+        await press(pilot, "e")
+        await press(pilot, "ctrl+u")
+        await type_text(pilot, "2026-09-05")
+        await press(pilot, "enter")
+        assert db_rows(db_path, "SELECT date FROM event WHERE summary = 'Talked about engines'") == [("2026-09-05",)]
+        assert core.card(ada).last_interaction.isoformat() == "2026-10-20"  # the card follows
+        assert "2026-09-05  coffee" in timeline_text(app)
+        assert "u on the timeline undoes it" in notifications(app)
+        await press(pilot, "G", "d", "y")  # the entry that placed her on the ladder
+        assert "cannot delete entry" in notifications(app)
+        assert core.card(ada).ranks["business"] == 5
+        before = db_rows(db_path, "SELECT COUNT(*) FROM event WHERE contact_id = ?", ada)
+        await press(pilot, "u")  # undoes the re-dating, the last fix
+        assert db_rows(db_path, "SELECT date FROM event WHERE summary = 'Talked about engines'") == [("2026-11-02",)]
+        assert db_rows(db_path, "SELECT COUNT(*) FROM event WHERE contact_id = ?", ada) == before

@@ -4,11 +4,15 @@ Drawn with the line API like the contact list: the entries are wrapped once
 into lines (continuation lines indented under the text), and only the lines
 on screen are drawn. Showing another contact's timeline repaints this pane
 alone instead of laying out the whole screen again.
+
+When focused, a cursor highlights one entry (j/k move it): the main screen's
+keys for fixing an entry (``commands.TIMELINE_COMMANDS``) act on
+``highlighted``.
 """
 
 from __future__ import annotations
 
-from typing import Callable, Sequence
+from typing import Callable, Optional, Sequence
 
 from rich.segment import Segment
 from rich.style import Style
@@ -19,6 +23,7 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from ...domain import TimelineEvent
+from ..commands import timeline_bindings
 from . import set_virtual_size_quietly
 
 _INDENT = 20  # "2026-11-02  coffee  " before the text
@@ -26,6 +31,13 @@ _INDENT = 20  # "2026-11-02  coffee  " before the text
 
 class Timeline(ScrollView, can_focus=True):
     DEFAULT_CSS = """
+    Timeline > .timeline--cursor {
+        background: $block-cursor-blurred-background;
+    }
+    Timeline:focus > .timeline--cursor {
+        background: $block-cursor-background;
+        color: $block-cursor-foreground;
+    }
     Timeline {
         background: $surface;
         padding: 0 1;
@@ -35,13 +47,17 @@ class Timeline(ScrollView, can_focus=True):
     }
     """
 
+    COMPONENT_CLASSES = {"timeline--cursor"}
+
+    # Scrolled without animation: an animated scroll can stop short of the oldest entry.
     BINDINGS = [
-        Binding("up,k", "scroll_up", "Up", show=False, id="timeline-up"),
-        Binding("down,j", "scroll_down", "Down", show=False, id="timeline-down"),
-        Binding("home,g", "scroll_home", "Top", show=False, id="timeline-top"),
-        Binding("end,G", "scroll_end", "Bottom", show=False, id="timeline-bottom"),
-        Binding("pageup", "page_up", "Page up", show=False, id="timeline-page-up"),
-        Binding("pagedown", "page_down", "Page down", show=False, id="timeline-page-down"),
+        Binding("up,k", "cursor(-1)", "Up", show=False, id="timeline-up"),
+        Binding("down,j", "cursor(1)", "Down", show=False, id="timeline-down"),
+        Binding("home,g", "cursor_edge(0)", "Top", show=False, id="timeline-top"),
+        Binding("end,G", "cursor_edge(1)", "Bottom", show=False, id="timeline-bottom"),
+        Binding("pageup", "cursor_page(-1)", "Page up", show=False, id="timeline-page-up"),
+        Binding("pagedown", "cursor_page(1)", "Page down", show=False, id="timeline-page-down"),
+        *timeline_bindings(),
     ]
 
     def __init__(self, *, name=None, id=None, classes=None):
@@ -49,6 +65,55 @@ class Timeline(ScrollView, can_focus=True):
         self._entries: list[Text] = []
         self._lines: list[Strip] = []
         self._wrapped_for = -1
+        self._events: list[TimelineEvent] = []
+        self._starts: list[int] = []  # the first line of each entry
+        self.cursor = 0  # the highlighted entry
+
+    @property
+    def highlighted(self) -> Optional[TimelineEvent]:
+        """The entry under the cursor, or None when there are none."""
+        return self._events[self.cursor] if 0 <= self.cursor < len(self._events) else None
+
+    def action_cursor(self, step: int) -> None:
+        self._move(self.cursor + step)
+
+    def action_cursor_edge(self, end: int) -> None:
+        self._move(len(self._events) - 1 if end else 0)
+        if end:
+            self.scroll_to(y=self.max_scroll_y, animate=False, immediate=True)  # also the "older" line
+
+    def action_cursor_page(self, direction: int) -> None:
+        if not self._starts:
+            return
+        target = self._starts[min(self.cursor, len(self._starts) - 1)] + direction * max(
+            self.scrollable_content_region.height - 1, 1)
+        entry = sum(1 for start in self._starts if start <= target) - 1
+        self._move(max(entry, 0) if direction < 0 else max(entry, self.cursor + 1))
+
+    def _move(self, entry: int) -> None:
+        if not self._events:
+            return
+        self.cursor = max(0, min(entry, len(self._events) - 1))
+        self._scroll_to_cursor()
+        self.refresh()
+
+    def _scroll_to_cursor(self) -> None:
+        if not self._starts or self.cursor >= len(self._starts):
+            return
+        first = self._starts[self.cursor]
+        last = (self._starts[self.cursor + 1] if self.cursor + 1 < len(self._starts) else len(self._lines)) - 1
+        height = max(self.scrollable_content_region.height, 1)
+        top = int(self.scroll_y)
+        if first < top:
+            self.scroll_to(y=first, animate=False, immediate=True)
+        elif last >= top + height:
+            self.scroll_to(y=min(first, last - height + 1), animate=False, immediate=True)
+
+    def _entry_at_line(self, index: int) -> int:
+        """The entry a wrapped line belongs to (-1 for none)."""
+        from bisect import bisect_right
+
+        return bisect_right(self._starts, index) - 1
 
     @property
     def plain(self) -> str:
@@ -62,6 +127,18 @@ class Timeline(ScrollView, can_focus=True):
         more: bool = False,
         warning_style: Style | None = None,
     ) -> None:
+        """Show ``events``; the cursor stays on the entry it highlighted when that is among them."""
+        was = self.highlighted
+        self._events = list(events)
+        ids = [event.id for event in self._events]
+        kept = was is not None and was.id in ids
+        if kept:
+            self.cursor = ids.index(was.id)
+        elif was is not None and self._events and self._events[0].contact_id == was.contact_id:
+            kept = True  # the same contact's timeline without that entry: the cursor stays where it was
+            self.cursor = min(self.cursor, len(self._events) - 1)
+        else:
+            self.cursor = 0
         entries: list[Text] = []
         if not events:
             entries.append(Text("Nothing on the timeline yet. l logs an interaction.", style="dim"))
@@ -86,7 +163,10 @@ class Timeline(ScrollView, can_focus=True):
         self._entries = entries
         self._wrapped_for = -1
         self._wrap()
-        self.scroll_to(y=0, animate=False, immediate=True)
+        if kept:
+            self._scroll_to_cursor()
+        else:
+            self.scroll_to(y=0, animate=False, immediate=True)
         self.refresh()
 
     def _wrap(self) -> None:
@@ -95,7 +175,10 @@ class Timeline(ScrollView, can_focus=True):
             return
         console = self.app.console
         lines: list[Strip] = []
-        for entry in self._entries:
+        starts: list[int] = []  # entry i (of the events shown) begins at line starts[i]
+        for number, entry in enumerate(self._entries):
+            if number < len(self._events):
+                starts.append(len(lines))
             if entry.cell_len > width and width > _INDENT + 10:
                 head = entry[:_INDENT]
                 body = entry[_INDENT:].wrap(console, width - _INDENT)
@@ -107,8 +190,15 @@ class Timeline(ScrollView, can_focus=True):
                 for line in entry.wrap(console, width):
                     lines.append(_strip(line, console))
         self._lines = lines
+        self._starts = starts
         self._wrapped_for = width
         set_virtual_size_quietly(self, Size(width, len(lines)))
+
+    def on_focus(self) -> None:
+        self.refresh()  # the cursor shows while focused
+
+    def on_blur(self) -> None:
+        self.refresh()
 
     def on_resize(self) -> None:
         self._wrap()
@@ -121,6 +211,8 @@ class Timeline(ScrollView, can_focus=True):
         index = y + int(self.scroll_y)
         base = self.rich_style
         if 0 <= index < len(self._lines):
+            if self._events and self._entry_at_line(index) == self.cursor and self.has_focus:
+                base = base + self.get_component_rich_style("timeline--cursor")
             return self._lines[index].extend_cell_length(width).apply_style(base).crop(0, width)
         return Strip([Segment(" " * width, base)], width)
 
