@@ -376,7 +376,7 @@ class FlowsPart(Screen):
         said = f"Logged {result.kind} with {name} on {result.date.isoformat()}."
         if not rules.counts_as_contact(self.config, result.kind):
             said += f" A {result.kind} is not contact: the keep-in-touch date stays."
-        self.notify(said, markup=False, timeout=4)
+        self.notify(said, markup=False, timeout=3)
         self.post_message(messages.InteractionLogged(contact_id, event_id))
         return event_id
 
@@ -636,7 +636,7 @@ class FlowsPart(Screen):
             said = (f"Marked {row.name}; mark the other one (m), then J previews the merge." if len(marks) == 1
                     else f"Marked {row.name}: J previews merging them (the first marked is kept).")
         self.query_one(ContactList).set_merge_marks(set(marks))
-        self.notify(said, markup=False, timeout=4)
+        self.notify(said, markup=False, timeout=3)
 
     def action_merge_marked(self) -> None:
         if self._flow_open():
