@@ -207,3 +207,17 @@ def parse_birthday(text: str | None, *, omit_year: str | None = None, what: str 
         return f"--{month:02d}-{day:02d}"
     check_date(born, what)
     return not_after_today(born, f"a {what}").isoformat()
+
+
+def read_birthday(value: str | None) -> str | None:
+    """A birthday as typed (the CLI's --birthday, the edit form): the stored forms (1985-04-15, --04-15)
+    checked by the one birthday check, or "15 april 1985", "10 Dec" without a year."""
+    if not value or not value.strip():
+        return None
+    text = value.strip()
+    if is_birthday_form(text):
+        return parse_birthday(text)
+    day = parse_date(text, what="birthday")
+    if not re.search(r"[0-9]{4}", text):  # "10 Dec": a day and month, not this year's date
+        return f"--{day.month:02d}-{day.day:02d}"
+    return parse_birthday(day.isoformat())

@@ -159,3 +159,36 @@ def event_text(config: "Config", event: "TimelineEvent") -> str:
     if event.reason and not (event.from_rank is None and event.reason == "added"):
         text += f": {event.reason}"
     return text
+
+
+def merge_preview_lines(config: "Config", plan) -> list[str]:
+    """The merge preview (``merge.plan_merge``), one line each: what `relterm merge` prints and the app's
+    merge popup shows."""
+    lines = [f"Merge {plan.other_name} (id {plan.other_id}) into {plan.keep_name} (id {plan.keep_id}):",
+             f"  keeps        {plan.keep_name} (id {plan.keep_id}); {plan.other_name} (id {plan.other_id}) is archived"]
+    for name, value in plan.filled.items():
+        lines.append(f"  {name:<12} {value} (from {plan.other_name})")
+    for name, (mine, theirs) in plan.kept.items():
+        lines.append(f"  {name:<12} {mine} (kept; {plan.other_name}'s {theirs} is not)")
+    for kind, _, value in plan.new_details:
+        lines.append(f"  {kind:<12} {value} kept as a further {kind}")
+    if plan.moved_details:
+        lines.append(f"  details      {plan.moved_details} more move over (addresses, URLs, other emails and phones)")
+    if plan.tags:
+        lines.append(f"  tags         {', '.join(plan.tags)}")
+    if plan.notes_joined:
+        lines.append("  notes        joined")
+    if plan.introducer:
+        lines.append(f"  introduced   by {plan.introducer}")
+    for ladder, (mine, theirs, result) in plan.ranks.items():
+        lad = config.ladders.get(ladder)
+        label = lad.label if lad else str
+        if result == mine:
+            lines.append(f"  {ladder:<12} {label(mine)} (stays)")
+        else:
+            was = f"{label(mine)} -> " if mine is not None else ""
+            lines.append(f"  {ladder:<12} {was}{label(result)}, {plan.other_name}'s level (a level-change entry says so)")
+    lines.append(f"  timeline     {plan.events_moved} entr{'y' if plan.events_moved == 1 else 'ies'} move over; "
+                 f"{plan.introduced_moved} introduced by them and {plan.mentions_moved} "
+                 f"mention{'' if plan.mentions_moved == 1 else 's'} now point to {plan.keep_name}")
+    return lines

@@ -85,21 +85,10 @@ def add(app: AppContext, name, level, ladder, sphere, company, title, email, pho
 
 
 def _birthday(value: str | None) -> str | None:
-    """--birthday: the stored forms (1985-04-15, --04-15) checked by the one birthday check, or
-    what a user types ("15 april 1985", "10 Dec" without a year)."""
-    if not value:
-        return None
-    import re
+    """--birthday: the stored forms or what a user types (dates.read_birthday)."""
+    from ..dates import read_birthday
 
-    from ..dates import is_birthday_form, parse_birthday, parse_date
-
-    text = value.strip()
-    if is_birthday_form(text):
-        return parse_birthday(text)
-    day = parse_date(text, what="birthday")
-    if not re.search(r"[0-9]{4}", text):  # "10 Dec": a day and month, not this year's date
-        return f"--{day.month:02d}-{day.day:02d}"
-    return parse_birthday(day.isoformat())
+    return read_birthday(value)
 
 
 @click.command()

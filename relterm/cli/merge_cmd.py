@@ -8,6 +8,7 @@ import click
 
 from . import fail
 from .context import AppContext
+from ..present import merge_preview_lines
 from .output import clean, echo, echo_json, table
 
 pass_app = click.make_pass_decorator(AppContext)
@@ -31,38 +32,6 @@ def duplicates(app: AppContext, as_json):
     echo(table(("A", "B", "EVIDENCE"), [(f"{p.a_name} (id {p.a_id})", f"{p.b_name} (id {p.b_id})",
                                           "; ".join(p.evidence)) for p in pairs], flexible=2))
     echo(f"{len(pairs)} pair{'s' if len(pairs) != 1 else ''}; `relterm merge A B` shows what merging B into A does.")
-
-
-def preview_lines(core, plan) -> list[str]:
-    """The merge preview, one line each (also what the command prints after merging)."""
-    lines = [f"Merge {plan.other_name} (id {plan.other_id}) into {plan.keep_name} (id {plan.keep_id}):",
-             f"  keeps        {plan.keep_name} (id {plan.keep_id}); {plan.other_name} (id {plan.other_id}) is archived"]
-    for name, value in plan.filled.items():
-        lines.append(f"  {name:<12} {value} (from {plan.other_name})")
-    for name, (mine, theirs) in plan.kept.items():
-        lines.append(f"  {name:<12} {mine} (kept; {plan.other_name}'s {theirs} is not)")
-    for kind, _, value in plan.new_details:
-        lines.append(f"  {kind:<12} {value} kept as a further {kind}")
-    if plan.moved_details:
-        lines.append(f"  details      {plan.moved_details} more move over (addresses, URLs, other emails and phones)")
-    if plan.tags:
-        lines.append(f"  tags         {', '.join(plan.tags)}")
-    if plan.notes_joined:
-        lines.append("  notes        joined")
-    if plan.introducer:
-        lines.append(f"  introduced   by {plan.introducer}")
-    for ladder, (mine, theirs, result) in plan.ranks.items():
-        lad = core.config.ladders.get(ladder)
-        label = lad.label if lad else str
-        if result == mine:
-            lines.append(f"  {ladder:<12} {label(mine)} (stays)")
-        else:
-            was = f"{label(mine)} -> " if mine is not None else ""
-            lines.append(f"  {ladder:<12} {was}{label(result)}, {plan.other_name}'s level (a level-change entry says so)")
-    lines.append(f"  timeline     {plan.events_moved} entr{'y' if plan.events_moved == 1 else 'ies'} move over; "
-                 f"{plan.introduced_moved} introduced by them and {plan.mentions_moved} "
-                 f"mention{'' if plan.mentions_moved == 1 else 's'} now point to {plan.keep_name}")
-    return lines
 
 
 @click.command()
@@ -100,7 +69,7 @@ def merge(app: AppContext, keep, other, yes, undo):
         fail("say which two contacts: `relterm merge A B` merges B into A (`relterm duplicates` lists likely pairs)")
     a, b = core.resolve(keep), core.resolve(other)
     plan = merging.plan_merge(core, a, b)
-    lines = preview_lines(core, plan)
+    lines = merge_preview_lines(core.config, plan)
     if not yes:
         echo("\n".join(lines))
         if not sys.stdin.isatty():

@@ -28,10 +28,13 @@ class Command:
     footer: bool = False
     key_display: str | None = None
     palette: bool = True
+    # "timeline": a key of the focused timeline (its binding runs the screen's action); else the screen's.
+    scope: str = "screen"
 
     def bindings(self) -> Iterator[Binding]:
+        action = f"screen.{self.action}" if self.scope == "timeline" else self.action
         yield Binding(
-            self.keys, self.action, self.title, show=self.footer, key_display=self.key_display, id=self.id,
+            self.keys, action, self.title, show=self.footer, key_display=self.key_display, id=self.id,
             tooltip=self.help,
         )
 
@@ -165,6 +168,14 @@ COMMANDS: list[Command] = [
     Command("undo", "u", "undo", "Undo archive", "Bring back the contact archived a moment ago."),
     Command("names", "i", "give_names", "Names they gave",
             "Record names the selected contact gave you (one per line), to contact."),
+    Command("mark", "m", "mark_for_merge", "Mark to merge",
+            "Mark or unmark the selected contact (*) to merge it with another; the first marked is kept."),
+    Command("merge", "J", "merge_marked", "Merge marked",
+            "Preview merging the two marked contacts into one, then merge (y) or keep the other (s)."),
+    Command("duplicates", "D", "find_duplicates", "Find duplicates",
+            "List likely duplicates (same email or phone, same or near-identical names); enter previews a merge."),
+    Command("undo-merge", "U", "undo_merge", "Undo merge",
+            "Put back both contacts of the last merge as they were (until the next merge)."),
     Command("review", "R", "review", "Review relationship",
             "Review the selected relationship (continue, stop, start) and set how often to review it."),
     # Not in the footer: the filter field above the list says "/ to filter" itself.
@@ -190,6 +201,19 @@ COMMANDS: list[Command] = [
     Command("quit", "q", "app.quit", "Quit", "Leave relterm.", group="App", footer=True),
 ]
 
+# Keys of the focused timeline, on the highlighted entry (they shadow e, d and u of the list there).
+TIMELINE_COMMANDS: list[Command] = [
+    Command("entry-edit", "e", "edit_entry", "Edit entry",
+            "Change the highlighted timeline entry's date, kind or text (a level change's reason).",
+            group="Timeline", footer=True, scope="timeline"),
+    Command("entry-delete", "d", "delete_entry", "Delete entry",
+            "Delete the highlighted timeline entry, after confirmation.", group="Timeline", footer=True,
+            scope="timeline"),
+    Command("entry-undo", "u", "undo_entry", "Undo entry fix",
+            "Take back the last timeline edit or delete (once; also `relterm event undo`).", group="Timeline",
+            footer=True, scope="timeline"),
+]
+
 # Not in the palette: keys that only make sense pressed (listed in the help screen).
 NAVIGATION_HELP: list[tuple[str, str]] = [
     ("tab / shift+tab", "Move between the list, the pyramid, the card and the timeline."),
@@ -205,7 +229,11 @@ NAVIGATION_HELP: list[tuple[str, str]] = [
 
 
 def all_commands() -> list[Command]:
-    return COMMANDS + [view.command() for view in VIEWS]
+    return COMMANDS + TIMELINE_COMMANDS + [view.command() for view in VIEWS]
+
+
+def timeline_bindings() -> list[Binding]:
+    return [binding for command in TIMELINE_COMMANDS for binding in command.bindings()]
 
 
 def rung_bindings() -> list[Binding]:
@@ -218,5 +246,6 @@ def rung_bindings() -> list[Binding]:
 def screen_bindings() -> list[Binding]:
     bindings: list[Binding] = []
     for command in all_commands():
-        bindings.extend(command.bindings())
+        if command.scope == "screen":
+            bindings.extend(command.bindings())
     return bindings + rung_bindings()

@@ -24,8 +24,10 @@ from textual.screen import Screen
 
 from .. import rules
 from ..domain import Card, ContactRow
+from ..errors import RelTermError
 from ..sanitize import clean_for_terminal
 from . import messages
+from .widgets.contact_list import ContactList
 from .widgets.pyramid import Pyramid
 
 if TYPE_CHECKING:
@@ -33,13 +35,15 @@ if TYPE_CHECKING:
     from .modals.level_form import Suggested
 
 UNDO_SECONDS = 8.0
-# Returned by a flow's ``failed`` step: end the flow instead of reopening the popup.
+# Returned by a flow's ``failed`` step: end the flow instead of reopening the popup,
 STOP = object()
+# or write again with the same answer (the user said yes to a question about the error).
+RETRY = object()
 
 
 class FlowsPart(Screen):
-    """Adding, editing, logging, names, reviews, levels, import, export, archive and undo (a Screen subclass so
-    that Textual registers its handlers)."""
+    """Adding, editing, logging, names, reviews, levels, import, export, archive and undo, merging (a Screen
+    subclass so that Textual registers its handlers)."""
 
     # The shape of every flow ----------------------------------------------------------------
 
@@ -68,6 +72,7 @@ class FlowsPart(Screen):
         check: Optional[Callable[[Any], Awaitable[Optional[bool]]]] = None,
         failed: Optional[Callable[[Any, BaseException], Awaitable[Any]]] = None,
         retry: bool = True,
+        expected: tuple[type[BaseException], ...] = (),
     ) -> Optional[tuple[Any, Any]]:
         """Open ``popup(draft)``, await its answer, run ``write(answer)`` in a thread worker.
 
@@ -75,12 +80,19 @@ class FlowsPart(Screen):
         False: a Confirm's no) or the flow ended. ``check(answer)``, between the
         popup and the write, may ask more: True writes, False reopens the popup
         with what was typed, None ends the flow. After a failed write (already
-        reported) the popup reopens with ``answer.draft``, or ``failed(answer,
-        error)`` says with what (``STOP`` ends the flow); with ``retry`` false
-        the flow ends.
+        reported) the popup reopens with ``answer.draft``, showing the error in
+        the form, or ``failed(answer, error)`` says with what (``STOP`` ends the
+        flow, ``RETRY`` writes again without the popup); with ``retry`` false
+        the flow ends. Errors of the ``expected`` types are not reported: they
+        go to ``failed``, which asks about them.
         """
+        problems: list[str] = []
         while True:
-            answer = await self.app.push_screen_wait(popup(draft))
+            screen = popup(draft)
+            if problems and hasattr(screen, "initial_problems"):
+                screen.initial_problems = problems
+            problems = []
+            answer = await self.app.push_screen_wait(screen)
             if answer is None or answer is False:
                 return None
             if check is not None:
@@ -90,17 +102,37 @@ class FlowsPart(Screen):
                 if not verdict:
                     draft = answer.draft
                     continue
-            ok, value = await self.run_db(write, answer)
-            if ok:
-                return answer, value
-            if failed is not None:
+            while True:
+                ok, value = await self._write_once(write, answer, expected)
+                if ok:
+                    return answer, value
+                if failed is None:
+                    if not retry:
+                        return None
+                    draft = answer.draft
+                    break
                 draft = await failed(answer, value)
                 if draft is STOP:
                     return None
-            elif retry:
-                draft = answer.draft
-            else:
-                return None
+                if draft is not RETRY:
+                    break
+            if isinstance(value, RelTermError):
+                problems = [str(value)]
+
+    async def _write_once(self, write: Callable[[Any], Any], answer: Any,
+                          expected: tuple[type[BaseException], ...]) -> tuple[bool, Any]:
+        """(True, value written) or (False, error); an error of the ``expected`` types is not reported."""
+        if not expected:
+            return await self.run_db(write, answer)
+
+        def attempt(answer: Any) -> tuple[bool, Any]:
+            try:
+                return True, write(answer)
+            except expected as exc:
+                return False, exc
+
+        ok, value = await self.run_db(attempt, answer)
+        return value if ok else (False, value)
 
     # Adding and editing ---------------------------------------------------------------------
 
@@ -113,15 +145,33 @@ class FlowsPart(Screen):
 
     @work(exit_on_error=False, group="flow")
     async def add_flow(self) -> None:
+        """The quick-add popup, then the add. A name someone already has (case and accents aside, checked
+        by the core inside the write) asks first, naming them: yes adds a second one, no returns to the form."""
+        from ..errors import DuplicateNameError
+        from .modals.confirm import Confirm
         from .modals.contact_form import ContactForm
 
         key = self.ladder_key
+        second = False  # the user said yes to a second contact of the same name
+
+        async def failed(result, error: BaseException) -> Any:
+            nonlocal second
+            if not isinstance(error, DuplicateNameError):
+                return result.draft
+            ok, rows = await self.run_db(self.core.rows, ladder=key, ids=[cid for cid, _ in error.existing])
+            question = self._same_name_question(result.name, error.existing, rows if ok else [])
+            if await self.app.push_screen_wait(Confirm(question, yes="add a second one", enter_confirms=False)):
+                second = True
+                return RETRY
+            return result.draft
+
         saved = await self.popup_then_write(
             lambda draft: ContactForm(self.config, key, self.store.names, self._find_ids, draft=draft),
             lambda result: self.core.add_contact(
                 result.name, level=result.rank, ladder=key, sphere=result.sphere, company=result.company,
-                email=result.email, introduced_by=result.introduced_by_id,
+                email=result.email, introduced_by=result.introduced_by_id, new_name_only=not second,
             ),
+            failed=failed, expected=(DuplicateNameError,),
         )
         if saved is None:
             return
@@ -129,6 +179,38 @@ class FlowsPart(Screen):
         self.notify(Text.assemble("Added ", result.name, f" at {self.ladder.label(result.rank)}.").plain,
                     markup=False, timeout=3)
         self.post_message(messages.ContactAdded(contact_id))
+
+    def _same_name_question(self, name: str, existing: list[tuple[int, str]], rows: list[ContactRow]) -> Text:
+        """The question when the name is taken: "Sarah Whitfield already exists (Acme, 3 Conversant). Add ..."."""
+        by_id = {row.id: row for row in rows}
+
+        def about(cid: int) -> str:
+            row = by_id.get(cid)
+            if row is None:
+                return f"id {cid}"
+            rung = self.ladder.label(row.rank) if row.rank is not None else f"not on the {self.ladder_key} ladder"
+            return ", ".join(part for part in (row.company, rung) if part)
+
+        question = Text()
+        if len(existing) == 1:
+            cid, other = existing[0]
+            question.append(other, Style(bold=True))
+            question.append(f" already exists ({about(cid)}).")
+        else:
+            shown = existing[:5]
+            for index, (cid, other) in enumerate(shown):
+                if index:
+                    question.append(" and " if index == len(shown) - 1 and len(existing) <= 5 else ", ")
+                question.append(other, Style(bold=True))
+                question.append(f" ({about(cid)})")
+            if len(existing) > 5:
+                question.append(f" and {len(existing) - 5} more")
+            question.append(" already exist.")
+        question.append(f" Add {'a second' if len(existing) == 1 else 'another'} ")
+        question.append(name)
+        question.append("?\n\nNo returns to the form; two that are one person can be merged later (m marks, ")
+        question.append("J merges).")
+        return question
 
     def action_edit_contact(self) -> None:
         self._start_on_selected(lambda row: self.edit_flow(row.id))
@@ -191,12 +273,15 @@ class FlowsPart(Screen):
         self.post_message(messages.ContactEdited(contact_id))
 
     def _edit_draft(self, card: Card) -> ContactDraft:
-        from .modals.contact_form import ContactDraft
+        from .modals.contact_form import ContactDraft, cadence_text
 
         rank = card.ranks.get(self.ladder_key)
         return ContactDraft(
             name=card.name, level=self.ladder.label(rank) if rank is not None else "", sphere=card.sphere,
             company=card.company, email=card.email, introduced_by=card.introduced_by or "",
+            title=card.title, phone=card.phone, tags=", ".join(card.tags), birthday=card.birthday or "",
+            cadence=cadence_text(card.cadence_days),
+            review_every=str(card.review_every_days) if card.review_every_days else "", notes=card.notes,
         )
 
     def _edit_changes(self, card: Card, opened: ContactDraft, result) -> tuple[dict, Optional[int]]:
@@ -204,8 +289,12 @@ class FlowsPart(Screen):
         typed = result.draft
         fields: dict = {}
         for name, value in (("name", result.name), ("sphere", result.sphere), ("company", result.company),
-                            ("email", result.email)):
-            if getattr(typed, name) != getattr(opened, name):
+                            ("email", result.email), ("title", result.title), ("phone", result.phone),
+                            ("tags", list(result.tags)), ("cadence_days", result.cadence),
+                            ("review_every", result.review_every), ("birthday", typed.birthday.strip()),
+                            ("notes", typed.notes)):
+            shown = {"cadence_days": "cadence", "review_every": "review_every"}.get(name, name)
+            if getattr(typed, shown) != getattr(opened, shown):
                 fields[name] = value
         if typed.introduced_by.strip() != opened.introduced_by.strip():
             fields["introduced_by"] = result.introduced_by_id if typed.introduced_by.strip() else None
@@ -215,11 +304,18 @@ class FlowsPart(Screen):
         return fields, rank
 
     def _save_edit(self, contact_id: int, version: str, fields: dict, rank: Optional[int]) -> None:
-        """One transaction: the version check, the changed fields, the level change."""
+        """One transaction: the version check, the changed fields, the review schedule, the level change."""
         from .. import store
+        from ..dates import read_birthday
 
+        fields = dict(fields)
+        review = fields.pop("review_every", False)
+        if "birthday" in fields:
+            fields["birthday"] = read_birthday(fields["birthday"])
         with store.write():
             self.core.edit_contact(contact_id, if_version=version, **fields)
+            if review is not False:
+                self.core.intel.schedule_review(contact_id, review)
             if rank is not None:
                 self.core.change_level(contact_id, ladder=self.ladder_key, to=rank, reason="edited")
 
@@ -280,7 +376,7 @@ class FlowsPart(Screen):
         said = f"Logged {result.kind} with {name} on {result.date.isoformat()}."
         if not rules.counts_as_contact(self.config, result.kind):
             said += f" A {result.kind} is not contact: the keep-in-touch date stays."
-        self.notify(said, markup=False, timeout=4)
+        self.notify(said, markup=False, timeout=3)
         self.post_message(messages.InteractionLogged(contact_id, event_id))
         return event_id
 
@@ -523,3 +619,230 @@ class FlowsPart(Screen):
         if ok:
             self.notify(f"Restored {name}.", markup=False, timeout=3)
             self.post_message(messages.ContactRestored(contact_id))
+
+    # Merging duplicates ----------------------------------------------------------------------
+
+    def action_mark_for_merge(self) -> None:
+        """Mark or unmark the highlighted contact; with two marked, J previews merging them."""
+        row = self._selected_row()
+        if row is None:
+            return
+        marks = self.merge_marks
+        if row.id in marks:
+            marks.remove(row.id)
+            said = f"Unmarked {row.name}."
+        else:
+            if len(marks) >= 2:
+                marks.pop(0)  # the older mark gives way: two at most
+            marks.append(row.id)
+            said = (f"Marked {row.name}; mark the other one (m), then J previews the merge." if len(marks) == 1
+                    else f"Marked {row.name}: J previews merging them (the first marked is kept).")
+        self.query_one(ContactList).set_merge_marks(set(marks))
+        self.notify(said, markup=False, timeout=3)
+
+    def action_merge_marked(self) -> None:
+        if self._flow_open():
+            return
+        if len(self.merge_marks) != 2:
+            self.notify(f"Mark two contacts with m first ({len(self.merge_marks)} marked).", severity="warning",
+                        markup=False)
+            return
+        self.merge_flow(*self.merge_marks)
+
+    @work(exit_on_error=False, group="flow")
+    async def merge_flow(self, keep: int, other: int) -> None:
+        await self.run_merge(keep, other)
+
+    async def run_merge(self, keep: int, other: int) -> bool:
+        """The merge preview (``merge.plan_merge``), then the merge on y; s shows it the other way round.
+
+        True when merged. The notification says how to undo it."""
+        from .. import merge as merging
+        from ..present import merge_preview_lines
+        from .modals.merge_form import MergePreview
+
+        ok, plan = await self.run_db(merging.plan_merge, self.core, keep, other)
+        if not ok:
+            return False
+
+        async def check(answer) -> bool:
+            nonlocal plan
+            if not answer.swap:
+                return True
+            ok, fresh = await self.run_db(merging.plan_merge, self.core, plan.other_id, plan.keep_id)
+            if ok:
+                plan = fresh
+            return False  # the preview again, the other way round
+
+        saved = await self.popup_then_write(
+            lambda _: MergePreview(merge_preview_lines(self.config, plan), (plan.keep_id, plan.other_id)),
+            lambda answer: merging.merge(self.core, *answer.draft),
+            check=check, retry=False,
+        )
+        if saved is None:
+            return False
+        done = saved[1]
+        self.merge_marks.clear()
+        self.query_one(ContactList).set_merge_marks(set())
+        self.notify(f"Merged {done.other_name} into {done.keep_name}. U undoes it (\"Undo merge\" in ctrl+p), "
+                    "until the next merge.", markup=False, timeout=UNDO_SECONDS)
+        self.post_message(messages.ContactArchived(done.other_id, done.other_name))
+        self.post_message(messages.ContactEdited(done.keep_id))
+        return True
+
+    def action_undo_merge(self) -> None:
+        self._start(self.undo_merge_flow)
+
+    @work(exit_on_error=False, group="flow")
+    async def undo_merge_flow(self) -> None:
+        from .. import merge as merging
+        from .modals.confirm import Confirm
+
+        ok, last = await self.run_db(merging.last_merge, self.core)
+        if not ok:
+            return
+        if last is None:
+            self.notify("No merge to undo (only the last merge can be undone, once).", severity="warning",
+                        markup=False)
+            return
+        keep_id, keep_name, other_id, other_name = last
+        question = Text.assemble(
+            "Undo the merge of ", (other_name, Style(bold=True)), f" (id {other_id}) into ",
+            (keep_name, Style(bold=True)), f" (id {keep_id})?\nBoth come back as they were before it; "
+            f"entries logged with {keep_name} since then stay with them.",
+        )
+        saved = await self.popup_then_write(
+            lambda _: Confirm(question, yes="undo the merge"),
+            lambda _: merging.undo_merge(self.core),
+            retry=False,
+        )
+        if saved is None:
+            return
+        self.notify(f"Undid the merge: {keep_name} and {other_name} are as they were.", markup=False, timeout=5)
+        self.post_message(messages.ContactEdited(keep_id))
+        self.post_message(messages.ContactRestored(other_id))
+
+    def action_find_duplicates(self) -> None:
+        self._start(self.duplicates_flow)
+
+    @work(exit_on_error=False, group="flow")
+    async def duplicates_flow(self) -> None:
+        """Likely duplicates in a popup; a pair opens in the merge preview, and a cancelled preview returns to
+        the list."""
+        from .. import merge as merging
+        from .modals.merge_form import DuplicatesList
+
+        while True:
+            ok, pairs = await self.run_db(merging.find_duplicates, self.core)
+            if not ok:
+                return
+            if not pairs:
+                self.notify("No likely duplicates: no shared email or phone, no same or near-identical names.",
+                            markup=False, timeout=4)
+                return
+            chosen = await self.app.push_screen_wait(DuplicatesList(pairs))
+            if chosen is None or await self.run_merge(*chosen):
+                return
+
+    # Fixing the timeline -----------------------------------------------------------------------
+
+    def _highlighted_entry(self):
+        from .widgets.timeline import Timeline
+
+        entry = self.query_one(Timeline).highlighted
+        if entry is None:
+            self.notify("No timeline entry to fix: tab to the timeline and highlight one.", severity="warning",
+                        markup=False)
+        return entry
+
+    def _entry_line(self, entry) -> str:
+        kind = "level" if entry.is_level_change else entry.kind
+        return f"{entry.date.isoformat()} {kind}: {self._describe(entry)}".rstrip(": ")
+
+    def _entry_owner(self, entry) -> str:
+        return self.card.name if self.card is not None and self.card.id == entry.contact_id else "the contact"
+
+    def action_edit_entry(self) -> None:
+        if self._flow_open():
+            return
+        entry = self._highlighted_entry()
+        if entry is not None:
+            self.edit_entry_flow(entry, self._entry_owner(entry))
+
+    @work(exit_on_error=False, group="flow")
+    async def edit_entry_flow(self, entry, name: str) -> None:
+        """The entry popup, then ``core.edit_event`` with what changed; the core's rules for level changes
+        (re-dating re-chains the ladder) apply, and their errors are reported."""
+        from ..rules import INTRODUCED_BY
+        from .modals.entry_form import EntryDraft, EntryForm
+
+        opened = EntryDraft(entry.date.isoformat(), entry.kind,
+                            (entry.reason or "") if entry.is_level_change else entry.summary)
+
+        async def check(result) -> Optional[bool]:
+            if result.draft == opened:
+                self.notify("Nothing changed.", markup=False, timeout=3)
+                return None
+            return True
+
+        def write(result):
+            typed = result.draft
+            return self.core.edit_event(
+                entry.id,
+                date=result.date if typed.date != opened.date else None,
+                kind=result.kind if typed.kind != opened.kind else None,
+                summary=result.text if typed.text != opened.text else None,
+            )
+
+        saved = await self.popup_then_write(
+            lambda draft: EntryForm(self.config, name, draft=draft,
+                                    fixed_kind=entry.is_level_change or entry.kind == INTRODUCED_BY),
+            write, draft=opened, check=check,
+        )
+        if saved is None:
+            return
+        after = saved[1]
+        self.notify(f"Changed {name}'s entry: {self._entry_line(after)}. u on the timeline undoes it.",
+                    markup=False, timeout=UNDO_SECONDS)
+        self.post_message(messages.ContactEdited(entry.contact_id))
+
+    def action_delete_entry(self) -> None:
+        if self._flow_open():
+            return
+        entry = self._highlighted_entry()
+        if entry is not None:
+            self.delete_entry_flow(entry, self._entry_owner(entry))
+
+    @work(exit_on_error=False, group="flow")
+    async def delete_entry_flow(self, entry, name: str) -> None:
+        from .modals.confirm import Confirm
+
+        question = Text.assemble("Delete this entry from ", (name, Style(bold=True)), "'s timeline?\n\n",
+                                 (self._entry_line(entry), Style(bold=True)))
+        if entry.is_level_change:
+            question.append("\n\nThe level follows the latest remaining level change.")
+        saved = await self.popup_then_write(
+            lambda _: Confirm(question, yes="delete it", enter_confirms=False),
+            lambda _: self.core.remove_event(entry.id),
+            retry=False,
+        )
+        if saved is None:
+            return
+        self.notify(f"Deleted {name}'s entry: {self._entry_line(entry)}. u on the timeline brings it back.",
+                    markup=False, timeout=UNDO_SECONDS)
+        self.post_message(messages.ContactEdited(entry.contact_id))
+
+    def action_undo_entry(self) -> None:
+        self._start(self.undo_entry_flow)
+
+    @work(exit_on_error=False, group="flow")
+    async def undo_entry_flow(self) -> None:
+        ok, value = await self.run_db(self.core.undo_event_change)
+        if not ok:
+            return
+        action, entry = value
+        ok, card = await self.run_db(self.core.card, entry.contact_id)
+        name = card.name if ok else "the contact"
+        what = "Restored" if action == "delete" else "Undid the edit of"
+        self.notify(f"{what} {name}'s entry: {self._entry_line(entry)}.", markup=False, timeout=5)
+        self.post_message(messages.ContactEdited(entry.contact_id))

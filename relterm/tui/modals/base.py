@@ -9,7 +9,7 @@ from typing import Generic, Iterable, Optional, TypeVar
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical
+from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Footer, Input, Label, Static
 
@@ -131,16 +131,25 @@ class FormModal(ModalScreen[Optional[ResultT]], Generic[ResultT]):
     ]
 
     TITLE_TEXT = ""
+    # The fields scroll inside the popup (a long form on a short terminal); the subclass gives the
+    # popup a height (``height: 100%``) and ``.form-body`` takes what the title and hints leave.
+    body_scrolls = False
     HINT = "enter saves · escape cancels · tab next field"
 
     def __init__(self) -> None:
         super().__init__()
         self._initial: Optional[tuple] = None
+        # Shown when the form opens: why the last save failed (the form reopens with what was typed).
+        self.initial_problems: list[str] = []
 
     def compose(self) -> ComposeResult:
         with Vertical():
             yield Static(self.title_text(), classes="form-title", id="form-title")
-            yield from self.compose_form()
+            if self.body_scrolls:
+                with VerticalScroll(classes="form-body"):
+                    yield from self.compose_form()
+            else:
+                yield from self.compose_form()
             yield Static("", classes="form-errors", id="form-errors")
             yield Static(Text(self.HINT), classes="form-hint")
         yield Footer()
@@ -161,6 +170,8 @@ class FormModal(ModalScreen[Optional[ResultT]], Generic[ResultT]):
 
     def on_mount(self) -> None:
         self._initial = self._snapshot()
+        if self.initial_problems:
+            self.show_problems(self.initial_problems)
 
     def _snapshot(self) -> tuple:
         return tuple(field.value for field in self.query("Input, Select"))

@@ -1,13 +1,21 @@
-"""Quick-add (and edit) a contact: name, level, sphere, company, email, introduced by."""
+"""Quick-add a contact (name, level, sphere, company, email, introduced by), and edit one: every field
+`relterm edit` edits (also title, phone, tags, birthday, keep-in-touch cadence, review schedule and notes).
+
+The edit form scrolls inside when the terminal is short (80x24). Notes are a multi-line field; notes
+longer than ``NOTES_EDIT_LIMIT`` characters are shown, not edited (the popup opens at once for a 10 MB
+note), with a line saying how to replace them from the command line.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Callable, Optional
 
+from rich.text import Text
 from textual.app import ComposeResult
+from textual.binding import Binding
 from textual.suggester import SuggestFromList
-from textual.widgets import Input
+from textual.widgets import Input, Label, Static, TextArea
 
 from ...config import Config, Ladder
 from ...errors import InputError
@@ -24,6 +32,23 @@ class ContactDraft:
     company: str = ""
     email: str = ""
     introduced_by: str = ""
+    # Edited only (the quick-add form leaves them empty):
+    title: str = ""
+    phone: str = ""
+    tags: str = ""  # comma separated
+    birthday: str = ""  # as typed: 1985-04-15, --04-15, "15 april 1985"
+    cadence: str = ""  # days; empty: the level's cadence; "none": never due
+    review_every: str = ""  # days; empty: no reviews
+    notes: str = ""
+
+
+NOTES_EDIT_LIMIT = 200_000  # characters; longer notes are shown, not edited (a TextArea of 10 MB opens slowly)
+NOTES_PREVIEW = 2_000  # characters of long notes shown
+
+
+def cadence_text(days: Optional[int]) -> str:
+    """How the form shows a stored cadence: "" (the level's), "none" (never due) or the days."""
+    return "" if days is None else ("none" if days == 0 else str(days))
 
 
 @dataclass(frozen=True)
@@ -35,6 +60,11 @@ class ContactFormResult:
     company: str
     email: str
     introduced_by_id: Optional[int]
+    title: str = ""
+    phone: str = ""
+    tags: tuple[str, ...] = ()
+    cadence: Optional[int] = None  # None: the level's cadence; 0: never due
+    review_every: Optional[int] = None  # None: no reviews
 
 
 def parse_level_text(ladder: Ladder, text: str) -> int:
@@ -53,6 +83,29 @@ def parse_level_text(ladder: Ladder, text: str) -> int:
 
 class ContactForm(FormModal[ContactFormResult]):
     TITLE_TEXT = "Add a contact"
+
+    DEFAULT_CSS = """
+    ContactForm.-editing > Vertical {
+        height: 100%;
+        max-height: 40;
+    }
+    ContactForm .form-body {
+        height: 1fr;
+    }
+    ContactForm #notes {
+        height: 6;
+        margin-bottom: 1;
+    }
+    ContactForm .notes-label {
+        color: $text-muted;
+    }
+    ContactForm #notes-shown {
+        height: auto;
+        max-height: 6;
+        margin-bottom: 1;
+    }
+    """
+    BINDINGS = [Binding("ctrl+s", "submit", "Save", id="contact-save")]
 
     def __init__(
         self,
@@ -77,6 +130,14 @@ class ContactForm(FormModal[ContactFormResult]):
         )
         if title:
             self.TITLE_TEXT = title
+        if editing is not None:
+            self.body_scrolls = True
+            self.HINT = "enter or ctrl+s saves (in Notes enter is a new line) · escape cancels"
+            self.add_class("-editing")
+
+    @property
+    def notes_editable(self) -> bool:
+        return len(self.draft.notes) <= NOTES_EDIT_LIMIT
 
     def compose_form(self) -> ComposeResult:
         d = self.draft
@@ -92,6 +153,25 @@ class ContactForm(FormModal[ContactFormResult]):
         yield self.row("Introduced by", Input(d.introduced_by, id="introduced-by", placeholder="a name you know",
                                               compact=True,
                                               suggester=SuggestFromList(self._names(), case_sensitive=False)))
+        if self.editing is None:
+            return
+        yield self.row("Title", Input(d.title, id="title", placeholder="job title", compact=True))
+        yield self.row("Phone", Input(d.phone, id="phone", compact=True))
+        yield self.row("Tags", Input(d.tags, id="tags", placeholder="comma separated", compact=True))
+        yield self.row("Birthday", Input(d.birthday, id="birthday", placeholder='1985-04-15, --04-15, "15 april"',
+                                         compact=True))
+        yield self.row("Keep in touch", Input(d.cadence, id="cadence", compact=True,
+                                              placeholder='days; empty: the level\'s; "none": never due'))
+        yield self.row("Review every", Input(d.review_every, id="review-every", compact=True,
+                                             placeholder="days; empty: no reviews"))
+        yield Label("Notes", classes="notes-label")
+        if self.notes_editable:
+            yield TextArea(d.notes, id="notes", soft_wrap=True, show_line_numbers=False, compact=True)
+        else:
+            shown = Text(d.notes[:NOTES_PREVIEW] + " …", style="dim")
+            shown.append(f"\n\nThese notes are {len(d.notes):,} characters: too long to edit here. "
+                         f'`relterm edit "{d.name}" --notes TEXT` replaces them.', style="not dim bold")
+            yield Static(shown, id="notes-shown")
 
     def on_mount(self) -> None:
         super().on_mount()
@@ -101,10 +181,23 @@ class ContactForm(FormModal[ContactFormResult]):
         return self.query_one(f"#{field_id}", Input).value
 
     def current_draft(self) -> ContactDraft:
-        return ContactDraft(
+        draft = ContactDraft(
             name=self._value("name"), level=self._value("level"), sphere=self._value("sphere"),
             company=self._value("company"), email=self._value("email"), introduced_by=self._value("introduced-by"),
         )
+        if self.editing is None:
+            return draft
+        notes = self.query_one("#notes", TextArea).text if self.notes_editable else self.draft.notes
+        return replace(
+            draft, title=self._value("title"), phone=self._value("phone"), tags=self._value("tags"),
+            birthday=self._value("birthday"), cadence=self._value("cadence"),
+            review_every=self._value("review-every"), notes=notes,
+        )
+
+    def _snapshot(self) -> tuple:
+        if self.editing is not None and self.notes_editable:
+            return (self.query_one("#notes", TextArea).text, *super()._snapshot())
+        return super()._snapshot()
 
     def collect(self, problems: list[str]) -> Optional[ContactFormResult]:
         draft = self.current_draft()
@@ -139,6 +232,27 @@ class ContactForm(FormModal[ContactFormResult]):
                 problems.append("introduced by: a contact cannot have introduced themselves")
             else:
                 introducer = found[0]
+        cadence = _days(draft.cadence, "keep in touch", problems, none_word=True)
+        review_every = _days(draft.review_every, "review every", problems)
         if problems:
             return None
-        return ContactFormResult(draft, name, rank, sphere, draft.company.strip(), draft.email.strip(), introducer)
+        tags = tuple(tag.strip() for tag in draft.tags.split(",") if tag.strip())
+        return ContactFormResult(draft, name, rank, sphere, draft.company.strip(), draft.email.strip(), introducer,
+                                 title=draft.title.strip(), phone=draft.phone.strip(), tags=tags, cadence=cadence,
+                                 review_every=review_every)
+
+
+def _days(text: str, label: str, problems: list[str], *, none_word: bool = False) -> Optional[int]:
+    """A days field: None when empty, 0 for "none" (when ``none_word``), else the whole number typed.
+
+    Only the form of the number is checked here; its range is the core's (its message shows in the form)."""
+    value = text.strip().lower()
+    if not value:
+        return None
+    if none_word and value in ("none", "never", "off"):
+        return 0
+    if value.isascii() and value.isdigit() and len(value) <= 9:
+        return int(value)
+    words = '; "none" never, empty the level\'s' if none_word else "; empty: none"
+    problems.append(f"{label}: a whole number of days{words}")
+    return None

@@ -25,14 +25,15 @@ def help_text() -> Table:
         groups.setdefault(command.group, []).append((command.shown_keys, f"{command.title}: {command.help}"))
     groups.setdefault("Navigation", []).extend(NAVIGATION_HELP)
     first = True
-    for group in ("Contacts", "Ladders", "Navigation", "Views", "App"):
+    for group in ("Contacts", "Timeline", "Ladders", "Navigation", "Views", "App"):
         entries = groups.get(group)
         if not entries:
             continue
         if not first:
             table.add_row("", "")
         first = False
-        table.add_row(Text(group, Style(bold=True, underline=True)), "")
+        note = "keys of the focused timeline (tab to it), on the highlighted entry" if group == "Timeline" else ""
+        table.add_row(Text(group, Style(bold=True, underline=True)), Text(note, Style(dim=True)))
         for keys, description in entries:
             table.add_row(Text(keys), Text(description))
     # Each view's own keys, then the keys every view takes: from the same registry as their footers.

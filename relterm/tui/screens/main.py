@@ -67,6 +67,7 @@ class MainScreen(FlowsPart, FiltersPart, RowsPart, WorkersPart):
         self.health = None  # the keep-in-touch health of the contact on the card (relterm.rules.Health)
         self.last_kind = "note"
         self._undo: Optional[tuple[int, str, float]] = None
+        self.merge_marks: list[int] = []  # contacts marked (m) to merge, in the order marked: the first is kept
         self._loaded_once = False
         # Timings of the app's own work, read by the benchmark (seconds).
         self.timings: dict[str, list[float]] = {"filter": [], "detail": []}
@@ -251,6 +252,9 @@ class MainScreen(FlowsPart, FiltersPart, RowsPart, WorkersPart):
         await self._refresh_contact(message.contact_id)
 
     def on_contact_archived(self, message: messages.ContactArchived) -> None:
+        if message.contact_id in self.merge_marks:
+            self.merge_marks.remove(message.contact_id)
+            self.query_one(ContactList).set_merge_marks(set(self.merge_marks))
         self.store.remove(message.contact_id)
         self._show_rows()
         self._update_pyramid()

@@ -82,6 +82,10 @@ class ContactList(ScrollView, can_focus=True):
         color: $accent;
         text-style: bold;
     }
+    ContactList > .contact-list--mark-merge {
+        color: $accent;
+        text-style: bold reverse;
+    }
     """
 
     COMPONENT_CLASSES = {
@@ -94,6 +98,7 @@ class ContactList(ScrollView, can_focus=True):
         "contact-list--mark-ok",
         "contact-list--mark-snoozed",
         "contact-list--mark-suggestion",
+        "contact-list--mark-merge",
     }
 
     HEALTH_MARKS = {"overdue": "●", "due": "◐", "ok": "○", "snoozed": "◌"}
@@ -137,6 +142,7 @@ class ContactList(ScrollView, can_focus=True):
         self._natural = (20, 12, 20)  # widest name, sphere, company shown (cells)
         self._urgency: dict[int, int] = {}
         self._suggested: dict[int, str] = {}
+        self._merge_marks: frozenset[int] = frozenset()
 
     # Data -------------------------------------------------------------------------
 
@@ -163,6 +169,11 @@ class ContactList(ScrollView, can_focus=True):
         """Contact id -> urgency key (``data.urgency_keys``) and -> suggested action; the visible lines are redrawn."""
         self._urgency = urgency
         self._suggested = suggested
+        self.refresh()
+
+    def set_merge_marks(self, contact_ids: set[int]) -> None:
+        """Contacts marked to merge: a * before their name."""
+        self._merge_marks = frozenset(contact_ids)
         self.refresh()
 
     def set_rows(
@@ -366,7 +377,9 @@ class ContactList(ScrollView, can_focus=True):
                     if health_mark != " " else base),
             Segment(suggestion_mark, base + self.get_component_rich_style("contact-list--mark-suggestion")
                     if suggestion_mark != " " else base),
-            Segment(" " + fit(row.name, name_w - 4) + " ", base),
+            Segment("*", base + self.get_component_rich_style("contact-list--mark-merge"))
+            if row.id in self._merge_marks else Segment(" ", base),
+            Segment(fit(row.name, name_w - 4) + " ", base),
             Segment(fit(label, level_w), level_style),
         ]
         if sphere_w:
