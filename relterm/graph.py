@@ -101,6 +101,16 @@ def refuse_link(ways_in: Callable[[int], Iterable[int]], person: int, introducer
     return None
 
 
+def overlap_candidates(graph: Graph) -> set[int]:
+    """Everyone ``overlaps`` may list or name: people with two or more ways in, and those ways in."""
+    ids: set[int] = set()
+    for target, into in graph.ways_in.items():
+        if len(into) >= 2:
+            ids.add(target)
+            ids.update(into)
+    return ids
+
+
 def overlaps(graph: Graph, *, keep: Optional[Callable[[int], bool]] = None,
              order: Optional[Callable[[int], object]] = None) -> list[tuple[int, list[tuple[int, str]]]]:
     """People in two or more circles: ``(person, [(circle owner, kind), ...])``, most circles first.

@@ -26,8 +26,10 @@ from ..errors import AmbiguousError, InputError
 from ..rules import counts_as_contact
 from ..sanitize import clean_line, clean_text
 from ..store import Contact, Event
-from ..graph import INTRODUCED as FIRST, MET, NAMED, Graph, all_paths, other_ways_in, overlaps, path_kinds, \
-    refuse_link, who_knows
+from ..graph import (
+    INTRODUCED as FIRST, MET, NAMED, Graph, all_paths, other_ways_in, overlap_candidates, overlaps, path_kinds,
+    refuse_link, who_knows,
+)
 from .model import Circle, GivenName, IntroNode, IntroResult, Knows, Overlap, Paths, PathStep, Reach
 
 INTRODUCED = "introduced"  # the introducer's timeline: they introduced you to someone
@@ -422,7 +424,7 @@ def _people(core, ids: Optional[Iterable[int]] = None) -> dict[int, tuple[str, s
 def find_overlaps(core) -> list[Overlap]:
     """Active people in two or more active contacts' circles, most circles first (then by name)."""
     graph = load_graph(core)
-    people = _people(core)
+    people = _people(core, overlap_candidates(graph))  # names only of those it may list
     active = {cid for cid, info in people.items() if not info[2]}
     found = overlaps(graph, keep=active.__contains__, order=lambda cid: people[cid][1])
     return [
@@ -435,8 +437,8 @@ def find_overlaps(core) -> list[Overlap]:
 def overlap_ids(core) -> set[int]:
     """The ids of the people ``find_overlaps`` lists (to mark them)."""
     graph = load_graph(core)
-    active = {row[0] for row in core.db.execute_sql("SELECT id FROM contact WHERE archived_at IS NULL")}
-    return {cid for cid, _ in overlaps(graph, keep=active.__contains__)}
+    archived = {row[0] for row in core.db.execute_sql("SELECT id FROM contact WHERE archived_at IS NOT NULL")}
+    return {cid for cid, _ in overlaps(graph, keep=lambda cid: cid not in archived)}
 
 
 def paths_to(core, cid: int) -> Paths:
