@@ -73,7 +73,7 @@ def _pretty(key: str) -> str:
 VIEWS: list[View] = []
 VIEWS.append(View("agenda", "A", "Agenda", "Whom to reach out to now: overdue, reviews, names, birthdays.",
                   "agenda:AgendaScreen"))
-VIEWS.append(View("circles", "C", "Circles", "Who introduced you to whom, with how many each opened up.",
+VIEWS.append(View("circles", "C", "Circles", "Who introduced you to whom, how many each opened up; o: only people in several circles.",
                   "circles:CirclesScreen"))
 VIEWS.append(View("matrix", "M", "Matrix", "Contacts by sphere and rung; enter filters the list to a cell.",
                   "matrix:MatrixScreen"))
@@ -93,6 +93,8 @@ COMMANDS: list[Command] = [
     Command("undo", "u", "undo", "Undo archive", "Bring back the contact archived a moment ago."),
     Command("names", "i", "give_names", "Names they gave",
             "Record names the selected contact gave you (one per line), to contact."),
+    Command("who-knows", "w", "who_knows", "Who knows them",
+            "Everyone connected to the selected contact, your level with each, and every chain to them."),
     Command("review", "R", "review", "Review relationship",
             "Review the selected relationship (continue, stop, start) and set how often to review it."),
     Command("filter", "slash", "focus_filter", "Filter", "Filter the list by name, company, email or tags.",

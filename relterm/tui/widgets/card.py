@@ -14,7 +14,7 @@ from textual.widgets import Static
 
 from ...config import Config
 from ...domain import Card
-from ...present import keep_in_touch_line
+from ...present import also_known_line, keep_in_touch_line
 from ...rules import OVERDUE
 
 
@@ -38,6 +38,7 @@ class ContactCard(Static, can_focus=True):
         brief: bool = False,
         balance=None,  # relterm.intel.Balance, loaded with the card
         health=None,  # relterm.rules.Health, loaded with the card
+        also_known=(),  # names of the other ways in besides the first introducer (relterm.graph)
     ) -> None:
         if card is None:
             self.update(Text("No contact selected. a adds one.", style="dim"), layout=False)
@@ -78,6 +79,9 @@ class ContactCard(Static, can_focus=True):
         self._field(text, "Phone", card.phone)
         self._field(text, "Tags", ", ".join(card.tags))
         self._field(text, "Introduced by", card.introduced_by or "")
+        if also_known:
+            line = also_known_line(also_known)
+            text.append(line[:1].upper() + line[1:] + "\n", Style(italic=True))
         last = card.last_interaction.isoformat() if card.last_interaction else "never"
         self._field(text, "Last contact", last)
         if health is not None:
