@@ -102,6 +102,7 @@ def main() -> None:
     figures["relterm overlaps (process)"] = _median(lambda: run("overlaps"), max(1, args.runs // 2))
     figures["relterm path (process)"] = _median(lambda: run("path", str(deepest)), max(1, args.runs // 2))
     figures["relterm who-knows (process)"] = _median(lambda: run("who-knows", str(busiest)), max(1, args.runs // 2))
+    print(f"  load average {os.getloadavg()[0]:.2f}")
     width = max(len(name) for name in figures)
     for name, seconds in figures.items():
         verdict = "" if "process" in name else ("  ok" if seconds <= TARGET else f"  OVER {TARGET:g} s")
