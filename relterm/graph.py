@@ -59,8 +59,20 @@ class Graph:
     def __init__(self, links: Iterable[tuple[int, int, str]] = ()):
         self.ways_in: dict[int, dict[int, str]] = {}
         self.ways_out: dict[int, dict[int, str]] = {}
-        for source, target, kind in links:
-            self.add(source, target, kind)
+        ways_in, ways_out, strength = self.ways_in, self.ways_out, STRENGTH
+        for source, target, kind in links:  # self.add, inlined: 100k links are read at once
+            if source == target or source is None or target is None:
+                continue
+            into = ways_in.get(target)
+            if into is None:
+                into = ways_in[target] = {}
+            old = into.get(source)
+            if old is None or strength[kind] > strength[old]:
+                into[source] = kind
+                out = ways_out.get(source)
+                if out is None:
+                    out = ways_out[source] = {}
+                out[target] = kind
 
     def add(self, source: int, target: int, kind: str) -> None:
         if source == target or source is None or target is None:

@@ -412,13 +412,12 @@ def _people(core, ids: Optional[Iterable[int]] = None) -> dict[int, tuple[str, s
     if ids is None:
         rows = core.db.execute_sql(sql, (ladder,))
         return {cid: (name, key, bool(arch), rank) for cid, name, key, arch, rank in rows}
-    wanted = list(dict.fromkeys(ids))
-    result: dict[int, tuple[str, str, bool, Optional[int]]] = {}
-    for start in range(0, len(wanted), 500):
-        chunk = wanted[start:start + 500]
-        rows = core.db.execute_sql(sql + f" WHERE c.id IN ({','.join('?' * len(chunk))})", (ladder, *chunk))
-        result.update({cid: (name, key, bool(arch), rank) for cid, name, key, arch, rank in rows})
-    return result
+    import json
+
+    # One query whatever the number of ids: they travel as one JSON array (no limit on bound parameters).
+    rows = core.db.execute_sql(sql + " WHERE c.id IN (SELECT value FROM json_each(?))",
+                               (ladder, json.dumps(sorted(set(ids)))))
+    return {cid: (name, key, bool(arch), rank) for cid, name, key, arch, rank in rows}
 
 
 def find_overlaps(core) -> list[Overlap]:
@@ -427,11 +426,16 @@ def find_overlaps(core) -> list[Overlap]:
     people = _people(core, overlap_candidates(graph))  # names only of those it may list
     active = {cid for cid, info in people.items() if not info[2]}
     found = overlaps(graph, keep=active.__contains__, order=lambda cid: people[cid][1])
-    return [
-        Overlap(cid, people[cid][0], people[cid][3],
-                tuple(Circle(src, people[src][0], people[src][3], how) for src, how in circles))
-        for cid, circles in found
-    ]
+    made: dict[tuple[int, str], Circle] = {}  # one value per circle and way in, shared by everyone in it
+
+    def circle(src: int, how: str) -> Circle:
+        item = made.get((src, how))
+        if item is None:
+            item = made[(src, how)] = Circle(src, people[src][0], people[src][3], how)
+        return item
+
+    return [Overlap(cid, people[cid][0], people[cid][3], tuple(circle(src, how) for src, how in circles))
+            for cid, circles in found]
 
 
 def overlap_ids(core) -> set[int]:
