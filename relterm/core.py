@@ -378,6 +378,10 @@ class Core:
         kind = self.config.check_kind(kind)
         when = parse_date(date, past=True)
         contact = self.contact_record(cid)
+        if other is not None:
+            if other == cid:
+                raise InputError(f"{contact.name} cannot be with themselves; name someone else with --with")
+            self.contact_record(other)
         if direction is None:
             direction = self.config.kind(kind).direction
         too_early = self.ask_warning(cid, kind) if direction == "ask" else None

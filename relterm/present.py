@@ -192,3 +192,62 @@ def merge_preview_lines(config: "Config", plan) -> list[str]:
                  f"{plan.introduced_moved} introduced by them and {plan.mentions_moved} "
                  f"mention{'' if plan.mentions_moved == 1 else 's'} now point to {plan.keep_name}")
     return lines
+
+
+# The graph of ways in (relterm.graph) ------------------------------------------------------------
+
+# How a link reads in a chain or a circle: "introduced" (first introducer), "named", "met together".
+HOW_TEXT = {"introduced": "introduced", "named": "named", "met": "met together"}
+
+
+def how_text(how: Optional[str]) -> str:
+    return HOW_TEXT.get(how or "", how or "")
+
+
+def _who(config: "Config", cid: int, name: str, rank: Optional[int]) -> dict:
+    return {"id": cid, "name": name, "level": rank, "level_name": config.ladder.level_name(rank)}
+
+
+def overlap_json(config: "Config", overlap) -> dict:
+    """One person in several circles (``overlaps --json``): who they are and every circle, with how."""
+    return {
+        **_who(config, overlap.contact_id, overlap.name, overlap.rank),
+        "circles": [{**_who(config, c.contact_id, c.name, c.rank), "how": c.how} for c in overlap.circles],
+    }
+
+
+def overlap_line(overlap) -> str:
+    """"Tom Becker (introduced), Doug (named), Ann (met together)"."""
+    return ", ".join(f"{c.name} ({how_text(c.how)})" for c in overlap.circles)
+
+
+def paths_json(paths) -> dict:
+    """Every chain leading to a person (``path --json``), shortest first."""
+    return {
+        "id": paths.contact_id,
+        "name": paths.name,
+        "complete": paths.complete,
+        "paths": [
+            [{"id": s.contact_id, "name": s.name, "archived": s.archived, "how": s.how} for s in chain]
+            for chain in paths.chains
+        ],
+    }
+
+
+def chain_line(chain) -> str:
+    """"you -> Tom -> Doug -(named)-> John": how each came through the one before, when not first-introduced."""
+    text = "you"
+    for step in chain:
+        arrow = " -> " if step.how in (None, "introduced") else f" -({how_text(step.how)})-> "
+        text += arrow + step.name + (" (archived)" if step.archived else "")
+    return text
+
+
+def knows_json(config: "Config", knows) -> dict:
+    """One contact connected to a person (``who-knows --json``), your level with them and how."""
+    return {**_who(config, knows.contact_id, knows.name, knows.rank), "ways": list(knows.ways)}
+
+
+def also_known_line(names: Sequence[str]) -> str:
+    """The card's line for the other ways in: "also known through Tom, Doug" ("" when none)."""
+    return f"also known through {', '.join(names)}" if names else ""

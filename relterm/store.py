@@ -168,7 +168,7 @@ class Event(BaseModel):
     to_rank = IntegerField(null=True)
     reason = TextField(null=True)
     direction = TextField(null=True)  # given | received | ask
-    # Indexed where not null (migration 0004): most events mention no one else.
+    # Indexed where not null (migration 0004), with contact and kind (0007: the graph reads links from it).
     other = ForeignKeyField(Contact, null=True, on_delete="SET NULL", backref="mentions", index=False)
     warning = TextField(null=True)
     data = TextField(null=True)  # JSON for structured events (reviews)

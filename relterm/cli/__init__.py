@@ -36,6 +36,8 @@ COMMANDS: dict[str, str] = {
     "intro": "intel:intro",
     "names": "intel:names",
     "path": "intel:path",
+    "overlaps": "intel:overlaps",
+    "who-knows": "intel:who_knows",
     "reach": "intel:reach",
     "balance": "intel:balance",
     "stats": "intel:stats",

@@ -98,14 +98,18 @@ def _birthday(value: str | None) -> str | None:
 @click.option("--date", "-d", default="today", show_default=True,
               help='When: 2026-11-01, "yesterday", "3 days ago", "last friday".')
 @click.option("--force", is_flag=True, help="Log an ask even when their level says it is too early.")
+@click.option("--with", "with_", metavar="OTHER",
+              help="Someone else who was there (met together): OTHER joins PERSON's circle.")
 @pass_app
-def log(app: AppContext, person, note, kind, date, force):
+def log(app: AppContext, person, note, kind, date, force, with_):
     """Log an interaction with PERSON; the rest of the line is the note."""
     core = app.core
     cid = _person(app, person)
-    event_id = core.log(cid, kind, " ".join(note), date=date, force=force)
+    other = _person(app, with_) if with_ else None
+    event_id = core.log(cid, kind, " ".join(note), date=date, force=force, other=other)
     [event] = core.timeline(cid, event_id=event_id)
-    echo(f"Logged {event.kind} with {core.card(cid).name} on {event.date.isoformat()}.")
+    together = f" (with {event.other_name})" if event.other_name else ""
+    echo(f"Logged {event.kind} with {core.card(cid).name}{together} on {event.date.isoformat()}.")
     if event.warning:
         echo(f"Warning kept with it: {event.warning}", err=True)
 

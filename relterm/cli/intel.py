@@ -9,7 +9,7 @@ import sys
 import click
 
 from ..dates import MAX_DAYS, today
-from ..present import balance_json
+from ..present import balance_json, chain_line, knows_json, overlap_json, overlap_line, paths_json
 from ..sanitize import escape_json_text
 from ..intel.model import ITEM_KINDS
 from . import fail
@@ -176,7 +176,7 @@ def intro(app: AppContext, introducer, names, note, date, new, replace, as_json)
         echo_json([
             {"id": r.contact_id, "name": r.name, "created": r.created, "introducer_set": r.introducer_set,
              "event_id": r.event_id, "matched": r.matched, "kept_introducer": r.kept_introducer,
-             "replaced_introducer": r.replaced_introducer}
+             "replaced_introducer": r.replaced_introducer, "other_ways": list(r.other_ways)}
             for r in results
         ])
         return
@@ -190,11 +190,13 @@ def intro(app: AppContext, introducer, names, note, date, new, replace, as_json)
         found = f" (id {r.contact_id}" + (f', the one contact whose name starts with "{r.query}")'
                                           if r.matched == "prefix" else ")")
         if r.kept_introducer:
-            echo(f"{r.name}{found} was already introduced by {r.kept_introducer}; recorded the introduction on both "
-                 f"timelines, introducer unchanged (--replace makes {who} their introducer).")
+            echo(f"{r.name}{found} was first introduced by {r.kept_introducer}; {who} is now another way in "
+                 f"(recorded on both timelines; `relterm who-knows` lists them all; --replace makes {who} the "
+                 "first introducer).")
         elif r.replaced_introducer:
+            stays = f"; {r.replaced_introducer} stays another way in" if r.replaced_introducer in r.other_ways else ""
             echo(f"Recorded that {who} introduced you to {r.name}{found}; {who} replaces {r.replaced_introducer} "
-                 "as their introducer.")
+                 f"as their introducer{stays}.")
         else:
             extra = f"; {who} is now their introducer" if r.introducer_set else ""
             echo(f"Recorded that {who} introduced you to {r.name}{found}{extra}.")
@@ -232,20 +234,84 @@ def names(app: AppContext, person, pending, as_json):
 
 @click.command()
 @click.argument("person")
-@click.option("--json", "as_json", is_flag=True, help="Print the chain as a JSON array, first person first.")
+@click.option("--json", "as_json", is_flag=True, help="Print a JSON object with every chain, shortest first.")
 @pass_app
 def path(app: AppContext, person, as_json):
-    """The chain of introductions that led to PERSON (you -> Tom -> Doug -> John)."""
+    """Every chain of introductions that led to PERSON, shortest first (you -> Tom -> Doug -> John).
+
+    A person introduced by one contact, named by another and met together
+    with a third has a chain through each. At most 20 chains of at most 12
+    people are listed; the last line says when there are more.
+    """
+    core = app.core
+    found = core.intel.paths(core.resolve(person))
+    if as_json:
+        echo_json(paths_json(found))
+        return
+    for chain in found.chains:
+        echo(chain_line(chain))
+    if not found.complete:
+        echo(f"(more chains lead to {found.name} than are listed here)")
+    if len(found.chains) == 1 and len(found.chains[0]) == 1:
+        echo(f"{found.name} was not introduced by anyone you know.")
+
+
+@click.command()
+@click.option("--limit", "-n", type=click.IntRange(min=0), metavar="N",
+              help="At most N people (default: 50 in the table, all in JSON; 0: all).")
+@click.option("--json", "as_json", is_flag=True, help="Print a JSON object with every person and their circles.")
+@pass_app
+@paused_gc
+def overlaps(app: AppContext, limit, as_json):
+    """People who sit in two or more circles, with every circle, most connected first.
+
+    A person is in the circle of each contact they came through: their first
+    introducer, anyone else who introduced them or gave you their name, and
+    anyone with whom you logged an interaction naming them too (`relterm log
+    ... --with`). Archived contacts are left out.
+    """
+    core = app.core
+    found = core.intel.overlaps()
+    total = len(found)
+    if limit is None:
+        limit = 0 if as_json else 50
+    shown = found[:limit] if limit else found
+    if as_json:
+        _echo_json_with_items({"count": total}, "people", [overlap_json(core.config, o) for o in shown])
+        return
+    if not found:
+        echo("Nobody sits in two circles yet: `relterm intro PERSON NAME` records another way in.")
+        return
+    _, lad = core.ladder()
+    rows = [(str(len(o.circles)), o.name, _level(lad, o.rank), overlap_line(o)) for o in shown]
+    echo(table(("CIRCLES", "NAME", "LEVEL", "THROUGH"), rows, flexible=3))
+    if total > len(shown):
+        echo(f"... and {total - len(shown)} more (--limit 0 shows all)")
+
+
+@click.command("who-knows")
+@click.argument("person")
+@click.option("--json", "as_json", is_flag=True, help="Print a JSON object.")
+@pass_app
+def who_knows(app: AppContext, person, as_json):
+    """Everyone in your contacts connected to PERSON, and your level with each: the warm way in.
+
+    Connected: introduced them, named them, was introduced by them, or met
+    them together. Your highest level first.
+    """
     core = app.core
     cid = core.resolve(person)
-    steps = core.intel.path(cid)
+    found = core.intel.who_knows(cid)
+    name = core.card(cid).name
     if as_json:
-        echo_json([{"id": s.contact_id, "name": s.name, "archived": s.archived} for s in steps])
+        echo_json({"id": cid, "name": name, "known_by": [knows_json(core.config, k) for k in found]})
         return
-    chain = " -> ".join(["you"] + [s.name + (" (archived)" if s.archived else "") for s in steps])
-    echo(chain)
-    if len(steps) == 1:
-        echo(f"{steps[0].name} was not introduced by anyone you know.")
+    if not found:
+        echo(f"Nobody in your contacts is connected to {name} yet.")
+        return
+    _, lad = core.ladder()
+    rows = [(_level(lad, k.rank), k.name, "; ".join(k.ways)) for k in found]
+    echo(table(("YOUR LEVEL", "NAME", "HOW"), rows, flexible=2))
 
 
 @click.command()

@@ -33,7 +33,10 @@ from .model import (
     IntroNode,
     IntroResult,
     LevelHistory,
+    Knows,
     Matrix,
+    Overlap,
+    Paths,
     PathStep,
     Reach,
     Suggestion,
@@ -42,7 +45,7 @@ from .reviews import QUESTIONS
 
 __all__ = [
     "Intel", "AskTooEarly", "QUESTIONS", "ITEM_KINDS", "AgendaItem", "Balance", "Concentration", "Criterion",
-    "Evidence", "GivenName", "Health", "IntroNode", "IntroResult", "LevelHistory", "Matrix", "PathStep", "Reach",
+    "Evidence", "GivenName", "Health", "IntroNode", "IntroResult", "LevelHistory", "Matrix", "Overlap", "Paths", "Knows", "PathStep", "Reach",
     "Suggestion",
 ]
 
@@ -97,6 +100,25 @@ class Intel:
     def path(self, cid: int) -> list[PathStep]:
         """The chain of introductions that led to ``cid``: first person first, ``cid`` last."""
         return _circles.path_to(self.core, cid)
+
+    def paths(self, cid: int) -> Paths:
+        """Every chain of ways in that leads to ``cid``, shortest first (bounded; see relterm.graph)."""
+        return _circles.paths_to(self.core, cid)
+
+    def overlaps(self) -> list[Overlap]:
+        """People in two or more circles (introduced, named, met together), most circles first."""
+        return _circles.find_overlaps(self.core)
+
+    def overlap_ids(self) -> set[int]:
+        return _circles.overlap_ids(self.core)
+
+    def who_knows(self, cid: int) -> list[Knows]:
+        """Everyone connected to ``cid`` and how, the warmest way in (your highest level) first."""
+        return _circles.who_knows_them(self.core, cid)
+
+    def also_known_through(self, cid: int) -> list[tuple[int, str]]:
+        """(id, name) of the contacts ``cid`` came through besides their first introducer."""
+        return _circles.also_known_through(self.core, cid)
 
     def forest(self) -> _circles.IntroForest:
         """The introduction trees: ``.roots()``, ``.children(id)``, ``.reach()``."""

@@ -26,7 +26,11 @@ from ..errors import AmbiguousError, InputError
 from ..rules import counts_as_contact
 from ..sanitize import clean_line, clean_text
 from ..store import Contact, Event
-from .model import GivenName, IntroNode, IntroResult, PathStep, Reach
+from ..graph import (
+    INTRODUCED as FIRST, MET, NAMED, Graph, all_paths, other_ways_in, overlap_candidates, overlaps, path_kinds,
+    refuse_link, who_knows,
+)
+from .model import Circle, GivenName, IntroNode, IntroResult, Knows, Overlap, Paths, PathStep, Reach
 
 INTRODUCED = "introduced"  # the introducer's timeline: they introduced you to someone
 
@@ -189,6 +193,12 @@ def introduce_many(
                 contact = core.contact_record(cid)
                 display = contact.name
                 previous = contact.introduced_by_id
+                # Every introduction is a way in (relterm.graph): none may loop back, first introducer or not.
+                refused = refuse_link(lambda x: _introducers_of(core, x), cid, introducer)
+                if refused:
+                    raise InputError(
+                        f"that introduction would make a cycle: {source.name} came to you through {display}, so "
+                        f"cannot have introduced them; nothing was recorded")
                 if previous is None or (replace and previous != introducer):
                     core.check_introducer(cid, introducer)
                     Contact.update(introduced_by=introducer, updated_at=now).where(Contact.id == cid).execute()
@@ -206,7 +216,10 @@ def introduce_many(
                 contact=cid, date=when, kind=INTRODUCED_BY, summary=clean_text(f"{source.name} introduced you{suffix}"),
                 other=introducer, created_at=now,
             )
-            results.append(IntroResult(cid, display, created, introducer_set, event.id, how, name, kept, replaced))
+            others = () if created else tuple(
+                other for oid, other in _other_ways_in(core, cid, exclude=introducer))
+            results.append(IntroResult(cid, display, created, introducer_set, event.id, how, name, kept, replaced,
+                                       others))
         # Hearing names from someone is an interaction with them (unless levels.yaml says otherwise).
         updates: dict = {"updated_at": now}
         if counts_as_contact(core.config, INTRODUCED):
@@ -357,3 +370,117 @@ class IntroForest:
             Reach(cid, self._info[cid][0], self._info[cid][1], len(self._children[cid]), self._total.get(cid, 0))
             for cid in ranked
         ]
+
+
+# The graph of ways in (relterm.graph) ---------------------------------------------------------
+
+# Every link: first introducers (the column), introductions recorded on the introducer's timeline
+# (named), and interactions logged with someone else (met together). The "introduced-by" entry on the
+# person's own timeline mirrors the introducer's and adds nothing; level changes name no one.
+_LINKS_SQL = (
+    "SELECT introduced_by_id, id, '" + FIRST + "' FROM contact WHERE introduced_by_id IS NOT NULL{contact} "
+    "UNION ALL SELECT contact_id, other_id, CASE kind WHEN '" + INTRODUCED + "' THEN '" + NAMED + "' ELSE '"
+    + MET + "' END FROM event WHERE other_id IS NOT NULL AND kind NOT IN ('" + INTRODUCED_BY + "', '"
+    + LEVEL_CHANGE + "'){event}"
+)
+
+
+def load_graph(core) -> Graph:
+    """Every link between contacts (archived ones too), in one query."""
+    return Graph(core.db.execute_sql(_LINKS_SQL.format(contact="", event="")))
+
+
+def graph_around(core, cid: int) -> Graph:
+    """The links that touch ``cid`` (its ways in and the people it brought), in one query."""
+    sql = _LINKS_SQL.format(contact=" AND (id = ? OR introduced_by_id = ?)",
+                            event=" AND (other_id = ? OR contact_id = ?)")
+    return Graph(core.db.execute_sql(sql, (cid, cid, cid, cid)))
+
+
+def _introducers_of(core, cid: int) -> list[int]:
+    """Whoever introduced ``cid`` or gave you their name: the links ``refuse_link`` walks up."""
+    return [row[0] for row in core.db.execute_sql(
+        "SELECT introduced_by_id FROM contact WHERE id = ? AND introduced_by_id IS NOT NULL "
+        "UNION SELECT contact_id FROM event WHERE other_id = ? AND kind = ?", (cid, cid, INTRODUCED))]
+
+
+def _people(core, ids: Optional[Iterable[int]] = None) -> dict[int, tuple[str, str, bool, Optional[int]]]:
+    """id -> (name, sort key, archived, rank on the default ladder), for ``ids`` (None: everyone)."""
+    sql = ("SELECT c.id, c.name, COALESCE(c.sort_key, ''), c.archived_at IS NOT NULL, l.rank FROM contact c "
+           "LEFT JOIN contact_level l ON l.contact_id = c.id AND l.ladder = ?")
+    ladder = core.config.default_ladder
+    if ids is None:
+        rows = core.db.execute_sql(sql, (ladder,))
+        return {cid: (name, key, bool(arch), rank) for cid, name, key, arch, rank in rows}
+    import json
+
+    # One query whatever the number of ids: they travel as one JSON array (no limit on bound parameters).
+    rows = core.db.execute_sql(sql + " WHERE c.id IN (SELECT value FROM json_each(?))",
+                               (ladder, json.dumps(sorted(set(ids)))))
+    return {cid: (name, key, bool(arch), rank) for cid, name, key, arch, rank in rows}
+
+
+def find_overlaps(core) -> list[Overlap]:
+    """Active people in two or more active contacts' circles, most circles first (then by name)."""
+    graph = load_graph(core)
+    people = _people(core, overlap_candidates(graph))  # names only of those it may list
+    active = {cid for cid, info in people.items() if not info[2]}
+    found = overlaps(graph, keep=active.__contains__, order=lambda cid: people[cid][1])
+    made: dict[tuple[int, str], Circle] = {}  # one value per circle and way in, shared by everyone in it
+
+    def circle(src: int, how: str) -> Circle:
+        item = made.get((src, how))
+        if item is None:
+            item = made[(src, how)] = Circle(src, people[src][0], people[src][3], how)
+        return item
+
+    return [Overlap(cid, people[cid][0], people[cid][3], tuple(circle(src, how) for src, how in circles))
+            for cid, circles in found]
+
+
+def overlap_ids(core) -> set[int]:
+    """The ids of the people ``find_overlaps`` lists (to mark them)."""
+    graph = load_graph(core)
+    archived = {row[0] for row in core.db.execute_sql("SELECT id FROM contact WHERE archived_at IS NOT NULL")}
+    return {cid for cid, _ in overlaps(graph, keep=lambda cid: cid not in archived)}
+
+
+def paths_to(core, cid: int) -> Paths:
+    """Every chain of ways in that leads to ``cid``, shortest first (bounded: relterm.graph.all_paths).
+    Archived people stay in a chain, marked."""
+    contact = core.contact_record(cid)
+    graph = load_graph(core)
+    chains, complete = all_paths(graph, cid)
+    people = _people(core, {node for chain in chains for node in chain})
+    result = []
+    for chain in chains:
+        kinds = path_kinds(graph, chain)
+        result.append(tuple(PathStep(node, people[node][0], people[node][2], how) for node, how in zip(chain, kinds)))
+    return Paths(cid, contact.name, tuple(result), complete)
+
+
+def who_knows_them(core, cid: int) -> list[Knows]:
+    """Active contacts connected to ``cid`` and how, the warmest (your highest level with them) first."""
+    core.contact_record(cid)
+    graph = graph_around(core, cid)
+    ids = set(graph.sources(cid)) | set(graph.ways_out.get(cid, {}))
+    people = _people(core, ids)
+    ranks = {other: info[3] for other, info in people.items()}
+    found = who_knows(graph, cid, keep=lambda other: other in people and not people[other][2], rank=ranks,
+                      order=lambda other: people[other][1])
+    return [Knows(k.contact_id, people[k.contact_id][0], ranks[k.contact_id], k.ways) for k in found]
+
+
+def _other_ways_in(core, cid: int, *, exclude: Optional[int] = None) -> list[tuple[int, str]]:
+    """(id, name) of the active contacts ``cid`` came through besides their first introducer
+    (and ``exclude``), strongest link first."""
+    row = core.db.execute_sql("SELECT introduced_by_id FROM contact WHERE id = ?", (cid,)).fetchone()
+    graph = graph_around(core, cid)
+    others = [o for o in other_ways_in(graph, cid, row[0] if row else None) if o != exclude]
+    people = _people(core, others)
+    return [(o, people[o][0]) for o in others if o in people and not people[o][2]]
+
+
+def also_known_through(core, cid: int) -> list[tuple[int, str]]:
+    """The card's "also known through Tom, Doug": the other ways in besides the first introducer."""
+    return _other_ways_in(core, cid)

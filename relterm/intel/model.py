@@ -68,9 +68,11 @@ class IntroResult:
     query: str = ""  # the name as given
     kept_introducer: Optional[str] = None  # they already had this other introducer, left unchanged
     replaced_introducer: Optional[str] = None  # their introducer before --replace made it this one
+    other_ways: tuple[str, ...] = ()  # everyone else they came through, after this introduction
 
     def __post_init__(self) -> None:
         _clean(self, "name")
+        object.__setattr__(self, "other_ways", tuple(clean_for_display(n) for n in self.other_ways))
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,6 +95,59 @@ class PathStep:
     contact_id: int
     name: str
     archived: bool = False
+    how: Optional[str] = None  # how they came through the step before: relterm.graph INTRODUCED/NAMED/MET
+
+    def __post_init__(self) -> None:
+        _clean(self, "name")
+
+
+@dataclass(frozen=True, slots=True)
+class Paths:
+    """Every chain of ways in that leads to one person, shortest first (see relterm.graph.all_paths)."""
+
+    contact_id: int
+    name: str
+    chains: tuple[tuple[PathStep, ...], ...]
+    complete: bool  # False: more chains exist than were searched or listed
+
+    def __post_init__(self) -> None:
+        _clean(self, "name")
+
+
+@dataclass(frozen=True, slots=True)
+class Circle:
+    """The circle of one contact a person sits in, and how they came through it."""
+
+    contact_id: int
+    name: str
+    rank: Optional[int]
+    how: str  # relterm.graph INTRODUCED (their first introducer), NAMED or MET
+
+    def __post_init__(self) -> None:
+        _clean(self, "name")
+
+
+@dataclass(frozen=True, slots=True)
+class Overlap:
+    """A person who sits in two or more circles."""
+
+    contact_id: int
+    name: str
+    rank: Optional[int]
+    circles: tuple[Circle, ...]
+
+    def __post_init__(self) -> None:
+        _clean(self, "name")
+
+
+@dataclass(frozen=True, slots=True)
+class Knows:
+    """A contact connected to a person (who-knows), the level you stand at with them, and how."""
+
+    contact_id: int
+    name: str
+    rank: Optional[int]
+    ways: tuple[str, ...]  # "introduced them", "named them", "was introduced by them", "met them together"
 
     def __post_init__(self) -> None:
         _clean(self, "name")

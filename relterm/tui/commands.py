@@ -123,7 +123,7 @@ VIEWS.append(View("agenda", "A", "Agenda", "Whom to reach out to now: overdue, r
                       ViewKey("s", "snooze", "Snooze", "Hide the highlighted item for some days."),
                       ViewKey("r", "reload", "Reload", "Read the agenda again.", footer=False),
                   )))
-VIEWS.append(View("circles", "C", "Circles", "Who introduced you to whom, with how many each opened up.",
+VIEWS.append(View("circles", "C", "Circles", "Who introduced you to whom, how many each opened up; o: only people in several circles.",
                   "circles:CirclesScreen", keys=(
                       ViewKey("enter", "open_contact", "Go to", "Select the person in the contact list "
                               "(on a group or a \"more\" line: open it)."),
@@ -131,6 +131,8 @@ VIEWS.append(View("circles", "C", "Circles", "Who introduced you to whom, with h
                               key_display="right l"),
                       ViewKey("left,h", "close_branch", "Close", "Fold the branch, or go to the parent.",
                               key_display="left h"),
+                      ViewKey("o", "toggle_overlaps", "Overlaps", "Show only the people in several circles (◆), "
+                              "or everyone again."),
                   )))
 VIEWS.append(View("matrix", "M", "Matrix", "Contacts by sphere and rung; enter filters the list to a cell.",
                   "matrix:MatrixScreen", keys=(
@@ -176,6 +178,8 @@ COMMANDS: list[Command] = [
             "List likely duplicates (same email or phone, same or near-identical names); enter previews a merge."),
     Command("undo-merge", "U", "undo_merge", "Undo merge",
             "Put back both contacts of the last merge as they were (until the next merge)."),
+    Command("who-knows", "w", "who_knows", "Who knows them",
+            "Everyone connected to the selected contact, your level with each, and every chain to them."),
     Command("review", "R", "review", "Review relationship",
             "Review the selected relationship (continue, stop, start) and set how often to review it."),
     # Not in the footer: the filter field above the list says "/ to filter" itself.

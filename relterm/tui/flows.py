@@ -402,6 +402,22 @@ class FlowsPart(Screen):
         self.notify(text, markup=False, timeout=4)
         self.post_message(messages.NamesRecorded(contact_id, tuple(r.contact_id for r in recorded)))
 
+    def action_who_knows(self) -> None:
+        self._start_on_selected(lambda row: self.who_knows_flow(row.id, row.name))
+
+    @work(exit_on_error=False, group="flow")
+    async def who_knows_flow(self, contact_id: int, name: str) -> None:
+        """Who knows the contact and every chain to them, read in a thread, in a popup (nothing written)."""
+        from .modals.who_knows import WhoKnowsPopup
+
+        intel = self.core.intel
+        ok, found = await self.run_db(lambda: (intel.who_knows(contact_id), intel.paths(contact_id)))
+        if not ok:
+            return
+        known_by, paths = found
+        ladder = self.config.ladders[self.config.default_ladder]
+        await self.app.push_screen_wait(WhoKnowsPopup(paths.name, known_by, paths, ladder))
+
     def action_review(self) -> None:
         self._start_on_selected(lambda row: self.review_flow(row.id, row.name))
 

@@ -69,6 +69,7 @@ INVOCATIONS: dict[str, list[list[str]] | None] = {
             ["log", "1", "--kind", ARG]],
     "matrix": [["matrix"], ["matrix", "--json"]],
     "names": [["names", "1"], ["names", "1", "--json"], ["names", "1", "--pending"]],
+    "overlaps": [["overlaps"], ["overlaps", "--json"]],
     "path": [["path", "2"], ["path", "2", "--json"]],
     "promote": [["promote", "2"], ["promote", "1", "--to", ARG]],
     "reach": [["reach"], ["reach", "--json"]],
@@ -81,6 +82,7 @@ INVOCATIONS: dict[str, list[list[str]] | None] = {
     "snooze": [["snooze", "2", "5"]],
     "stats": [["stats"], ["stats", "--json"]],
     "suggest": [["suggest"], ["suggest", "--json"]],
+    "who-knows": [["who-knows", "2"], ["who-knows", "2", "--json"], ["who-knows", "1"]],
 }
 
 

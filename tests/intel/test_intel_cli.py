@@ -69,7 +69,9 @@ def test_intro_names_path_and_reach(people):
     assert "2 names from Doug; 1 contacted." in out
     assert [n["name"] for n in invoke("names", "Doug", "--pending", "--json").json()] == ["John Smith"]
     assert invoke("path", "John").out.strip() == "you -> Tom -> Doug -> John Smith"
-    assert [s["name"] for s in invoke("path", "John", "--json").json()] == ["Tom", "Doug", "John Smith"]
+    found = invoke("path", "John", "--json").json()
+    assert [s["name"] for s in found["paths"][0]] == ["Tom", "Doug", "John Smith"]
+    assert len(found["paths"]) == 1 and found["complete"] is True
     reach = invoke("reach", "--json").json()
     assert [(r["name"], r["direct"], r["total"]) for r in reach] == [("Tom", 1, 3), ("Doug", 2, 2)]
     assert "REACH" in invoke("reach").out
@@ -82,7 +84,8 @@ def test_intro_json_existing_and_stdin(people):
     invoke = people
     data = invoke("intro", "Ann", "Tom", "--json").json()
     assert data == [{"id": 1, "name": "Tom", "created": False, "introducer_set": True, "event_id": data[0]["event_id"],
-                     "matched": "exact", "kept_introducer": None, "replaced_introducer": None}]
+                     "matched": "exact", "kept_introducer": None, "replaced_introducer": None,
+                     "other_ways": []}]
     result = invoke("intro", "Ann", "-", "--json", input="Pat Lee\n\nRo Yu: designer\n")
     assert [(d["name"], d["created"]) for d in result.json()] == [("Pat Lee", True), ("Ro Yu", True)]
     text = invoke("intro", "Ann", "Kim").out

@@ -66,10 +66,11 @@ def test_cli_intro_says_what_happened(run_cli):
     assert run_cli("intro", "Xu", "Tom Becker").code == 0
     kept = run_cli("intro", "Li Wei", "Tom Becker")
     assert kept.code == 0
-    assert ("Tom Becker (id 2) was already introduced by Xu Ming; recorded the introduction on both timelines, "
-            "introducer unchanged (--replace makes Li Wei their introducer).") in kept.out
+    assert ("Tom Becker (id 2) was first introduced by Xu Ming; Li Wei is now another way in (recorded on both "
+            "timelines; `relterm who-knows` lists them all; --replace makes Li Wei the first introducer).") in kept.out
     replaced = run_cli("intro", "Li Wei", "Tom Becker", "--replace")
-    assert "Li Wei replaces Xu Ming" in replaced.out
+    # Xu Ming's introduction is an entry of its own: it stays a way in.
+    assert "Li Wei replaces Xu Ming as their introducer; Xu Ming stays another way in." in replaced.out
     assert run_cli("show", "Tom Becker", "--json").json()["introduced_by"] == "Li Wei"
     assert run_cli("add", "Sarah Jones").code == 0
     ambiguous = run_cli("intro", "Tom", "Sarah")

@@ -4,6 +4,10 @@ Rooted at the people you met without an introduction; each person shows how
 many people they opened up for you (their whole subtree). The trees are read
 once in a thread worker; branches are filled in only when opened, so a
 hundred thousand contacts cost no more on screen than the lines you unfold.
+
+People who sit in two or more circles (``relterm overlaps``: introduced by
+one, named by another, met together with a third) are marked; ``o`` shows
+only them, each opening onto every circle they sit in.
 """
 
 from __future__ import annotations
@@ -22,7 +26,8 @@ from textual.worker import get_current_worker
 
 from ..widgets.footer import AppFooter
 from .view import ViewScreen
-from ...intel.model import IntroNode
+from ...intel.model import Circle, IntroNode, Overlap
+from ...present import how_text
 
 # Lines added at a time under one branch; a "more" line loads the next batch.
 BATCH = 200
@@ -38,7 +43,8 @@ class _Pending:
         self.start = start
 
 
-NodeData = Union[IntroNode, _Pending, None]
+NodeData = Union[IntroNode, Overlap, Circle, _Pending, None]
+OVERLAP_MARK = "◆"
 
 
 class IntroTree(Tree[NodeData]):
@@ -82,11 +88,16 @@ class CirclesScreen(ViewScreen):
     def __init__(self) -> None:
         super().__init__()
         self.forest = None
+        self.roots: list[IntroNode] = []
+        self.overlaps: dict[int, Overlap] = {}  # contact id -> the circles they sit in (two or more)
+        self.only_overlaps = False
+
+    HINT = (f"enter: go to the person · right or l: open · left or h: close · {OVERLAP_MARK}: in several circles, "
+            "o: only them · esc: back")
 
     def compose(self) -> ComposeResult:
         with Vertical(id="circles-box"):
-            yield Static(Text("enter: go to the person · right or l: open · left or h: close · esc: back"),
-                         id="circles-hint")
+            yield Static(Text(self.HINT), id="circles-hint")
             tree = IntroTree(Text("Loading the introductions ..."), id="circles")
             tree.auto_expand = False
             tree.show_root = False
@@ -104,12 +115,23 @@ class CirclesScreen(ViewScreen):
         worker = get_current_worker()
         with self.app.connection():
             forest = self.app.core.intel.forest()
+            overlaps = self.app.core.intel.overlaps()
         roots = forest.roots()
         if not worker.is_cancelled:
-            self.app.call_from_thread(self._loaded, forest, roots)
+            self.app.call_from_thread(self._loaded, forest, roots, overlaps)
 
-    def _loaded(self, forest, roots: list[IntroNode]) -> None:
+    def _loaded(self, forest, roots: list[IntroNode], overlaps: list[Overlap] = ()) -> None:
         self.forest = forest
+        self.roots = roots
+        self.overlaps = {item.contact_id: item for item in overlaps}
+        self._overlap_list = list(overlaps)
+        if self.only_overlaps:
+            self._show_overlaps()
+            return
+        self._show_tree()
+
+    def _show_tree(self) -> None:
+        roots = self.roots
         tree = self.query_one(Tree)
         tree.clear()
         tree.root.expand()
@@ -121,6 +143,7 @@ class CirclesScreen(ViewScreen):
             f"Circles of influence · {len(roots)} first contacts · {introduced} people reached through introductions"
         )
         hint = self.query_one("#circles-hint", Static)
+        hint.update(Text(self.HINT))
         if not roots:
             hint.update(Text("No contacts yet: a on the main screen adds one. esc: back"))
             return
@@ -144,7 +167,59 @@ class CirclesScreen(ViewScreen):
             label.append(f"  ({node.total})")
         if node.to_contact:
             label.append("  to contact", Style(italic=True, dim=True))
+        overlap = self.overlaps.get(node.contact_id)
+        if overlap is not None:
+            label.append(f"  {OVERLAP_MARK} in {len(overlap.circles)} circles", self._mark_style())
         return label
+
+    def _mark_style(self) -> Style:
+        return self.app.theme_style("accent", bold=True)
+
+    # Only the overlaps ---------------------------------------------------------------------
+
+    def action_toggle_overlaps(self) -> None:
+        if self.forest is None:
+            return
+        self.only_overlaps = not self.only_overlaps
+        if self.only_overlaps:
+            self._show_overlaps()
+        else:
+            self._show_tree()
+
+    def _show_overlaps(self) -> None:
+        tree = self.query_one(Tree)
+        tree.clear()
+        tree.root.expand()
+        items = self._overlap_list
+        self.query_one("#circles-box").border_title = (
+            f"Circles of influence · only the {len(items)} people in two or more circles")
+        hint = self.query_one("#circles-hint", Static)
+        if not items:
+            hint.update(Text("Nobody sits in two circles yet. o: the whole tree · escape: back"))
+            return
+        hint.update(Text("enter: go to the person · right: every circle they sit in · o: the whole tree · "
+                         "escape: back"))
+        self._add_overlaps(tree.root, items, 0)
+        tree.cursor_line = 0
+
+    def _overlap_label(self, item: Overlap) -> Text:
+        label = Text(no_wrap=True, overflow="ellipsis")
+        label.append(f"{OVERLAP_MARK} ", self._mark_style())
+        label.append(item.name, Style(bold=True))
+        if item.rank is not None:
+            ladder = self.app.config.ladders[self.app.config.default_ladder]
+            label.append(f"  {ladder.label(item.rank)}", Style(dim=True))
+        label.append(f"  in {len(item.circles)} circles: ")
+        label.append(", ".join(c.name for c in item.circles), Style(dim=True))
+        return label
+
+    def _add_overlaps(self, parent: TreeNode, items: list[Overlap], start: int) -> None:
+        end = min(start + BATCH, len(items))
+        for item in items[start:end]:
+            parent.add(self._overlap_label(item), data=item, allow_expand=True)
+        if end < len(items):
+            parent.add_leaf(Text(f"... {len(items) - end} more (enter shows them)", Style(dim=True)),
+                            data=_Pending(items, end))
 
     def _add_batch(self, parent: TreeNode, nodes: list[IntroNode], start: int) -> None:
         end = min(start + BATCH, len(nodes))
@@ -165,6 +240,10 @@ class CirclesScreen(ViewScreen):
         data = node.data
         if isinstance(data, IntroNode):
             self._add_batch(node, self.forest.children(data.contact_id), 0)
+        elif isinstance(data, Overlap):
+            for circle in data.circles:
+                node.add_leaf(Text(f"through {circle.name} ({how_text(circle.how)})", no_wrap=True,
+                                   overflow="ellipsis"), data=circle)
         elif isinstance(data, _Pending):
             self._add_batch(node, data.nodes, data.start)
 
@@ -175,7 +254,10 @@ class CirclesScreen(ViewScreen):
         if parent is None or not isinstance(data, _Pending):
             return
         node.remove()
-        self._add_batch(parent, data.nodes, data.start)
+        if data.nodes and isinstance(data.nodes[0], Overlap):
+            self._add_overlaps(parent, data.nodes, data.start)
+        else:
+            self._add_batch(parent, data.nodes, data.start)
 
     # Actions ------------------------------------------------------------------------------
 
@@ -202,7 +284,7 @@ class CirclesScreen(ViewScreen):
             else:
                 self._more(node)
             return
-        if not isinstance(data, IntroNode) or self.main is None:
+        if not isinstance(data, (IntroNode, Overlap, Circle)) or self.main is None:
             return
         self.dismiss()
         self.main.show_contact(data.contact_id)

@@ -65,6 +65,7 @@ class MainScreen(FlowsPart, FiltersPart, RowsPart, WorkersPart):
         self.card: Optional[Card] = None
         self.balance = None  # the give/ask ledger of the contact on the card (relterm.intel.Balance)
         self.health = None  # the keep-in-touch health of the contact on the card (relterm.rules.Health)
+        self.also_known: list[str] = []  # the card's other ways in besides the first introducer (names)
         self.last_kind = "note"
         self._undo: Optional[tuple[int, str, float]] = None
         self.merge_marks: list[int] = []  # contacts marked (m) to merge, in the order marked: the first is kept
@@ -190,17 +191,20 @@ class MainScreen(FlowsPart, FiltersPart, RowsPart, WorkersPart):
         except RelTermError:
             return None, [], None, None
         events = self.core.timeline(contact_id, limit=TIMELINE_LIMIT + 1)
-        return card, events, self.core.intel.balance(contact_id), self.core.intel.health_of(contact_id)
+        intel = self.core.intel
+        return (card, events, intel.balance(contact_id), intel.health_of(contact_id),
+                [name for _, name in intel.also_known_through(contact_id)])
 
     def _detail_loaded(
         self, contact_id: int, card: Optional[Card], events: list[TimelineEvent], balance: Any = None,
-        health: Any = None,
+        health: Any = None, also_known: Optional[list[str]] = None,
     ) -> None:
         if contact_id != self.selected_id:
             return
         self.card = card
         self.balance = balance
         self.health = health
+        self.also_known = also_known or []
         self._show_card()
         self.query_one(Timeline).show_events(
             events[:TIMELINE_LIMIT], self._describe, more=len(events) > TIMELINE_LIMIT,
@@ -225,7 +229,7 @@ class MainScreen(FlowsPart, FiltersPart, RowsPart, WorkersPart):
         self.query_one(ContactCard).show_card(
             card, self.config, self.ladder_key, level_style, self._warning_style(),
             brief=self.has_class("-compact"), balance=self.balance if card is not None else None,
-            health=self.health if card is not None else None,
+            health=self.health if card is not None else None, also_known=self.also_known if card is not None else (),
         )
 
     def _selected_row(self) -> Optional[ContactRow]:

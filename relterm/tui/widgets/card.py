@@ -26,7 +26,7 @@ from textual.strip import Strip
 
 from ...config import Config
 from ...domain import Card
-from ...present import keep_in_touch_line
+from ...present import also_known_line, keep_in_touch_line
 from ...rules import OVERDUE
 from . import set_virtual_size_quietly
 
@@ -119,6 +119,7 @@ class ContactCard(ScrollView, can_focus=True):
         brief: bool = False,
         balance=None,  # relterm.intel.Balance, loaded with the card
         health=None,  # relterm.rules.Health, loaded with the card
+        also_known=(),  # names of the other ways in besides the first introducer (relterm.graph)
     ) -> None:
         if card is None:
             self._set(Text("No contact selected. a adds one.", style="dim"))
@@ -166,6 +167,9 @@ class ContactCard(ScrollView, can_focus=True):
         self._field(text, "Birthday", card.birthday or "")
         self._field(text, "Tags", ", ".join(card.tags))
         self._field(text, "Introduced by", card.introduced_by or "")
+        if also_known:
+            line = also_known_line(also_known)
+            text.append(line[:1].upper() + line[1:] + "\n", Style(italic=True))
         if card.cadence_days is not None:
             self._field(text, "Cadence", "none" if card.cadence_days == 0 else f"every {card.cadence_days} days")
         if card.review_every_days:
