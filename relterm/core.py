@@ -711,12 +711,14 @@ class Core:
         date: dt.date | str | None = None,
         kind: Optional[str] = None,
         summary: Optional[str] = None,
+        went_badly: Optional[bool] = None,
     ) -> TimelineEvent:
-        """Change a timeline entry's date, kind or text (a level change's text is its reason).
+        """Change a timeline entry's date, kind or text (a level change's text is its reason), or whether
+        an interaction went badly.
 
         Level changes keep their kind; re-dating one re-chains the ladder's history and the current
         rank follows (rules.chain_levels). ``relterm event undo`` takes the edit back."""
-        if date is None and kind is None and summary is None:
+        if date is None and kind is None and summary is None and went_badly is None:
             raise InputError("nothing to change: give a new date, kind or summary")
         with store.write(self.db):
             row = self._event_row(event_id)
@@ -734,6 +736,10 @@ class Core:
                     changes["direction"] = self.config.kind(changes["kind"]).direction
             if summary is not None:
                 changes["reason" if row["kind"] == LEVEL_CHANGE else "summary"] = clean_text(summary)
+            if went_badly is not None:
+                if row["kind"] in (LEVEL_CHANGE, rules.INTRODUCED_BY) and went_badly:
+                    raise InputError(f"a {row['kind']} entry is not an interaction; only interactions go badly")
+                changes["went_badly"] = bool(went_badly)
             self._keep_undo("event", {"action": "edit", "row": row})
             Event.update(changes).where(Event.id == row["id"]).execute()
             self._after_event_change(cid, [row["ladder"]] if row["kind"] == LEVEL_CHANGE else [])

@@ -141,3 +141,18 @@ def test_closing_twice_is_refused_and_changes_nothing(people):
     again = run("follow-up", "--done", fid)
     assert again.code == 2 and "already done" in again.err
     assert follow_ups(run, "--all")[0]["status"] == "done"
+
+
+def test_the_flag_can_be_fixed_and_the_fix_undone(people):
+    run = people
+    entry = run("log", "Sam", "fine after all", "--kind", "call", "--went-badly", "--json").json()["event"]
+    eid = str(entry["id"])
+    assert run("event", "edit", eid, "--went-well", "--yes").code == 0
+    [item] = [e for e in run("show", "Sam", "--json").json()["timeline"] if e["id"] == entry["id"]]
+    assert "went_badly" not in item and item["summary"] == "fine after all"
+    assert run("event", "undo").code == 0
+    [item] = [e for e in run("show", "Sam", "--json").json()["timeline"] if e["id"] == entry["id"]]
+    assert item["went_badly"] is True
+    level_change = next(e for e in run("show", "Sam", "--json").json()["timeline"] if e["kind"] == "level-change")
+    refused = run("event", "edit", str(level_change["id"]), "--went-badly", "--yes")
+    assert refused.code == 2 and "only interactions go badly" in refused.err
