@@ -11,7 +11,7 @@ from . import fail
 from .context import AppContext
 from ..present import (card_json, event_json, event_text, follow_up_json, health_short, keep_in_touch_line,
                        ripple_json, row_json)
-from .followup_cmd import follow_up_option, offer
+from .followup_cmd import add_all, follow_up_option, offer, one_write
 from .output import clean, echo, echo_json, paused_gc, table
 
 pass_app = click.make_pass_decorator(AppContext)
@@ -120,12 +120,13 @@ def log(app: AppContext, person, note, kind, date, force, went_badly, follow_up,
     """Log an interaction with PERSON; the rest of the line is the note."""
     core = app.core
     cid = _person(app, person)
-    event_id = core.log(cid, kind, " ".join(note), date=date, force=force, went_badly=went_badly)
+    with one_write(core, follow_up):
+        event_id = core.log(cid, kind, " ".join(note), date=date, force=force, went_badly=went_badly)
+        ripple = core.intel.ripple_for_event(event_id)
+        added = add_all(core, ripple) if follow_up else []
     [event] = core.timeline(cid, event_id=event_id)
     name = core.card(cid).name
-    ripple = core.intel.ripple_for_event(event_id)
     if as_json:
-        added = offer(core, ripple, follow_up, quiet=True)
         echo_json({"contact": {"id": cid, "name": name}, "event": event_json(core.config, event),
                    "ripple": ripple_json(core.config, ripple), "follow_ups": [follow_up_json(f) for f in added]})
         return
@@ -133,19 +134,20 @@ def log(app: AppContext, person, note, kind, date, force, went_badly, follow_up,
     echo(f"Logged {event.kind} with {name} on {event.date.isoformat()}{badly}.")
     if event.warning:
         echo(f"Warning kept with it: {event.warning}", err=True)
-    offer(core, ripple, follow_up)
+    offer(core, ripple, follow_up, added)
 
 
 def _move(app: AppContext, person: str, step: int, to: str | None, ladder: str | None, reason: str, date: str,
           follow_up: bool | None = None, as_json: bool = False):
     core = app.core
     cid = _person(app, person)
-    before, after = core.change_level(cid, ladder=ladder, to=to, step=step, reason=reason, date=date)
     key, lad = core.ladder(ladder)
+    with one_write(core, follow_up):
+        before, after = core.change_level(cid, ladder=ladder, to=to, step=step, reason=reason, date=date)
+        ripple = core.intel.ripple_after_level_change(cid, key)
+        added = add_all(core, ripple) if follow_up else []
     name = core.card(cid).name
-    ripple = core.intel.ripple_after_level_change(cid, key)
     if as_json:
-        added = offer(core, ripple, follow_up, quiet=True)
         echo_json({"contact": {"id": cid, "name": name}, "ladder": key, "from": before, "to": after,
                    "ripple": ripple_json(core.config, ripple), "follow_ups": [follow_up_json(f) for f in added]})
         return
@@ -154,7 +156,7 @@ def _move(app: AppContext, person: str, step: int, to: str | None, ladder: str |
     level = lad.level(after)
     if level and level.description:
         echo(f"  {level.name}: {level.description}")
-    offer(core, ripple, follow_up)
+    offer(core, ripple, follow_up, added)
 
 
 _reason = click.option("--reason", "-r", default="", help="Why; kept on the timeline.")

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import shlex
 import sys
-from typing import Optional
+from typing import Optional, Sequence
 
 import click
 
@@ -38,41 +38,63 @@ def interactive() -> bool:
     return sys.stdin.isatty() and sys.stdout.isatty()
 
 
-def offer(core, ripple, choice: Optional[bool], *, quiet: bool = False) -> list:
-    """Show ``ripple`` (unless ``quiet``: JSON) and add the follow-ups the user says yes to: all with
-    ``choice`` True, none with False; otherwise each asked at a terminal, none elsewhere (the lines
-    say how). Nothing about the people touched changes but the follow-ups added. Returns them."""
+def one_write(core, follow_up: Optional[bool]):
+    """With --follow-up the change and its follow-ups are one transaction: all written or none. Otherwise
+    the change is written first (no lock is held while the user is asked)."""
+    from contextlib import nullcontext
+
+    from .. import store
+
+    return store.write(core.db) if follow_up else nullcontext()
+
+
+def add_all(core, ripple) -> list:
+    """A follow-up with everyone ``ripple`` touches who has none open about the person (--follow-up)."""
     if ripple is None:
         return []
-    if not quiet:
-        echo(f"{ripple_heading(core.config, ripple)}; this touches who they came through:")
-        for item in ripple.touched:
-            echo(f"  {ripple_line(core.config, ripple.name, item)}")
-    waiting = [item for item in ripple.touched if item.open_follow_up is None]
-    if not waiting or choice is False:
-        return []
     reason = ripple_reason(core.config, ripple)
-    chosen = waiting
-    if choice is None:
-        if quiet or not interactive():
-            if not quiet:
-                about = _named(core, ripple.contact_id, ripple.name)
-                for item in waiting:
-                    echo(f"  To follow up: relterm follow-up {_named(core, item.contact_id, item.name)} "
-                         f"--about {about}")
-                echo("  Nothing was changed on them.")
-            return []
-        chosen = [item for item in waiting if click.confirm(
-            clean(f"Add a follow-up with {item.name} about {ripple.name} to the agenda?"), default=False)]
     added = []
-    for item in chosen:
-        fid, _ = core.intel.add_follow_up(item.contact_id, about=ripple.contact_id, reason=reason,
-                                          trigger=ripple.trigger, event_id=ripple.event.id)
-        follow = core.intel.follow_up(fid)
-        added.append(follow)
-        if not quiet:
-            echo(f"Added follow-up {fid} with {item.name} about {ripple.name}; `relterm due` lists it.")
+    for item in ripple.touched:
+        if item.open_follow_up is None:
+            fid, _ = core.intel.add_follow_up(item.contact_id, about=ripple.contact_id, reason=reason,
+                                              trigger=ripple.trigger, event_id=ripple.event.id)
+            added.append(core.intel.follow_up(fid))
     return added
+
+
+def offer(core, ripple, choice: Optional[bool], added: Sequence = ()) -> None:
+    """Show ``ripple`` and the follow-ups ``added`` already (--follow-up); otherwise, unless ``choice`` is
+    False, ask at a terminal whether to add each (a no, escape or ctrl+c adds nothing more), or say how
+    elsewhere. Nothing about the people touched changes but the follow-ups added."""
+    if ripple is None:
+        return
+    echo(f"{ripple_heading(core.config, ripple)}; this touches who they came through:")
+    for item in ripple.touched:
+        echo(f"  {ripple_line(core.config, ripple.name, item)}")
+    for follow in added:
+        echo(f"Added follow-up {follow.id} with {follow.name} about {ripple.name}; `relterm due` lists it.")
+    waiting = [item for item in ripple.touched if item.open_follow_up is None]
+    if not waiting or choice is not None:
+        return
+    if not interactive():
+        about = _named(core, ripple.contact_id, ripple.name)
+        for item in waiting:
+            echo(f"  To follow up: relterm follow-up {_named(core, item.contact_id, item.name)} --about {about}")
+        echo("  Nothing was changed on them.")
+        return
+    reason = ripple_reason(core.config, ripple)
+    for item in waiting:
+        try:
+            yes = click.confirm(clean(f"Add a follow-up with {item.name} about {ripple.name} to the agenda?"),
+                                default=False)
+        except click.Abort:  # ctrl+c or end of input at the question: what was written stays, nothing more
+            echo("")
+            echo("No more follow-ups added.")
+            return
+        if yes:
+            fid, _ = core.intel.add_follow_up(item.contact_id, about=ripple.contact_id, reason=reason,
+                                              trigger=ripple.trigger, event_id=ripple.event.id)
+            echo(f"Added follow-up {fid} with {item.name} about {ripple.name}; `relterm due` lists it.")
 
 
 @click.command("follow-up")

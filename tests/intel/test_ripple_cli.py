@@ -156,3 +156,49 @@ def test_the_flag_can_be_fixed_and_the_fix_undone(people):
     level_change = next(e for e in run("show", "Sam", "--json").json()["timeline"] if e["kind"] == "level-change")
     refused = run("event", "edit", str(level_change["id"]), "--went-badly", "--yes")
     assert refused.code == 2 and "only interactions go badly" in refused.err
+
+
+def _at_a_terminal(args: list[str], answers: list[str], timeout: float = 30.0) -> str:
+    """Run relterm with a pseudo-terminal as stdin and stdout, answering each question as it comes."""
+    import os
+    import pty
+    import select
+    import subprocess
+    import sys
+    import time
+
+    main, child = pty.openpty()
+    proc = subprocess.Popen([sys.executable, "-m", "relterm", *args], stdin=child, stdout=child, stderr=child,
+                            close_fds=True)
+    os.close(child)
+    seen, pending = b"", list(answers)
+    deadline = time.monotonic() + timeout
+    try:
+        while time.monotonic() < deadline:
+            ready, _, _ = select.select([main], [], [], 0.2)
+            if ready:
+                try:
+                    chunk = os.read(main, 4096)
+                except OSError:
+                    break
+                if not chunk:
+                    break
+                seen += chunk
+                if pending and seen.rstrip().endswith(b"[y/N]:"):
+                    os.write(main, pending.pop(0).encode() + b"\r")
+            elif proc.poll() is not None:
+                break
+        proc.wait(timeout=5)
+    finally:
+        os.close(main)
+        if proc.poll() is None:
+            proc.kill()
+    assert proc.returncode == 0, seen
+    return seen.decode("utf-8", "replace")
+
+
+def test_at_a_terminal_it_asks_for_each_and_adds_only_the_yes(people):
+    out = _at_a_terminal(["demote", "Sam"], ["y", "n"])
+    assert "Add a follow-up with Tom Becker about Sam to the agenda? [y/N]" in out
+    assert "Add a follow-up with Doug about Sam to the agenda? [y/N]" in out
+    assert [f["with"]["name"] for f in follow_ups(people)] == ["Tom Becker"]
