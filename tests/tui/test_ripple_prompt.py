@@ -141,3 +141,18 @@ async def test_the_agenda_lists_follow_ups_and_d_and_x_close_them(people, make_a
         assert sorted(db_rows(db_path, "SELECT contact_id, status, closed_on FROM follow_up")) == [
             (ids["Ada Lovelace"], "dismissed", "2026-11-23"), (ids["Ben Okri"], "done", "2026-11-23")]
         assert "Follow-ups" not in screen_text(app)
+
+
+async def test_names_in_the_popup_are_plain_text_never_markup(core, make_app, db_path):
+    tom = core.add_contact("[bold red]Tom[/] [@click=app.quit]x[/]", level=4)
+    [sam] = core.intel.introduce_many(tom, ["Sam [link=e.vil]"])
+    core.change_level(sam.contact_id, to=4)
+    app = make_app()
+    async with started(app, SIZE) as pilot:
+        await filter_to(pilot, "Sam")
+        await press(pilot, "minus", "enter")
+        text = popup_text(app)
+        assert "Sam [link=e.vil] came through [bold red]Tom[/] [@click=app.quit]x[/] (4 Met)" in text
+        assert "[bold red]Tom[/]" in screen_text(app)  # shown as typed, not as style
+        await press(pilot, "n")
+        assert isinstance(app.screen, MainScreen)
