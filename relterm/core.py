@@ -367,8 +367,10 @@ class Core:
         warning: Optional[str] = None,
         data: Optional[dict] = None,
         force: bool = False,
+        went_badly: bool = False,
     ) -> int:
-        """Record an interaction; return the event id.
+        """Record an interaction; return the event id. ``went_badly`` flags one that went wrong: with someone
+        who came through another contact, a ripple (``core.intel.ripple_for_event``).
 
         An ask (a kind with direction ``ask``) against a contact whose level has
         ``ask_ok: false`` raises ``relterm.errors.AskTooEarly`` unless ``force``;
@@ -394,7 +396,7 @@ class Core:
             event = Event.create(
                 contact=cid, date=when, kind=kind, summary=clean_text(summary), direction=direction,
                 other=other, warning=clean_text(warning) if warning else None,
-                data=json.dumps(data) if data is not None else None, created_at=now,
+                data=json.dumps(data) if data is not None else None, created_at=now, went_badly=bool(went_badly),
             )
             updates: dict = {"updated_at": now}
             if rules.counts_as_contact(self.config, kind):
@@ -621,7 +623,7 @@ class Core:
             Event.select(
                 Event.id, Event.contact, Event.date, Event.kind, Event.summary, Event.ladder, Event.from_rank,
                 Event.to_rank, Event.reason, Event.direction, Event.other, Other.name, Event.warning, Event.data,
-                Event.created_at,
+                Event.created_at, Event.went_badly,
             )
             .join(Other, JOIN.LEFT_OUTER, on=(Event.other == Other.id))
             .where(Event.contact == cid)
@@ -636,9 +638,10 @@ class Core:
                 eid, contact, _as_date(date), clean_for_display(kind), clean_for_display(summary, one_line=False),
                 clean_for_display(ladder), fr, to, clean_for_display(reason, one_line=False), clean_for_display(direction), other,
                 clean_for_display(other_name), clean_for_display(warning, one_line=False), data, created,
+                bool(went_badly),
             )
             for eid, contact, date, kind, summary, ladder, fr, to, reason, direction, other, other_name, warning,
-            data, created in query.tuples().execute()
+            data, created, went_badly in query.tuples().execute()
         ]
 
     def level_counts(self, ladder: Optional[str] = None) -> dict[int, int]:
@@ -737,12 +740,14 @@ class Core:
         date: dt.date | str | None = None,
         kind: Optional[str] = None,
         summary: Optional[str] = None,
+        went_badly: Optional[bool] = None,
     ) -> TimelineEvent:
-        """Change a timeline entry's date, kind or text (a level change's text is its reason).
+        """Change a timeline entry's date, kind or text (a level change's text is its reason), or whether
+        an interaction went badly.
 
         Level changes keep their kind; re-dating one re-chains the ladder's history and the current
         rank follows (rules.chain_levels). ``relterm event undo`` takes the edit back."""
-        if date is None and kind is None and summary is None:
+        if date is None and kind is None and summary is None and went_badly is None:
             raise InputError("nothing to change: give a new date, kind or summary")
         with store.write(self.db):
             row = self._event_row(event_id)
@@ -760,6 +765,10 @@ class Core:
                     changes["direction"] = self.config.kind(changes["kind"]).direction
             if summary is not None:
                 changes["reason" if row["kind"] == LEVEL_CHANGE else "summary"] = clean_text(summary)
+            if went_badly is not None:
+                if row["kind"] in (LEVEL_CHANGE, rules.INTRODUCED_BY) and went_badly:
+                    raise InputError(f"a {row['kind']} entry is not an interaction; only interactions go badly")
+                changes["went_badly"] = bool(went_badly)
             self._keep_undo("event", {"action": "edit", "row": row})
             Event.update(changes).where(Event.id == row["id"]).execute()
             self._after_event_change(cid, [row["ladder"]] if row["kind"] == LEVEL_CHANGE else [])

@@ -140,6 +140,7 @@ class TimelineEvent:
     warning: Optional[str] = None
     data: Optional[str] = None
     created_at: Optional[dt.datetime] = None
+    went_badly: bool = False  # an interaction that went badly (relterm.ripple)
 
     @property
     def is_level_change(self) -> bool:

@@ -7,7 +7,8 @@ with the evidence.
 
 ``merge(core, keep, other)`` makes ``keep`` the one contact: ``other``'s
 interactions and notes on the timeline move to it, people ``other``
-introduced and entries mentioning ``other`` point to it, empty fields are
+introduced, entries mentioning ``other`` and follow-ups with or about them
+point to it, empty fields are
 filled from ``other``, a differing email or phone is kept as a further
 detail, tags and notes are joined, and on every ladder the higher rank wins
 (a level-change entry on ``keep`` says why). ``other`` is archived, keeping
@@ -29,7 +30,7 @@ from . import rules, store
 from .clock import now as _now
 from .domain import LEVEL_CHANGE, join_tags, split_tags
 from .errors import InputError
-from .store import Contact, ContactDetail, ContactLevel, Event, UndoRecord
+from .store import Contact, ContactDetail, ContactLevel, Event, FollowUp, UndoRecord
 
 UNDO_KIND = "merge"
 NEAR_NAME = 94  # rapidfuzz ratio of the folded names: "Jon Smith" ~ "John Smith" (95), not "Willie Marks" ~ "Parks" (92)
@@ -232,6 +233,11 @@ def merge(core, keep: int, other: int) -> MergePlan:
             (Contact.introduced_by == b.id) & (Contact.id != a.id)).tuples()]
         mention_ids = [eid for (eid,) in Event.select(Event.id).where(
             (Event.other == b.id) & (Event.contact != b.id)).tuples()]
+        # Follow-ups with or about the other move to the one kept (one that would then be about themselves stays).
+        follow_with = [fid for (fid,) in FollowUp.select(FollowUp.id).where(
+            (FollowUp.contact == b.id) & (FollowUp.about.is_null() | (FollowUp.about != a.id))).tuples()]
+        follow_about = [fid for (fid,) in FollowUp.select(FollowUp.id).where(
+            (FollowUp.about == b.id) & (FollowUp.contact != a.id)).tuples()]
         have = {(kind, value.strip().casefold()) for kind, value in ContactDetail.select(
             ContactDetail.kind, ContactDetail.value).where(ContactDetail.contact == a.id).tuples()}
         have |= {(kind, value.strip().casefold()) for kind, _, value in plan.new_details}
@@ -255,6 +261,10 @@ def merge(core, keep: int, other: int) -> MergePlan:
             Contact.update(introduced_by=a.id).where(Contact.id.in_(intro_ids)).execute()
         if mention_ids:
             Event.update(other=a.id).where(Event.id.in_(mention_ids)).execute()
+        if follow_with:
+            FollowUp.update(contact=a.id).where(FollowUp.id.in_(follow_with)).execute()
+        if follow_about:
+            FollowUp.update(about=a.id).where(FollowUp.id.in_(follow_about)).execute()
         created_events = []
         for ladder, (mine, theirs, result) in plan.ranks.items():
             if result == mine:
@@ -288,6 +298,7 @@ def merge(core, keep: int, other: int) -> MergePlan:
         core._refresh_last_interaction(a.id)
         UndoRecord.replace(kind=UNDO_KIND, created_at=now, data=json.dumps({
             **snapshot, "moved_events": moved_events, "intro_ids": intro_ids, "mention_ids": mention_ids,
+            "follow_with": follow_with, "follow_about": follow_about,
             "moved_details": moved_details, "created_details": created_details, "created_events": created_events,
         }, default=str)).execute()
     return plan
@@ -331,6 +342,10 @@ def undo_merge(core) -> tuple[int, int]:
                 Contact.id.in_(data["intro_ids"]) & (Contact.introduced_by == a)).execute()
         if data["mention_ids"]:
             Event.update(other=b).where(Event.id.in_(data["mention_ids"]) & (Event.other == a)).execute()
+        if data.get("follow_with"):  # undo records from before follow-ups have none
+            FollowUp.update(contact=b).where(FollowUp.id.in_(data["follow_with"]) & (FollowUp.contact == a)).execute()
+        if data.get("follow_about"):
+            FollowUp.update(about=b).where(FollowUp.id.in_(data["follow_about"]) & (FollowUp.about == a)).execute()
         ContactLevel.delete().where(ContactLevel.contact == a).execute()
         for ladder, rank in data["keep_levels"]:
             ContactLevel.create(contact=a, ladder=ladder, rank=rank)

@@ -136,6 +136,8 @@ def event_json(config: "Config", event: "TimelineEvent") -> dict:
         item["other"] = event.other_name
     if event.warning:
         item["warning"] = event.warning
+    if event.went_badly:
+        item["went_badly"] = True
     if event.data:
         try:
             item["data"] = json.loads(event.data)
@@ -147,6 +149,8 @@ def event_json(config: "Config", event: "TimelineEvent") -> dict:
 def event_text(config: "Config", event: "TimelineEvent") -> str:
     """One line for a timeline entry, e.g. "promoted 2 Introduced -> 3 Conversant: met at the meetup"."""
     if event.kind != LEVEL_CHANGE:
+        if event.went_badly:
+            return f"went badly: {event.summary}" if event.summary else "went badly"
         return event.summary
     ladder = config.ladders.get(event.ladder)
     label = ladder.label if ladder is not None else str
@@ -251,3 +255,84 @@ def knows_json(config: "Config", knows) -> dict:
 def also_known_line(names: Sequence[str]) -> str:
     """The card's line for the other ways in: "also known through Tom, Doug" ("" when none)."""
     return f"also known through {', '.join(names)}" if names else ""
+
+
+# The ripple of a referral ---------------------------------------------------------------------------
+
+_WAY_WORDS = {"introduced": "introduced them", "referred": "referred them", "named": "gave you their name"}
+
+
+def ways_text(ways: Sequence[str]) -> str:
+    """How someone brought a person: "introduced them", "referred them and gave you their name"."""
+    words = [_WAY_WORDS.get(way, way) for way in ways]
+    return " and ".join(words)
+
+
+def ripple_line(config: "Config", person: str, item) -> str:
+    """One touched contact: "Sam came through Tom Becker (4 Met), who introduced them"."""
+    text = f"{person} came through {item.name} ({config.ladder.label(item.rank)}), who {ways_text(item.ways)}"
+    if item.open_follow_up is not None:
+        text += f"; follow-up {item.open_follow_up} with them is already open"
+    return text
+
+
+def ripple_heading(config: "Config", ripple) -> str:
+    """Why there is a ripple: "Sam was demoted (4 Met -> 3 Conversant)" or "The coffee with Sam went badly"."""
+    event = ripple.event
+    if ripple.trigger == "demoted":
+        ladder = config.ladders.get(event.ladder)
+        label = ladder.label if ladder is not None else str
+        return f"{ripple.name} was demoted ({label(event.from_rank)} -> {label(event.to_rank)})"
+    return f"The {event.kind} with {ripple.name} went badly"
+
+
+def ripple_reason(config: "Config", ripple) -> str:
+    """The reason kept with a follow-up the ripple suggests: the heading, and the entry's own words."""
+    event = ripple.event
+    words = event.reason if ripple.trigger == "demoted" else event.summary
+    heading = ripple_heading(config, ripple)
+    return f"{heading}: {words}" if words else heading
+
+
+def ripple_json(config: "Config", ripple) -> Optional[dict]:
+    """A ripple as JSON (``log``/``demote --json``); None stays null."""
+    if ripple is None:
+        return None
+    return {
+        "contact": {"id": ripple.contact_id, "name": ripple.name},
+        "trigger": ripple.trigger,
+        "event_id": ripple.event.id,
+        "reason": ripple_reason(config, ripple),
+        "touched": [
+            {"id": item.contact_id, "name": item.name, "level": item.rank, "level_name": item.level_name,
+             "ways": list(item.ways), "open_follow_up": item.open_follow_up,
+             "line": ripple_line(config, ripple.name, item)}
+            for item in ripple.touched
+        ],
+    }
+
+
+def follow_up_json(follow_up) -> dict:
+    """One follow-up as JSON (``follow-ups --json``, ``due --json``)."""
+    return {
+        "id": follow_up.id,
+        "with": {"id": follow_up.contact_id, "name": follow_up.name, "level": follow_up.rank,
+                 "level_name": follow_up.level_name},
+        "about": None if follow_up.about_id is None else {"id": follow_up.about_id, "name": follow_up.about},
+        "reason": follow_up.reason,
+        "trigger": follow_up.trigger,
+        "event_id": follow_up.event_id,
+        "created": _iso(follow_up.created),
+        "status": follow_up.status,
+        "closed_on": _iso(follow_up.closed_on),
+    }
+
+
+def follow_up_line(config: "Config", follow_up) -> str:
+    """One follow-up in a line: "#3 Tom Becker (4 Met) about Sam: The coffee with Sam went badly"."""
+    text = f"#{follow_up.id} {follow_up.name} ({config.ladder.label(follow_up.rank)})"
+    if follow_up.about is not None:
+        text += f" about {follow_up.about}"
+    if follow_up.reason:
+        text += f": {follow_up.reason}"
+    return text

@@ -173,6 +173,8 @@ class Event(BaseModel):
     warning = TextField(null=True)
     data = TextField(null=True)  # JSON for structured events (reviews)
     created_at = DateTimeField()
+    # The interaction went badly (migration 0009): with a contact who came through someone, a ripple.
+    went_badly = BooleanField(default=False)
 
     class Meta:
         indexes = ((("contact", "date"), False),)
@@ -202,7 +204,25 @@ class UndoRecord(BaseModel):
         table_name = "undo"
 
 
-MODELS = [Contact, ContactLevel, ContactDetail, Event, AgendaSnooze, UndoRecord]
+class FollowUp(BaseModel):
+    """Something to take up with a contact (migration 0009), usually the one a demoted or badly-handled
+    contact came through (relterm.ripple): who, about whom, why, and whether it is still open."""
+
+    id = AutoField()
+    contact = ForeignKeyField(Contact, on_delete="CASCADE", backref="follow_ups")  # whom to follow up with
+    about = ForeignKeyField(Contact, null=True, on_delete="SET NULL", backref="followed_up_about", index=False)
+    event = ForeignKeyField(Event, null=True, on_delete="SET NULL", backref="follow_ups", index=False)
+    trigger = TextField(null=True)  # relterm.ripple.DEMOTED | WENT_BADLY; None: added by hand
+    reason = TextField(default="")
+    created_at = DateTimeField()
+    status = TextField(default="open")  # open | done | dismissed
+    closed_on = DateField(null=True)
+
+    class Meta:
+        table_name = "follow_up"
+
+
+MODELS = [Contact, ContactLevel, ContactDetail, Event, AgendaSnooze, UndoRecord, FollowUp]
 
 
 # Opening ------------------------------------------------------------------------------

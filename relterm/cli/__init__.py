@@ -33,6 +33,8 @@ COMMANDS: dict[str, str] = {
     "export": "io_cmd:export_",
     "due": "intel:due",
     "snooze": "intel:snooze",
+    "follow-up": "followup_cmd:follow_up",
+    "follow-ups": "followup_cmd:follow_ups",
     "intro": "intel:intro",
     "names": "intel:names",
     "path": "intel:path",

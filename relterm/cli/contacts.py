@@ -9,7 +9,9 @@ import click
 from ..dates import today
 from . import fail
 from .context import AppContext
-from ..present import card_json, event_text, health_short, keep_in_touch_line, row_json
+from ..present import (card_json, event_json, event_text, follow_up_json, health_short, keep_in_touch_line,
+                       ripple_json, row_json)
+from .followup_cmd import add_all, follow_up_option, offer, one_write
 from .output import clean, echo, echo_json, paused_gc, table
 
 pass_app = click.make_pass_decorator(AppContext)
@@ -100,31 +102,54 @@ def _birthday(value: str | None) -> str | None:
 @click.option("--force", is_flag=True, help="Log an ask even when their level says it is too early.")
 @click.option("--with", "with_", metavar="OTHER",
               help="Someone else who was there (met together): OTHER joins PERSON's circle.")
+@click.option("--went-badly", is_flag=True,
+              help="It went badly: kept on the entry, and relterm shows who else is touched (whom they came through).")
+@follow_up_option
+@click.option("--json", "as_json", is_flag=True, help="Print the entry, and any ripple, as JSON.")
 @pass_app
-def log(app: AppContext, person, note, kind, date, force, with_):
+def log(app: AppContext, person, note, kind, date, force, with_, went_badly, follow_up, as_json):
     """Log an interaction with PERSON; the rest of the line is the note."""
     core = app.core
     cid = _person(app, person)
     other = _person(app, with_) if with_ else None
-    event_id = core.log(cid, kind, " ".join(note), date=date, force=force, other=other)
+    with one_write(core, follow_up):
+        event_id = core.log(cid, kind, " ".join(note), date=date, force=force, other=other, went_badly=went_badly)
+        ripple = core.intel.ripple_for_event(event_id)
+        added = add_all(core, ripple) if follow_up else []
     [event] = core.timeline(cid, event_id=event_id)
+    name = core.card(cid).name
+    if as_json:
+        echo_json({"contact": {"id": cid, "name": name}, "event": event_json(core.config, event),
+                   "ripple": ripple_json(core.config, ripple), "follow_ups": [follow_up_json(f) for f in added]})
+        return
+    badly = " (went badly)" if event.went_badly else ""
     together = f" (with {event.other_name})" if event.other_name else ""
-    echo(f"Logged {event.kind} with {core.card(cid).name}{together} on {event.date.isoformat()}.")
+    echo(f"Logged {event.kind} with {name}{together} on {event.date.isoformat()}{badly}.")
     if event.warning:
         echo(f"Warning kept with it: {event.warning}", err=True)
+    offer(core, ripple, follow_up, added)
 
 
-def _move(app: AppContext, person: str, step: int, to: str | None, ladder: str | None, reason: str, date: str):
+def _move(app: AppContext, person: str, step: int, to: str | None, ladder: str | None, reason: str, date: str,
+          follow_up: bool | None = None, as_json: bool = False):
     core = app.core
     cid = _person(app, person)
-    before, after = core.change_level(cid, ladder=ladder, to=to, step=step, reason=reason, date=date)
     key, lad = core.ladder(ladder)
+    with one_write(core, follow_up):
+        before, after = core.change_level(cid, ladder=ladder, to=to, step=step, reason=reason, date=date)
+        ripple = core.intel.ripple_after_level_change(cid, key)
+        added = add_all(core, ripple) if follow_up else []
     name = core.card(cid).name
+    if as_json:
+        echo_json({"contact": {"id": cid, "name": name}, "ladder": key, "from": before, "to": after,
+                   "ripple": ripple_json(core.config, ripple), "follow_ups": [follow_up_json(f) for f in added]})
+        return
     verb = "Promoted" if before is None or after > before else "Demoted"
     echo(f"{verb} {name} on the {key} ladder: {lad.label(before)} -> {lad.label(after)}.")
     level = lad.level(after)
     if level and level.description:
         echo(f"  {level.name}: {level.description}")
+    offer(core, ripple, follow_up, added)
 
 
 _reason = click.option("--reason", "-r", default="", help="Why; kept on the timeline.")
@@ -138,10 +163,12 @@ _date = click.option("--date", "-d", default="today", help="When the change happ
 @_reason
 @_ladder
 @_date
+@follow_up_option
+@click.option("--json", "as_json", is_flag=True, help="Print the move, and any ripple, as JSON.")
 @pass_app
-def promote(app, person, to, reason, ladder, date):
-    """Move PERSON one rung up (or --to any rung)."""
-    _move(app, person, +1, to, ladder, reason, date)
+def promote(app, person, to, reason, ladder, date, follow_up, as_json):
+    """Move PERSON one rung up (or --to any rung; a lower one is a demotion, with its ripple)."""
+    _move(app, person, +1, to, ladder, reason, date, follow_up, as_json)
 
 
 @click.command()
@@ -150,10 +177,17 @@ def promote(app, person, to, reason, ladder, date):
 @_reason
 @_ladder
 @_date
+@follow_up_option
+@click.option("--json", "as_json", is_flag=True, help="Print the move, and any ripple, as JSON.")
 @pass_app
-def demote(app, person, to, reason, ladder, date):
-    """Move PERSON one rung down (or --to any rung)."""
-    _move(app, person, -1, to, ladder, reason, date)
+def demote(app, person, to, reason, ladder, date, follow_up, as_json):
+    """Move PERSON one rung down (or --to any rung).
+
+    When PERSON came through someone (introduced, named or referred by them),
+    relterm shows who else is touched and offers a follow-up with each; see
+    --follow-up. Nothing changes on those people unless you say so.
+    """
+    _move(app, person, -1, to, ladder, reason, date, follow_up, as_json)
 
 
 @click.command("list")

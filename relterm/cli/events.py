@@ -42,19 +42,21 @@ def event() -> None:
 @click.option("--date", "-d", metavar="DATE", help="The new date (what happened cannot be after today).")
 @click.option("--kind", "-k", help="The new interaction kind (level changes keep theirs).")
 @click.option("--summary", "-s", metavar="TEXT", help="The new text (a level change's reason).")
+@click.option("--went-badly/--went-well", "went_badly", default=None,
+              help="Flag the interaction as one that went badly, or take the flag off.")
 @click.option("--yes", "-y", is_flag=True, help="Do not ask for confirmation.")
 @pass_app
-def edit(app: AppContext, event_id, date, kind, summary, yes):
-    """Change the date, kind or text of timeline entry ID."""
+def edit(app: AppContext, event_id, date, kind, summary, went_badly, yes):
+    """Change the date, kind or text of timeline entry ID, or whether it went badly."""
     core = app.core
-    if date is None and kind is None and summary is None:
-        fail("nothing to change: give --date, --kind or --summary")
+    if date is None and kind is None and summary is None and went_badly is None:
+        fail("nothing to change: give --date, --kind, --summary or --went-badly/--went-well")
     entry = core.timeline_entry(event_id)
     name = core.card(entry.contact_id).name
     if not _confirm(f"Change {name}'s entry {entry.id} ({_line(core, entry)})?", yes, "not changing the entry"):
         echo("Nothing changed.")
         return
-    after = core.edit_event(entry.id, date=date, kind=kind, summary=summary)
+    after = core.edit_event(entry.id, date=date, kind=kind, summary=summary, went_badly=went_badly)
     echo(f"Changed {name}'s entry {after.id}: {_line(core, after)}. `relterm event undo` takes it back.")
     _level_note(core, entry)
 

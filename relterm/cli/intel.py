@@ -9,9 +9,11 @@ import sys
 import click
 
 from ..dates import MAX_DAYS, today
-from ..present import balance_json, chain_line, knows_json, overlap_json, overlap_line, paths_json
+from ..present import balance_json, chain_line, follow_up_json, knows_json, overlap_json, overlap_line, paths_json
 from ..sanitize import escape_json_text
 from ..intel.model import ITEM_KINDS
+
+FOLLOW_UP = "follow-up"  # the agenda's section of follow-ups (relterm.intel.followups), beside its items
 from . import fail
 from .context import AppContext
 from .output import echo, echo_json, paused_gc, table
@@ -23,6 +25,7 @@ _SECTIONS = {
     "review": "Reviews due",
     "to-contact": "Names to contact",
     "birthday": "Birthdays",
+    FOLLOW_UP: "Follow-ups",
 }
 
 
@@ -51,7 +54,7 @@ def _level(lad, rank) -> str:
 @click.command()
 @click.option("--within", "-w", type=click.IntRange(0, MAX_DAYS), default=0, show_default=True, metavar="DAYS",
               help="Also list what falls due in the next DAYS days (birthdays: at least 14).")
-@click.option("--item", "items", multiple=True, type=click.Choice(ITEM_KINDS),
+@click.option("--item", "items", multiple=True, type=click.Choice(ITEM_KINDS + (FOLLOW_UP,)),
               help="Only this kind of item; repeat for several.")
 @click.option("--all", "include_snoozed", is_flag=True, help="Include snoozed items (marked).")
 @click.option("--limit", "-n", type=click.IntRange(min=0), metavar="N",
@@ -65,11 +68,15 @@ def due(app: AppContext, within, items, include_snoozed, limit, as_json):
     Lists overdue and due keep-in-touch contacts (each level's cadence, or the
     contact's own), relationship reviews due, names you were given but have
     not contacted, and birthdays in the next 14 days. A contact never
-    contacted counts from the day they were added.
+    contacted counts from the day they were added. Open follow-ups (`relterm
+    follow-up`) have their own section.
     """
     core = app.core
-    agenda = core.intel.agenda(within=within, include_snoozed=include_snoozed, items=items or ITEM_KINDS)
+    kinds = [kind for kind in items if kind != FOLLOW_UP] if items else list(ITEM_KINDS)
+    agenda = core.intel.agenda(within=within, include_snoozed=include_snoozed, items=kinds) if kinds else []
+    follow = core.intel.follow_ups() if not items or FOLLOW_UP in items else []
     counts = {kind: sum(1 for it in agenda if it.item == kind) for kind in ITEM_KINDS}
+    counts[FOLLOW_UP] = len(follow)
     if limit is None:
         limit = 0 if as_json else 20
     if limit:
@@ -81,7 +88,9 @@ def due(app: AppContext, within, items, include_snoozed, limit, as_json):
                 kept.append(it)
         agenda = kept
     if as_json:
-        _echo_json_with_items({"today": today().isoformat(), "within": within, "counts": counts}, "items", [
+        head = {"today": today().isoformat(), "within": within, "counts": counts,
+                "follow_ups": [follow_up_json(f) for f in (follow[:limit] if limit else follow)]}
+        _echo_json_with_items(head, "items", [
                 {
                     "item": it.item, "id": it.contact_id, "name": it.name, "level": it.rank,
                     "level_name": it.level_name, "status": it.status, "due_on": it.due_on.isoformat(),
@@ -92,7 +101,7 @@ def due(app: AppContext, within, items, include_snoozed, limit, as_json):
                 for it in agenda
             ])
         return
-    if not agenda:
+    if not agenda and not follow:
         echo("Nothing due. " + ("" if within else "`relterm due --within 14` looks further ahead."))
         return
     _, lad = core.ladder()
@@ -109,6 +118,15 @@ def due(app: AppContext, within, items, include_snoozed, limit, as_json):
         block = f"{_SECTIONS[kind]} ({counts[kind]})\n" + table(("STATUS", "NAME", "LEVEL", "DETAIL"), rows, flexible=3)
         if counts[kind] > len(part):
             block += f"\n... and {counts[kind] - len(part)} more (--limit 0 shows all)"
+        blocks.append(block)
+    if follow:
+        from .followup_cmd import follow_ups_table
+
+        shown = follow[:limit] if limit else follow
+        block = f"{_SECTIONS[FOLLOW_UP]} ({len(follow)})\n" + follow_ups_table(core, shown)
+        if len(follow) > len(shown):
+            block += f"\n... and {len(follow) - len(shown)} more (--limit 0 shows all)"
+        block += "\n`relterm follow-up --done ID` or `--dismiss ID` closes one."
         blocks.append(block)
     echo("\n\n".join(blocks))
 

@@ -16,6 +16,7 @@ from typing import Iterable, Optional, Sequence
 from ..domain import ContactRow
 from . import agenda as _agenda
 from . import circles as _circles
+from . import followups as _followups
 from . import ledger as _ledger
 from . import pyramid as _pyramid
 from . import reviews as _reviews
@@ -126,6 +127,36 @@ class Intel:
 
     def reach(self, limit: Optional[int] = None) -> list[Reach]:
         return self.forest().reach(limit)
+
+    # The ripple of a referral ----------------------------------------------------------------------
+
+    def ripple_for_event(self, event_id: int) -> Optional[_followups.Ripple]:
+        """Who else is touched by timeline entry ``event_id`` (a demotion, an interaction that went badly),
+        or None when it sets nothing off. Reads only."""
+        return _followups.ripple_for_event(self.core, event_id)
+
+    def ripple_after_level_change(self, cid: int, ladder: Optional[str] = None) -> Optional[_followups.Ripple]:
+        """The ripple of the level change written last for ``cid`` on ``ladder``, or None."""
+        event_id = _followups.latest_level_change(self.core, cid, ladder)
+        return _followups.ripple_for_event(self.core, event_id) if event_id is not None else None
+
+    def add_follow_up(self, cid: int, *, about: Optional[int] = None, reason: str = "",
+                      trigger: Optional[str] = None, event_id: Optional[int] = None) -> tuple[int, bool]:
+        """A follow-up with ``cid`` about ``about``: (its id, whether new; an open one is not doubled)."""
+        return _followups.add_follow_up(self.core, cid, about=about, reason=reason, trigger=trigger,
+                                        event_id=event_id)
+
+    def follow_ups(self, *, status: Optional[str] = _followups.OPEN,
+                   contact: Optional[int] = None) -> list[_followups.FollowUp]:
+        """Follow-ups oldest first: the open ones (``status`` None: all)."""
+        return _followups.follow_ups(self.core, status=status, contact=contact)
+
+    def follow_up(self, fid) -> _followups.FollowUp:
+        return _followups.follow_up(self.core, fid)
+
+    def close_follow_up(self, fid, status: str, *, today: Optional[dt.date] = None) -> _followups.FollowUp:
+        """Mark a follow-up done or dismissed (or open again)."""
+        return _followups.close_follow_up(self.core, fid, status, today=today)
 
     # Give before you ask --------------------------------------------------------------------
 

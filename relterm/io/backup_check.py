@@ -27,6 +27,8 @@ from ..config import MAX_RANK
 from ..dates import MAX_DAYS, MIN_DATE, check_date, max_date, parse_birthday
 from ..domain import join_tags, split_tags
 from ..errors import InputError, RelTermError
+from ..intel.followups import STATUSES as FOLLOW_UP_STATUSES
+from ..ripple import TRIGGERS
 from ..sanitize import clean_line, clean_text
 
 MAX_ID = 2**63 - 1  # SQLite's largest integer
@@ -150,6 +152,15 @@ def _item(value: str) -> str:
     return value
 
 
+def _one_of(allowed: tuple[str, ...]):
+    def check(value: str) -> str:
+        if value not in allowed:
+            raise _Problem(f"must be one of {', '.join(allowed)}, not {_show(value)}")
+        return value
+
+    return check
+
+
 def _column(table: str, field) -> Any:
     """The annotation of one column: its type, range and cleaning."""
     name = field.column_name
@@ -180,6 +191,10 @@ def _column(table: str, field) -> Any:
             checks.append(AfterValidator(_direction))
         if (table, name) == ("agenda_snooze", "item"):
             checks.append(AfterValidator(_item))
+        if (table, name) == ("follow_up", "status"):
+            checks.append(AfterValidator(_one_of(FOLLOW_UP_STATUSES)))
+        if (table, name) == ("follow_up", "trigger"):
+            checks.append(AfterValidator(_one_of(TRIGGERS)))
         kind = Annotated[str, Field(strict=True), *checks]
     else:  # a field type this code does not know: at least a plain JSON scalar
         kind = Annotated[Any, BeforeValidator(_scalar)]

@@ -121,6 +121,9 @@ VIEWS.append(View("agenda", "A", "Agenda", "Whom to reach out to now: overdue, r
                       ViewKey("enter", "open_contact", "Go to", "Select the person in the contact list."),
                       ViewKey("l", "act", "Log", "Log an interaction (on a review: hold the review)."),
                       ViewKey("s", "snooze", "Snooze", "Hide the highlighted item for some days."),
+                      ViewKey("d", "close_follow_up('done')", "Done", "Mark the highlighted follow-up done."),
+                      ViewKey("x", "close_follow_up('dismissed')", "Dismiss",
+                              "Dismiss the highlighted follow-up (not worth doing).", footer=False),
                       ViewKey("r", "reload", "Reload", "Read the agenda again.", footer=False),
                   )))
 VIEWS.append(View("circles", "C", "Circles", "Who introduced you to whom, how many each opened up; o: only people in several circles.",

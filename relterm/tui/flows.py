@@ -366,7 +366,8 @@ class FlowsPart(Screen):
 
         saved = await self.popup_then_write(
             lambda draft: LogForm(self.config, name, draft=draft),
-            lambda result: self.core.log(contact_id, result.kind, result.note, date=result.date, force=force),
+            lambda result: self.core.log(contact_id, result.kind, result.note, date=result.date, force=force,
+                                         went_badly=result.went_badly),
             draft=LogDraft(kind=kind), check=check,
         )
         if saved is None:
@@ -376,9 +377,45 @@ class FlowsPart(Screen):
         said = f"Logged {result.kind} with {name} on {result.date.isoformat()}."
         if not rules.counts_as_contact(self.config, result.kind):
             said += f" A {result.kind} is not contact: the keep-in-touch date stays."
-        self.notify(said, markup=False, timeout=3)
+        if result.went_badly:
+            said += " It went badly."
+        self.notify(said, markup=False, timeout=4)
         self.post_message(messages.InteractionLogged(contact_id, event_id))
+        if result.went_badly:
+            await self.offer_ripple(self.core.intel.ripple_for_event, event_id)
         return event_id
+
+    async def offer_ripple(self, find: Callable[..., Any], *args: Any) -> int:
+        """After a demotion or an interaction that went badly: ``find(*args)`` (in a thread) says who else
+        is touched (relterm.ripple); the popup lists them and asks before adding a follow-up with each.
+        Nothing changes on them but the follow-ups added on a yes; returns how many were."""
+        from .modals.ripple_prompt import RipplePrompt
+
+        ok, ripple = await self.run_db(find, *args)
+        if not ok or ripple is None:
+            return 0
+        if not await self.app.push_screen_wait(RipplePrompt(self.config, ripple)):
+            return 0
+        waiting = [item for item in ripple.touched if item.open_follow_up is None]
+        if not waiting:
+            return 0
+        ok, _ = await self.run_db(self._add_follow_ups, ripple, waiting)
+        if not ok:
+            return 0
+        names = ", ".join(item.name for item in waiting)
+        self.notify(f"Added a follow-up with {names} to the agenda (A).", markup=False, timeout=4)
+        return len(waiting)
+
+    def _add_follow_ups(self, ripple, waiting) -> list[int]:
+        """One transaction: a follow-up with each person touched, about the person the ripple came from."""
+        from .. import store
+        from ..present import ripple_reason
+
+        reason = ripple_reason(self.config, ripple)
+        with store.write():
+            return [self.core.intel.add_follow_up(item.contact_id, about=ripple.contact_id, reason=reason,
+                                                  trigger=ripple.trigger, event_id=ripple.event.id)[0]
+                    for item in waiting]
 
     def action_give_names(self) -> None:
         self._start_on_selected(lambda row: self.names_flow(row.id, row.name))
@@ -527,6 +564,8 @@ class FlowsPart(Screen):
         self.notify(f"{verb} {name}: {self.ladder.label(before)} -> {self.ladder.label(after)}", markup=False,
                     timeout=3)
         self.post_message(messages.LevelChanged(contact_id, key, before, after))
+        if before is not None and after < before:
+            await self.offer_ripple(self.core.intel.ripple_after_level_change, contact_id, key)
 
     # Files ------------------------------------------------------------------------------------
 

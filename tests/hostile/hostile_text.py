@@ -22,7 +22,8 @@ BAD = re.compile("[\x00-\x08\x0b-\x0c\x0e-\x1f\x7f-\x9f\u061c\u200b\u200e\u200f\
 KEEP = {("contact", "uid"), ("contact", "birthday"), ("event", "data"), ("schema_migration", "name")}
 # Columns that name a ladder, kind or item: poisoned in the last row of their table only, so the
 # commands still reach the code that prints the rest.
-KEYS = {("contact_level", "ladder"), ("event", "kind"), ("event", "direction"), ("agenda_snooze", "item")}
+KEYS = {("contact_level", "ladder"), ("event", "kind"), ("event", "direction"), ("agenda_snooze", "item"),
+        ("follow_up", "status"), ("follow_up", "trigger")}
 
 
 def text_columns(con: sqlite3.Connection) -> list[tuple[str, str]]:
@@ -66,5 +67,9 @@ def build_hostile_db(core) -> dict[str, int]:
     core.intel.record_review(ids["ada"], keep="lunches", stop="", start="more calls", date="2026-11-02")
     core.intel.introduce_many(ids["ada"], ["Cleo Mensah (Acme)"], date="2026-11-03")
     core.intel.snooze(ids["ben"], 3)
+    bad = core.log(ids["ben"], "call", "Tense call", date="2026-11-04", went_badly=True)
+    core.intel.add_follow_up(ids["ada"], about=ids["ben"], reason="Ben's call went badly", trigger="went-badly",
+                             event_id=bad)
+    core.intel.add_follow_up(ids["ada"], reason="catch up")
     core.archive(core.add_contact("Gone", company="Old Co"))
     return ids

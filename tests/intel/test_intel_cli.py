@@ -26,7 +26,8 @@ def test_due_lists_the_agenda_and_json(people):
     assert "Names to contact (2)" in result.out and "named by Doug" in result.out
     data = invoke("due", "--json").json()
     assert data["today"] == "2026-11-23" and data["within"] == 0
-    assert data["counts"] == {"keep-in-touch": 1, "review": 0, "to-contact": 2, "birthday": 0}
+    assert data["counts"] == {"keep-in-touch": 1, "review": 0, "to-contact": 2, "birthday": 0, "follow-up": 0}
+    assert data["follow_ups"] == []
     first = data["items"][0]
     assert {k: first[k] for k in ("item", "name", "level", "level_name", "status", "days_over", "due_on")} == {
         "item": "keep-in-touch", "name": "Tom", "level": 4, "level_name": "Met", "status": "overdue",

@@ -1,4 +1,4 @@
-"""Log an interaction: the note first, kind and date preset."""
+"""Log an interaction: the note first, kind and date preset, and whether it went badly."""
 
 from __future__ import annotations
 
@@ -8,8 +8,9 @@ from typing import Optional
 
 from rich.text import Text
 from textual.app import ComposeResult
+from textual.binding import Binding
 from textual.suggester import SuggestFromList
-from textual.widgets import Input
+from textual.widgets import Checkbox, Input
 
 from ...config import Config
 from ...errors import InputError
@@ -21,6 +22,7 @@ class LogDraft:
     note: str = ""
     kind: str = "note"
     date: str = "today"
+    went_badly: bool = False
 
 
 @dataclass(frozen=True)
@@ -29,6 +31,13 @@ class LogResult:
     kind: str
     date: dt.date
     note: str
+    went_badly: bool = False
+
+
+class WentBadly(Checkbox, inherit_bindings=False):
+    """The "went badly" toggle: space toggles it; enter saves the popup, as from every field."""
+
+    BINDINGS = [Binding("space", "toggle_button", "Toggle", show=False)]
 
 
 class LogForm(FormModal[LogResult]):
@@ -49,6 +58,8 @@ class LogForm(FormModal[LogResult]):
         yield self.row("Kind", Input(d.kind, id="kind", compact=True,
                                      suggester=SuggestFromList(list(self.config.kinds), case_sensitive=False)))
         yield self.date_row(d.date, DATE_HINT + ', "3 days ago"')
+        yield WentBadly("Went badly (space): shows who else it touches", d.went_badly, id="went-badly",
+                        compact=True)
 
     def on_mount(self) -> None:
         super().on_mount()
@@ -59,6 +70,7 @@ class LogForm(FormModal[LogResult]):
             note=self.query_one("#note", Input).value,
             kind=self.query_one("#kind", Input).value,
             date=self.query_one("#date", Input).value,
+            went_badly=self.query_one("#went-badly", Checkbox).value,
         )
         kind = "note"
         if draft.kind.strip():
@@ -69,4 +81,7 @@ class LogForm(FormModal[LogResult]):
         when = check_date(draft.date, problems)
         if problems or when is None:
             return None
-        return LogResult(draft, kind, when, draft.note.strip())
+        return LogResult(draft, kind, when, draft.note.strip(), draft.went_badly)
+
+    def _snapshot(self) -> tuple:
+        return super()._snapshot() + (self.query_one("#went-badly", Checkbox).value,)

@@ -3,6 +3,9 @@
 Overdue and due keep-in-touch contacts, reviews due, names waiting to be
 contacted and birthdays in the next 14 days, grouped by part, most urgent
 first. Acting on an item (logging, reviewing, snoozing) takes it off the list.
+Open follow-ups (relterm.intel.followups: usually with the person someone
+demoted or badly handled came through) have their own part, oldest first;
+d marks one done, x dismisses it.
 """
 
 from __future__ import annotations
@@ -22,6 +25,7 @@ from textual.worker import get_current_worker
 from ...dates import today
 from ..widgets.footer import AppFooter
 from .view import ViewScreen
+from ...intel.followups import DONE, FollowUp
 from ...intel.model import BIRTHDAY, ITEM_KINDS, KEEP_IN_TOUCH, REVIEW, AgendaItem
 from ..modals.base import DAYS_RESTRICT, FormModal, check_days_field
 
@@ -31,6 +35,7 @@ SECTIONS = {
     "to-contact": "Names to contact",
     BIRTHDAY: "Birthdays",
 }
+FOLLOW_UPS = "Follow-ups"
 # Items listed per part; the rest are counted (`relterm due --limit 0` lists them all).
 PART_LIMIT = 500
 NAME_WIDTH = 26
@@ -85,6 +90,7 @@ class AgendaScreen(ViewScreen):
     def __init__(self) -> None:
         super().__init__()
         self.items: list[AgendaItem] = []
+        self.follow_ups: list[FollowUp] = []
         self._highlight_key: Optional[tuple[str, int]] = None  # the item to keep highlighted after a reload
         self._highlight_index: Optional[int] = None  # where it was, to stay near when it leaves
         self._width = 0  # the width the lines were cut to
@@ -98,7 +104,7 @@ class AgendaScreen(ViewScreen):
     def on_mount(self) -> None:
         box = self.query_one("#agenda-box")
         box.border_title = "Agenda · loading"
-        box.border_subtitle = "enter: go to the person · l: log · s: snooze · esc: back"
+        box.border_subtitle = "enter: go to · l: log · s: snooze · d/x: follow-up done/dismissed · esc: back"
         self.query_one(OptionList).focus()
         self.load()
 
@@ -110,16 +116,22 @@ class AgendaScreen(ViewScreen):
         core = self.app.core
         with self.app.connection():
             items = core.intel.agenda()
+            follow_ups = core.intel.follow_ups()
         if not worker.is_cancelled:
-            self.app.call_from_thread(self._loaded, items)
+            self.app.call_from_thread(self._loaded, items, follow_ups)
 
-    def _loaded(self, items: list[AgendaItem]) -> None:
+    def _loaded(self, items: list[AgendaItem], follow_ups: Optional[list[FollowUp]] = None) -> None:
         self.items = items
+        if follow_ups is not None:
+            self.follow_ups = follow_ups
         options = self.query_one(OptionList)
         keep = self._highlight_key
         current = self._current()
         if current is not None and keep is None:
             keep = (current.item, current.contact_id)
+        follow = self._current_follow_up()
+        if follow is not None and keep is None:
+            keep = ("follow-up", follow.id)
         ladder = self.app.config.ladders[self.app.config.default_ladder]  # the agenda's ranks are on it
         width = max(options.scrollable_content_region.width - 2, 20) if options.size.width else 100
         self._width = width
@@ -149,9 +161,18 @@ class AgendaScreen(ViewScreen):
                 if first_item is None:
                     first_item = len(prompts)
                 prompts.append(Option(self._line(item, ladder, width), id=str(index)))
+        if self.follow_ups:
+            if prompts:
+                prompts.append(None)
+            prompts.append(Option(Text(f"{FOLLOW_UPS} ({len(self.follow_ups)})", Style(bold=True)), disabled=True))
+            for index, follow in enumerate(self.follow_ups):
+                position_of[("follow-up", follow.id)] = len(prompts)
+                if first_item is None:
+                    first_item = len(prompts)
+                prompts.append(Option(self._follow_up_line(follow, ladder, width), id=f"f{index}"))
         options.set_options(prompts)
-        self.set_class(not items, "-empty")
-        total = len(items)
+        self.set_class(not items and not self.follow_ups, "-empty")
+        total = len(items) + len(self.follow_ups)
         self.query_one("#agenda-box").border_title = (
             f"Agenda · {today().isoformat()} · {total} item{'s' if total != 1 else ''}" if total else "Agenda"
         )
@@ -161,7 +182,7 @@ class AgendaScreen(ViewScreen):
             "a review falls due, someone gives you names, or a birthday is near.\n\n"
             "escape goes back"
         ))
-        if items:
+        if position_of:
             target = position_of.get(keep) if keep is not None else None
             if target is None:
                 target = first_item
@@ -194,17 +215,45 @@ class AgendaScreen(ViewScreen):
         line.truncate(width, overflow="ellipsis")
         return line
 
+    def _follow_up_line(self, follow: FollowUp, ladder, width: int) -> Text:
+        """A follow-up: "added 2026-11-23  Ben Okri  3 Conversant  about Elena: why" (plain text, cut to fit)."""
+        line = Text(no_wrap=True, overflow="ellipsis")
+        line.append(f"{'open':<9}", Style(dim=True))
+        name_width = NAME_WIDTH if width >= 100 else 18
+        name = follow.name if len(follow.name) <= name_width else follow.name[: name_width - 1] + "…"
+        line.append(f"{name:<{name_width}}  ", Style(bold=True))
+        level_width = min(max(len(ladder.label(level.rank)) for level in ladder.levels), 16)
+        line.append(f"{ladder.label(follow.rank):<{level_width}}  ")
+        detail = f"about {follow.about}" if follow.about else ""
+        if follow.reason:
+            detail += (": " if detail else "") + follow.reason
+        added = f" (added {follow.created.isoformat()})" if follow.created else ""
+        line.append(detail + added, Style(dim=True))
+        line.truncate(width, overflow="ellipsis")
+        return line
+
     def _current(self) -> Optional[AgendaItem]:
         option = self.query_one(OptionList).highlighted_option
-        if option is None or option.id is None:
+        if option is None or option.id is None or option.id.startswith("f"):
             return None
         index = int(option.id)
         return self.items[index] if index < len(self.items) else None
 
+    def _current_follow_up(self) -> Optional[FollowUp]:
+        option = self.query_one(OptionList).highlighted_option
+        if option is None or option.id is None or not option.id.startswith("f"):
+            return None
+        index = int(option.id[1:])
+        return self.follow_ups[index] if index < len(self.follow_ups) else None
+
     def _selected_item(self) -> Optional[AgendaItem]:
         item = self._current()
         if item is None:
-            self.notify("Nothing highlighted on the agenda.", severity="warning", timeout=2)
+            if self._current_follow_up() is not None:
+                self.notify("That is a follow-up: d marks it done, x dismisses it, l logs with them.",
+                            severity="warning", markup=False, timeout=3)
+            else:
+                self.notify("Nothing highlighted on the agenda.", severity="warning", timeout=2)
         return item
 
     def _flow_open(self) -> bool:
@@ -227,7 +276,8 @@ class AgendaScreen(ViewScreen):
         self.action_open_contact()
 
     def action_open_contact(self) -> None:
-        item = self._selected_item()
+        follow = self._current_follow_up()
+        item = follow or self._selected_item()
         if item is None or self.main is None:
             return
         self.dismiss()
@@ -236,9 +286,45 @@ class AgendaScreen(ViewScreen):
     def action_act(self) -> None:
         if self._flow_open() or self.main is None:
             return
+        follow = self._current_follow_up()
+        if follow is not None:
+            self.follow_up_log_flow(follow)
+            return
         item = self._selected_item()
         if item is not None:
             self.act_flow(item)
+
+    @work(exit_on_error=False, group="flow")
+    async def follow_up_log_flow(self, follow: FollowUp) -> None:
+        """Getting in touch with the person a follow-up is with; d then marks it done."""
+        done = await self.main.run_log(follow.contact_id, follow.name, contact=True)
+        if done is not None:
+            self._highlight_index = self.query_one(OptionList).highlighted
+            self._highlight_key = ("follow-up", follow.id)
+            self.load()
+
+    def action_close_follow_up(self, status: str) -> None:
+        if self._flow_open() or self.main is None:
+            return
+        follow = self._current_follow_up()
+        if follow is None:
+            self.notify("Highlight a follow-up first (the Follow-ups part of the agenda).", severity="warning",
+                        markup=False, timeout=3)
+            return
+        self.close_follow_up_flow(follow, status)
+
+    @work(exit_on_error=False, group="flow")
+    async def close_follow_up_flow(self, follow: FollowUp, status: str) -> None:
+        ok, _ = await self.main.run_db(self.app.core.intel.close_follow_up, follow.id, status)
+        if not ok:
+            return
+        verb = "Marked done" if status == DONE else "Dismissed"
+        about = f" about {follow.about}" if follow.about else ""
+        self.notify(f"{verb}: the follow-up with {follow.name}{about}. "
+                    f"`relterm follow-up --reopen {follow.id}` opens it again.", markup=False, timeout=4)
+        self._highlight_index = self.query_one(OptionList).highlighted
+        self._highlight_key = ("follow-up", follow.id)
+        self.load()
 
     @work(exit_on_error=False, group="flow")
     async def act_flow(self, item: AgendaItem) -> None:
@@ -258,6 +344,10 @@ class AgendaScreen(ViewScreen):
 
     def action_snooze(self) -> None:
         if self._flow_open() or self.main is None:
+            return
+        if self._current_follow_up() is not None:
+            self.notify("A follow-up is not snoozed: d marks it done, x dismisses it.", severity="warning",
+                        markup=False, timeout=3)
             return
         item = self._selected_item()
         if item is not None:
