@@ -118,6 +118,7 @@ class Card:
     # Changes whenever the contact's row or ranks change; an editor passes it back to
     # ``Core.edit_contact(if_version=...)`` so a change made since it read the card is not overwritten.
     version: str = ""
+    url: str = ""  # their profile link (http or https), "" when none
 
 
 @dataclass(frozen=True, slots=True)

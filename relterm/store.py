@@ -128,6 +128,7 @@ class Contact(BaseModel):
     archived_at = DateTimeField(null=True, index=True)
     # rules.sort_key(name): the list's order, indexed (migration 0006); kept in step wherever a name is written.
     sort_key = TextField(null=True, index=False)
+    url = TextField(default="")  # their profile link (http or https only; migration 0008)
 
 
 class ContactLevel(BaseModel):
@@ -202,7 +203,21 @@ class UndoRecord(BaseModel):
         table_name = "undo"
 
 
-MODELS = [Contact, ContactLevel, ContactDetail, Event, AgendaSnooze, UndoRecord]
+class GoalRecord(BaseModel):
+    """A habit set with ``relterm goal``: ``target`` meetings of kind ``name`` every ``every_days`` days
+    (``relterm.rules.GOAL_KINDS``; migration 0008)."""
+
+    name = TextField(primary_key=True)
+    target = IntegerField()
+    every_days = IntegerField()
+    start = DateField()  # the first period begins on this day
+    created_at = DateTimeField()
+
+    class Meta:
+        table_name = "goal"
+
+
+MODELS = [Contact, ContactLevel, ContactDetail, Event, AgendaSnooze, UndoRecord, GoalRecord]
 
 
 # Opening ------------------------------------------------------------------------------
