@@ -290,8 +290,8 @@ def in_person_kinds(config: "Config") -> tuple[str, ...]:
 NEW_COFFEES = "new-coffees"
 COFFEES = "coffees"
 GOAL_KINDS = {
-    NEW_COFFEES: "first in-person meetings (people you had never met in person before)",
-    COFFEES: "in-person meetings",
+    NEW_COFFEES: "first in-person meetings, with people you had never met face to face",
+    COFFEES: "in-person meetings, with anyone",
 }
 # Where the periods of a goal without a start of its own are counted from: a Monday, so a goal
 # every 7 days runs Monday to Sunday and one every 14 days in fixed fortnights.
