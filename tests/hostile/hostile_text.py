@@ -67,4 +67,6 @@ def build_hostile_db(core) -> dict[str, int]:
     core.intel.introduce_many(ids["ada"], ["Cleo Mensah (Acme)"], date="2026-11-03")
     core.intel.snooze(ids["ben"], 3)
     core.archive(core.add_contact("Gone", company="Old Co"))
+    core.edit_contact(ids["ada"], url="https://ada.example/profile")
+    core.intel.set_goal("new-coffees", 1, 14)
     return ids
