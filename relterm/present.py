@@ -332,3 +332,15 @@ def goal_json(progress) -> dict:
         "source": goal.source, "period_start": _iso(progress.period_start), "period_end": _iso(progress.period_end),
         "count": progress.count, "met": progress.met, "streak": progress.streak, "days_left": progress.days_left,
     }
+
+
+def name_match_text(name: str, how: str, other: str) -> str:
+    """One line of the names popup's preview: how a typed name will be recorded (``intel.preview_names``)."""
+    if how in ("exact", "prefix", "id"):
+        return f"{name} → links to {other}" if other != name else f"{name} → links to your contact"
+    if how == "several":
+        return f"{name} → several contacts match ({other}); type more of the name"
+    if how == "close":
+        return f"{name} → close to {other}; type their full name, or it is refused" if other else \
+            f"{name} → close to an existing name"
+    return f"{name} → new contact, to contact"

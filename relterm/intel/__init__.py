@@ -94,6 +94,10 @@ class Intel:
         """Several names from one person, one per line ("Name: note"), all or nothing."""
         return _circles.introduce_many(self.core, introducer, names, date=date, new=new, replace=replace)
 
+    def preview_names(self, lines) -> list:
+        """How each typed name would be recorded by ``introduce_many`` (links to whom), writing nothing."""
+        return _circles.preview_names(self.core, lines)
+
     def names_given(self, cid: int) -> list[GivenName]:
         return _circles.names_given(self.core, cid)
 

@@ -93,6 +93,9 @@ COMMANDS: list[Command] = [
     Command("undo", "u", "undo", "Undo archive", "Bring back the contact archived a moment ago."),
     Command("names", "i", "give_names", "Names they gave",
             "Record names the selected contact gave you (one per line), to contact."),
+    Command("brief", "b", "show_brief", "Brief",
+            "Before a coffee: the selected contact's profile link, next rung, recent entries, names not "
+            "contacted yet, give/ask, review, and a reminder to ask for names."),
     Command("review", "R", "review", "Review relationship",
             "Review the selected relationship (continue, stop, start) and set how often to review it."),
     Command("filter", "slash", "focus_filter", "Filter", "Filter the list by name, company, email or tags.",

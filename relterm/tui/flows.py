@@ -196,7 +196,7 @@ class FlowsPart(Screen):
         rank = card.ranks.get(self.ladder_key)
         return ContactDraft(
             name=card.name, level=self.ladder.label(rank) if rank is not None else "", sphere=card.sphere,
-            company=card.company, email=card.email, introduced_by=card.introduced_by or "",
+            company=card.company, email=card.email, introduced_by=card.introduced_by or "", url=card.url,
         )
 
     def _edit_changes(self, card: Card, opened: ContactDraft, result) -> tuple[dict, Optional[int]]:
@@ -204,7 +204,7 @@ class FlowsPart(Screen):
         typed = result.draft
         fields: dict = {}
         for name, value in (("name", result.name), ("sphere", result.sphere), ("company", result.company),
-                            ("email", result.email)):
+                            ("email", result.email), ("url", result.url)):
             if getattr(typed, name) != getattr(opened, name):
                 fields[name] = value
         if typed.introduced_by.strip() != opened.introduced_by.strip():
@@ -282,6 +282,9 @@ class FlowsPart(Screen):
             said += f" A {result.kind} is not contact: the keep-in-touch date stays."
         self.notify(said, markup=False, timeout=4)
         self.post_message(messages.InteractionLogged(contact_id, event_id))
+        if rules.is_in_person(self.config, result.kind):
+            # The end of a coffee: "who else should I meet?" The names popup at once; escape skips it.
+            await self.run_names(contact_id, name, after_meeting=True)
         return event_id
 
     def action_give_names(self) -> None:
@@ -289,11 +292,17 @@ class FlowsPart(Screen):
 
     @work(exit_on_error=False, group="flow")
     async def names_flow(self, contact_id: int, name: str) -> None:
+        await self.run_names(contact_id, name)
+
+    async def run_names(self, contact_id: int, name: str, *, after_meeting: bool = False) -> None:
+        """The names popup, then the write. The popup shows, as names are typed, which existing contact
+        each one links to (``core.intel.preview_names``, in a thread)."""
         # Imported here: the popup's TextArea costs ~15 ms at start, for a popup seldom opened.
         from .modals.names_form import NamesForm
 
         saved = await self.popup_then_write(
-            lambda draft: NamesForm(name, draft=draft),
+            lambda draft: NamesForm(name, draft=draft, after_meeting=after_meeting,
+                                    preview=self.core.intel.preview_names),
             lambda result: self.core.intel.introduce_many(contact_id, result.lines, date=result.date),
         )
         if saved is None:
@@ -305,6 +314,20 @@ class FlowsPart(Screen):
         text += f", {known} already known." if known else "."
         self.notify(text, markup=False, timeout=4)
         self.post_message(messages.NamesRecorded(contact_id, tuple(r.contact_id for r in recorded)))
+
+    def action_show_brief(self) -> None:
+        self._start_on_selected(lambda row: self.brief_flow(row.id, row.name))
+
+    @work(exit_on_error=False, group="flow")
+    async def brief_flow(self, contact_id: int, name: str) -> None:
+        """The brief of the contact (``relterm brief``), read in a thread, shown in a scrolling screen."""
+        from ..present import brief_lines
+        from .screens.brief import BriefScreen
+
+        ok, brief = await self.run_db(self.core.intel.brief, contact_id)
+        if not ok:
+            return
+        await self.app.push_screen_wait(BriefScreen(brief.name, brief_lines(self.config, brief)))
 
     def action_review(self) -> None:
         self._start_on_selected(lambda row: self.review_flow(row.id, row.name))

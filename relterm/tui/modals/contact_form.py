@@ -1,4 +1,5 @@
-"""Quick-add (and edit) a contact: name, level, sphere, company, email, introduced by."""
+"""Quick-add (and edit) a contact: name, level, sphere, company, email, introduced by; editing adds the
+profile link (http or https)."""
 
 from __future__ import annotations
 
@@ -24,6 +25,7 @@ class ContactDraft:
     company: str = ""
     email: str = ""
     introduced_by: str = ""
+    url: str = ""
 
 
 @dataclass(frozen=True)
@@ -35,6 +37,7 @@ class ContactFormResult:
     company: str
     email: str
     introduced_by_id: Optional[int]
+    url: str = ""
 
 
 def parse_level_text(ladder: Ladder, text: str) -> int:
@@ -92,6 +95,8 @@ class ContactForm(FormModal[ContactFormResult]):
         yield self.row("Introduced by", Input(d.introduced_by, id="introduced-by", placeholder="a name you know",
                                               compact=True,
                                               suggester=SuggestFromList(self._names(), case_sensitive=False)))
+        if self.editing is not None:  # quick-add stays quick; the profile link is set when editing
+            yield self.row("Profile", Input(d.url, id="url", placeholder="https://...", compact=True))
 
     def on_mount(self) -> None:
         super().on_mount()
@@ -104,6 +109,7 @@ class ContactForm(FormModal[ContactFormResult]):
         return ContactDraft(
             name=self._value("name"), level=self._value("level"), sphere=self._value("sphere"),
             company=self._value("company"), email=self._value("email"), introduced_by=self._value("introduced-by"),
+            url=self._value("url") if self.editing is not None else "",
         )
 
     def collect(self, problems: list[str]) -> Optional[ContactFormResult]:
@@ -139,6 +145,15 @@ class ContactForm(FormModal[ContactFormResult]):
                 problems.append("introduced by: a contact cannot have introduced themselves")
             else:
                 introducer = found[0]
+        url = ""
+        if draft.url.strip():
+            from ...core import check_url
+
+            try:
+                url = check_url(draft.url)
+            except InputError as exc:
+                problems.append(str(exc))
         if problems:
             return None
-        return ContactFormResult(draft, name, rank, sphere, draft.company.strip(), draft.email.strip(), introducer)
+        return ContactFormResult(draft, name, rank, sphere, draft.company.strip(), draft.email.strip(), introducer,
+                                 url)

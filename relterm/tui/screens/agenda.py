@@ -21,6 +21,7 @@ from textual.widgets.option_list import Option
 from textual.worker import get_current_worker
 
 from ...dates import today
+from ...present import goal_line
 from .view import ViewScreen
 from ...intel.model import BIRTHDAY, ITEM_KINDS, KEEP_IN_TOUCH, REVIEW, AgendaItem
 from ..modals.base import DAYS_RESTRICT, FormModal, check_days_field
@@ -79,6 +80,12 @@ class AgendaScreen(ViewScreen):
         text-align: center;
         color: $text-muted;
     }
+    AgendaScreen #agenda-goals {
+        height: auto;
+        padding: 0 1;
+        color: $text-muted;
+        display: none;
+    }
     AgendaScreen.-empty OptionList, AgendaScreen #agenda-empty {
         display: none;
     }
@@ -96,6 +103,7 @@ class AgendaScreen(ViewScreen):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="agenda-box"):
+            yield Static(id="agenda-goals")
             yield OptionList(id="agenda")
             yield Static(id="agenda-empty")
         yield Footer()
@@ -115,8 +123,16 @@ class AgendaScreen(ViewScreen):
         core = self.app.core
         with self.app.connection():
             items = core.intel.agenda()
+            goals = core.intel.goal_progress()
         if not worker.is_cancelled:
+            self.app.call_from_thread(self._show_goals, goals)
             self.app.call_from_thread(self._loaded, items)
+
+    def _show_goals(self, goals) -> None:
+        """Each goal's progress this period and streak (``relterm goal``), above the items."""
+        line = self.query_one("#agenda-goals", Static)
+        line.display = bool(goals)
+        line.update(Text("\n".join(f"Goal {goal_line(g)}" for g in goals)))
 
     def _loaded(self, items: list[AgendaItem]) -> None:
         self.items = items

@@ -76,6 +76,7 @@ class ContactCard(Static, can_focus=True):
         self._field(text, "Company", card.company)
         self._field(text, "Email", card.email)
         self._field(text, "Phone", card.phone)
+        self._field(text, "Profile", card.url)
         self._field(text, "Tags", ", ".join(card.tags))
         self._field(text, "Introduced by", card.introduced_by or "")
         last = card.last_interaction.isoformat() if card.last_interaction else "never"
