@@ -350,7 +350,8 @@ def goal_dates(goal: Goal, meetings) -> list[dt.date]:
 
 
 def goal_progress(goal: Goal, dates, today: dt.date) -> GoalProgress:
-    """Progress of ``goal`` on ``today`` from the dates that count for it (:func:`goal_dates`).
+    """Progress of ``goal`` on ``today`` from the dates that count for it (:func:`goal_dates`), or a
+    mapping of day -> how many count that day (as the store's queries give them).
 
     Periods run ``every_days`` days from ``goal.start`` (period 0 begins on it). The count is of
     dates within the current period up to today. The streak counts periods met in a row, going
@@ -362,11 +363,12 @@ def goal_progress(goal: Goal, dates, today: dt.date) -> GoalProgress:
         return GoalProgress(goal, None, None, 0, 0, (goal.start - today).days)
     current = (today - goal.start).days // every
     per_period: dict[int, int] = {}
-    for day in dates:
+    pairs = dates.items() if isinstance(dates, dict) else ((day, 1) for day in dates)
+    for day, number in pairs:
         if day is None or day < goal.start or day > today:
             continue
         index = (day - goal.start).days // every
-        per_period[index] = per_period.get(index, 0) + 1
+        per_period[index] = per_period.get(index, 0) + number
     count = per_period.get(current, 0)
     period_start = goal.start + dt.timedelta(days=current * every)
     period_end = period_start + dt.timedelta(days=every - 1)

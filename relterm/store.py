@@ -257,6 +257,16 @@ def days_between_sql(earlier: str, later: str) -> str:
     return f"(julianday({later}) - julianday({earlier}))"
 
 
+def meeting_days_sql(kinds: int, *, first_only: bool) -> str:
+    """Per day, how many in-person meetings there were (``kinds`` placeholders for the in-person kinds);
+    with ``first_only``, how many people were first met in person that day: ``rules.first_meetings``."""
+    marks = ",".join("?" * kinds)
+    if first_only:
+        return (f"SELECT d, COUNT(*) FROM (SELECT MIN(date) AS d FROM event WHERE kind IN ({marks}) "
+                "GROUP BY contact_id) GROUP BY d")
+    return f"SELECT date, COUNT(*) FROM event WHERE kind IN ({marks}) GROUP BY date"
+
+
 class RelTermDatabase(SqliteDatabase):
     """Peewee's SQLite database, opened read-write or (``read_only``) through a read-only URI.
 

@@ -97,3 +97,28 @@ def test_goals_in_levels_yaml_are_checked_with_file_line_and_key():
         parse_config(base + "goals:\n  coffees: {count: 0, every_days: 14}\n")
     with pytest.raises(ConfigError, match=r"goals.coffees.every: unknown key \(did you mean 'every_days'"):
         parse_config(base + "goals:\n  coffees: {count: 1, every: 14}\n")
+
+
+def test_the_stores_meeting_days_agree_with_the_rules(core):
+    """``store.meeting_days_sql`` restates ``rules.first_meetings``: the same days, the same counts."""
+    import random
+    from collections import Counter
+
+    from relterm.intel.goals import meeting_days
+
+    rng = random.Random(13)
+    config = core.config
+    ids = [core.add_contact(f"Person {n:02d}", date="2025-01-01") for n in range(12)]
+    pairs = []
+    for _ in range(60):
+        cid, kind = rng.choice(ids), rng.choice(["coffee", "meal", "call", "note", "event", "email"])
+        day = D(2025, 1, 1) + dt.timedelta(days=rng.randrange(600))
+        core.log(cid, kind, date=day)
+        if rules.is_in_person(config, kind):
+            pairs.append((cid, day))
+    assert meeting_days(core, first_only=True) == dict(Counter(first_meetings(pairs).values()))
+    assert meeting_days(core) == dict(Counter(day for _, day in pairs))
+    goal = Goal(NEW_COFFEES, 1, 30, D(2025, 1, 1))
+    today = D(2026, 8, 1)
+    assert goal_progress(goal, meeting_days(core, first_only=True), today) == \
+        goal_progress(goal, goal_dates(goal, pairs), today)

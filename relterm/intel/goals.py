@@ -18,7 +18,7 @@ from ..config import MAX_COUNT
 from ..dates import check_days, parse_date, today as _today
 from ..errors import InputError
 from ..fuzzy import did_you_mean
-from ..rules import GOAL_EPOCH, GOAL_KINDS, NEW_COFFEES, Goal, GoalProgress, goal_dates, goal_progress, in_person_kinds
+from ..rules import GOAL_EPOCH, GOAL_KINDS, NEW_COFFEES, Goal, GoalProgress, goal_progress, in_person_kinds
 from ..store import GoalRecord
 
 
@@ -71,18 +71,16 @@ def remove_goal(core, name: str) -> Goal:
     return Goal(name, row.target, row.every_days, row.start, "cli")
 
 
-def meetings(core, *, first_only: bool = False) -> list[tuple[int, dt.date]]:
-    """(contact, date) of every in-person meeting on the timeline (archived contacts too: the meeting
-    happened); with ``first_only``, each person's first one."""
+def meeting_days(core, *, first_only: bool = False) -> dict[dt.date, int]:
+    """Day -> how many in-person meetings that day (archived contacts too: the meetings happened); with
+    ``first_only``, how many people you met face to face for the first time that day. Counted in SQL
+    (``store.meeting_days_sql``, held equal to ``rules.first_meetings`` by a test): 100k contacts with a
+    million entries take a fraction of a second."""
     kinds = in_person_kinds(core.config)
     if not kinds:
-        return []
-    marks = ",".join("?" * len(kinds))
-    if first_only:
-        sql = f"SELECT contact_id, MIN(date) FROM event WHERE kind IN ({marks}) GROUP BY contact_id"
-    else:
-        sql = f"SELECT contact_id, date FROM event WHERE kind IN ({marks})"
-    return [(cid, dt.date.fromisoformat(str(day)[:10])) for cid, day in core.db.execute_sql(sql, kinds)]
+        return {}
+    sql = store.meeting_days_sql(len(kinds), first_only=first_only)
+    return {dt.date.fromisoformat(str(day)[:10]): n for day, n in core.db.execute_sql(sql, kinds)}
 
 
 def progress(core, *, today: Optional[dt.date] = None) -> list[GoalProgress]:
@@ -91,12 +89,12 @@ def progress(core, *, today: Optional[dt.date] = None) -> list[GoalProgress]:
     found = goals(core)
     if not found:
         return []
-    cache: dict[bool, list] = {}
+    cache: dict[bool, dict] = {}
     result = []
     for goal in found:
         first = goal.name == NEW_COFFEES
         if first not in cache:
-            cache[first] = meetings(core, first_only=first)
-        result.append(goal_progress(goal, goal_dates(goal, cache[first]), day))
+            cache[first] = meeting_days(core, first_only=first)
+        result.append(goal_progress(goal, cache[first], day))
     return result
 
