@@ -201,6 +201,18 @@ class Kind:
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class GoalSpec:
+    """A habit to keep, e.g. ``new-coffees: {count: 1, every_days: 14}``: meet one person you have never
+    met in person every two weeks. The key says what counts (``relterm.rules.GOAL_KINDS``)."""
+
+    count: int = _key(ge=1, le=MAX_COUNT, doc="How many meetings each period (at least 1).")
+    every_days: int = _key(ge=1, le=MAX_DAYS, doc=f"The length of a period in days (1 to {MAX_DAYS}).")
+    since: Optional[str] = _key(
+        None, doc="The first day of the first period, YYYY-MM-DD (default: Monday 2024-01-01)."
+    )
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Config:
     """The whole ladder config file."""
 
@@ -210,6 +222,9 @@ class Config:
     default_sphere: Optional[str] = _key(None, doc="Sphere of a contact added without one.")
     kinds: dict[str, Optional[Kind]] = _key(min_length=1, doc="Interaction kinds by key.")
     ladders: dict[str, Ladder] = _key(min_length=1, doc="Ladders by key.")
+    goals: Optional[dict[str, GoalSpec]] = _key(
+        None, doc="Habits to keep by what they count (new-coffees, coffees); `relterm goal` sets them too."
+    )
 
     # Derived views -----------------------------------------------------------------
 
@@ -278,6 +293,7 @@ def _build(data: dict) -> Config:
             "spheres": list(data["spheres"]),
             "kinds": {key: None if kind is None else Kind(**kind) for key, kind in data["kinds"].items()},
             "ladders": {key: ladder(item) for key, item in data["ladders"].items()},
+            "goals": {key: GoalSpec(**item) for key, item in (data.get("goals") or {}).items()} or None,
         }
     )
 

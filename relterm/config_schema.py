@@ -111,13 +111,35 @@ def _check_config(self):
         raise ValueError(f"default_sphere: {self.default_sphere!r} is not one of the spheres")
     if len(set(self.spheres)) != len(self.spheres):
         raise ValueError("spheres: a sphere is listed twice")
+    from .rules import GOAL_KINDS
+
+    for key in self.goals or {}:
+        if key not in GOAL_KINDS:
+            raise ValueError(f"goals: no goal called {key!r}; goals: {', '.join(GOAL_KINDS)}"
+                             + _did_you_mean(key, list(GOAL_KINDS)))
     return self
+
+
+def _date_text(cls, value):
+    """``since: 2026-01-05``: YAML reads an unquoted date as a date; kept as its ISO text, checked."""
+    import datetime as dt
+
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, str):
+        try:
+            dt.date.fromisoformat(value.strip())
+        except ValueError:
+            raise ValueError(f'"{value}" is not a date; write it as YYYY-MM-DD') from None
+        return value.strip()
+    return value
 
 
 PromoteWhen = _model(declared.PromoteWhen)
 Level = _model(declared.Level, _color=field_validator("color")(_color))
 Ladder = _model(declared.Ladder, _check_ranks=model_validator(mode="after")(_check_ranks))
 Kind = _model(declared.Kind)
+GoalSpec = _model(declared.GoalSpec, _since=field_validator("since", mode="before")(_date_text))
 Config = _model(declared.Config, _check=model_validator(mode="after")(_check_config))
 
 
@@ -213,7 +235,7 @@ def _narrow(loc: list, message: str) -> tuple[list, str]:
     return loc, message
 
 
-_FIELDS_WITH_CHECKS = {"default_ladder", "default_sphere", "spheres", "new_contact_rank", "introduced_rank"}
+_FIELDS_WITH_CHECKS = {"default_ladder", "default_sphere", "spheres", "new_contact_rank", "introduced_rank", "goals"}
 
 
 def _explain(error: dict, loc: list, root) -> str:
@@ -262,8 +284,8 @@ def _allowed_keys(loc: list, root) -> list[str]:
             return []
         if isinstance(part, int):
             continue
-        if model is Config and part in ("ladders", "kinds"):
-            model = {"ladders": _MapOf(Ladder), "kinds": _MapOf(Kind)}[part]  # type: ignore[assignment]
+        if model is Config and part in ("ladders", "kinds", "goals"):
+            model = {"ladders": _MapOf(Ladder), "kinds": _MapOf(Kind), "goals": _MapOf(GoalSpec)}[part]  # type: ignore[assignment]
             continue
         if isinstance(model, _MapOf):
             model = model.inner

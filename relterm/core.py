@@ -22,7 +22,7 @@ from .config import Config, Ladder
 from .dates import as_date as _as_date, check_days, parse_birthday, parse_date
 from .domain import LEVEL_CHANGE, Card, ContactRow, Detail, TimelineEvent, join_tags, rows_from_cursor, split_tags
 from .errors import AmbiguousError, AskTooEarly, ConflictError, DuplicateNameError, InputError, NotFoundError
-from .sanitize import clean_for_display, clean_line, clean_text
+from .sanitize import clean_for_display, clean_line, clean_text, clean_url
 from .store import Contact, ContactDetail, ContactLevel, Event
 
 _UNSET = object()
@@ -32,6 +32,19 @@ MAX_ID = 2**63 - 1
 
 # Fields ``edit`` may set directly, with the cleaner each goes through.
 _LINE_FIELDS = ("name", "company", "title", "email", "phone")
+
+
+def check_url(value) -> str:
+    """A profile link as stored: cleaned, http(s) only (``sanitize.clean_url``); "" or None clears it.
+    ``InputError`` names what is wrong."""
+    if value is None:
+        return ""
+    try:
+        return clean_url(value)
+    except ValueError as exc:
+        shown = clean_line(value)
+        shown = shown if len(shown) <= 60 else shown[:57] + "..."
+        raise InputError(f'url "{shown}": {exc}') from None
 
 
 def clean_tag(tag: str) -> str:
@@ -188,6 +201,7 @@ class Core:
         details: Sequence[tuple[str, str, str]] = (),
         uid: Optional[str] = None,
         new_name_only: bool = False,
+        url: str = "",
     ) -> int:
         """Create a contact on the default ladder (and on ``ladder`` when another); return its id.
 
@@ -212,6 +226,7 @@ class Core:
         if cadence_days is not None:
             check_days(cadence_days, "cadence", zero=True)
         birthday = parse_birthday(clean_line(birthday)) if birthday else None
+        url = check_url(url)
         now = _now()
         when = parse_date(date, past=True) if date is not None else now.date()
         # The date added (rules.date_added) is the day of the add, also when it is given as a past date.
@@ -235,6 +250,7 @@ class Core:
                 introduced_by=introduced_by,
                 cadence_days=cadence_days,
                 to_contact=to_contact,
+                url=url,
                 uid=uid or str(uuid.uuid4()),
                 created_at=added_at,
                 updated_at=now,
@@ -328,6 +344,8 @@ class Core:
                 changes[key] = bool(value)
             elif key in ("review_due", "snoozed_until"):
                 changes[key] = parse_date(value, what=key.replace("_", " ")) if value is not None else None
+            elif key == "url":
+                changes[key] = check_url(value)
             else:
                 raise InputError(f"cannot edit {key!r}")
         return changes
@@ -614,6 +632,7 @@ class Core:
             archived_at=contact.archived_at, details=tuple(Detail(line(d.kind), line(d.label), text(d.value))
                                                            for d in details),
             version=self._version(contact, ranks) if notes_limit is None else "", notes_cut=notes_cut,
+            url=line(contact.url or ""),
         )
 
     def timeline(self, cid: int, *, limit: Optional[int] = None, event_id: Optional[int] = None) -> list[TimelineEvent]:

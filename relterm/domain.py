@@ -121,6 +121,7 @@ class Card:
     # Whether the notes go on past ``notes`` (``Core.card(notes_limit=...)``, for a pane that shows the
     # beginning of a long note).
     notes_cut: bool = False
+    url: str = ""  # their profile link (http or https), "" when none
 
 
 @dataclass(frozen=True, slots=True)

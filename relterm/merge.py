@@ -34,7 +34,7 @@ from .store import Contact, ContactDetail, ContactLevel, Event, FollowUp, UndoRe
 
 UNDO_KIND = "merge"
 NEAR_NAME = 94  # rapidfuzz ratio of the folded names: "Jon Smith" ~ "John Smith" (95), not "Willie Marks" ~ "Parks" (92)
-_FILLED = ("company", "title", "email", "phone", "birthday")
+_FILLED = ("company", "title", "email", "phone", "birthday", "url")
 
 
 # Finding duplicates --------------------------------------------------------------------------
@@ -187,7 +187,7 @@ def plan_merge(core, keep: int, other: int) -> MergePlan:
             continue
         if not mine.strip():
             plan.filled[name] = theirs
-        elif name in ("email", "phone"):
+        elif name in ("email", "phone", "url"):  # B's own differing one stays, as a further detail
             if (name, theirs.strip().casefold()) not in have:
                 plan.new_details.append((name, f"from {b.name}", theirs))
                 have.add((name, theirs.strip().casefold()))

@@ -96,6 +96,7 @@ def card_json(config: "Config", card: "Card", timeline: Sequence["TimelineEvent"
         "title": card.title,
         "email": card.email,
         "phone": card.phone,
+        "url": card.url or None,
         "birthday": card.birthday,
         "notes": card.notes,
         "tags": list(card.tags),
@@ -336,3 +337,187 @@ def follow_up_line(config: "Config", follow_up) -> str:
     if follow_up.reason:
         text += f": {follow_up.reason}"
     return text
+
+
+# Before and after a coffee ---------------------------------------------------------------------
+
+ASK_FOR_NAMES = "Before you part: ask who else they think you should meet, and write the names down."
+
+
+def names_hint(name: str) -> str:
+    """The line after logging an in-person meeting on the command line."""
+    shown = name.replace('"', "'")
+    return f'Did they give you names? Record each with `relterm intro "{shown}" "Name"`.'
+
+
+def _days(n: int) -> str:
+    return f"{n} day{'s' if n != 1 else ''}"
+
+
+def brief_lines(config: "Config", brief) -> list[str]:
+    """The brief (``relterm.intel.Brief``) as lines of plain text: the CLI prints them, the app shows them."""
+    ladder = config.ladder
+    today = brief.today
+    head = brief.name
+    role = " at ".join(part for part in (brief.title, brief.company) if part)
+    lines = [f"Brief: {head}" + (f" ({role})" if role else "") + f"  (id {brief.contact_id})"]
+    lines.append(f"  Profile:      {brief.url}" if brief.url else
+                 f"  Profile:      no link yet; look them up, then `relterm edit {brief.contact_id} --url https://...`")
+    level = ladder.level(brief.rank) if brief.rank is not None else None
+    lines.append(f"  Level:        {ladder.label(brief.rank)}" + (f" — {level.description}" if level else ""))
+    lines += _next_rung_lines(ladder, brief.evidence)
+    if brief.first_in_person is None:
+        lines.append("  In person:    never met face to face yet: this would be the first time")
+    else:
+        lines.append(f"  In person:    {brief.in_person} time{'s' if brief.in_person != 1 else ''}, first on "
+                     f"{brief.first_in_person.isoformat()}")
+    if brief.introduced_by:
+        lines.append(f"  Came through: {brief.introduced_by}")
+    lines.append(f"  Keep in touch: {keep_in_touch_line(brief.health)}")
+    bal = brief.balance
+    if bal.given or bal.received or bal.asks:
+        lean = "you have given more" if bal.net > 0 else ("you have taken more: give before you ask"
+                                                          if bal.net < 0 else "even")
+        lines.append(f"  Give/ask:     given {bal.given}, received {bal.received}, asks {bal.asks} "
+                     f"(net {bal.net:+d}: {lean})")
+    else:
+        lines.append("  Give/ask:     nothing given or received yet: look for something to give")
+    lines += _review_lines(brief, today)
+    lines.append("")
+    lines.append("Recent:" if brief.recent else "Recent: nothing on the timeline yet.")
+    for event in brief.recent:
+        text = event_text(config, event).replace("\n", " ")
+        lines.append(f"  {event.date.isoformat()}  {event.kind:<17} {text}".rstrip())
+    lines.append("")
+    if brief.pending_names:
+        lines.append(f"Names they gave you, not contacted yet ({len(brief.pending_names)} of {brief.names_given}):")
+        for given in brief.pending_names:
+            lines.append(f"  {given.date.isoformat()}  {given.name}")
+        lines.append("  Tell them how it went, or ask for a word of introduction.")
+    elif brief.names_given:
+        lines.append(f"Names they gave you: all {brief.names_given} contacted.")
+    else:
+        lines.append("Names they gave you: none yet.")
+    lines.append("")
+    lines.append(ASK_FOR_NAMES)
+    return lines
+
+
+def _next_rung_lines(ladder, evidence) -> list[str]:
+    if evidence.next_rank is None:
+        return ["  Next rung:    none above this one" if evidence.rank is not None else
+                "  Next rung:    not on the ladder yet"]
+    target = ladder.label(evidence.next_rank)
+    if not evidence.criteria:
+        return [f"  Next rung:    {target} sets no evidence; the move is your call"]
+    span = f"last {evidence.within_days} days" if evidence.within_days else "all time"
+    verdict = "all met: consider promoting them" if evidence.met else "not all met yet"
+    lines = [f"  Next rung:    {target}, evidence ({span}): {verdict}"]
+    for criterion in evidence.criteria:
+        mark = "✓" if criterion.met else "✗"
+        lines.append(f"                {mark} {criterion.name}: {criterion.have} of {criterion.need}")
+    return lines
+
+
+def _review_lines(brief, today) -> list[str]:
+    lines = []
+    if brief.review_due is not None:
+        days = (brief.review_due - today).days
+        when = "due today" if days == 0 else (f"{_days(-days)} overdue" if days < 0 else f"in {_days(days)}")
+        every = f", every {brief.review_every_days} days" if brief.review_every_days else ""
+        lines.append(f"  Review:       {brief.review_due.isoformat()} ({when}{every})"
+                     + (": a good moment to hold it" if days <= 0 else ""))
+    last = brief.last_review
+    if last is not None:
+        answers = _review_answers(last)
+        lines.append(f"  Last review:  {last.date.isoformat()}" + (f": {answers}" if answers else ""))
+    return lines
+
+
+def _review_answers(event) -> str:
+    try:
+        data = json.loads(event.data) if event.data else {}
+    except ValueError:
+        data = {}
+    if not isinstance(data, dict):
+        return ""
+    from .sanitize import clean_for_display
+
+    parts = [f"{key} {clean_for_display(str(data[key]))}" for key in ("continue", "stop", "start")
+             if isinstance(data.get(key), str) and data[key].strip()]
+    return "; ".join(parts)
+
+
+def brief_json(config: "Config", brief) -> dict:
+    """The brief as JSON (``relterm brief --json``)."""
+    ladder = config.ladder
+    ev = brief.evidence
+    return {
+        "id": brief.contact_id,
+        "name": brief.name,
+        "company": brief.company,
+        "title": brief.title,
+        "url": brief.url or None,
+        "level": brief.rank,
+        "level_name": ladder.level_name(brief.rank),
+        "introduced_by": brief.introduced_by,
+        "next_level": {
+            "level": ev.next_rank, "level_name": ladder.level_name(ev.next_rank), "within_days": ev.within_days,
+            "met": ev.met, "criteria": [{"name": c.name, "have": c.have, "need": c.need, "met": c.met}
+                                        for c in ev.criteria],
+        } if ev.next_rank is not None else None,
+        "in_person": {"count": brief.in_person, "first": _iso(brief.first_in_person)},
+        **health_json(brief.health),
+        "recent": [event_json(config, e) for e in brief.recent],
+        "names_not_contacted": [{"id": g.contact_id, "name": g.name, "date": g.date.isoformat()}
+                                for g in brief.pending_names],
+        "names_given": brief.names_given,
+        "balance": balance_json(brief.balance),
+        "review_due": _iso(brief.review_due),
+        "review_every_days": brief.review_every_days,
+        "last_review": event_json(config, brief.last_review) if brief.last_review is not None else None,
+        "reminder": ASK_FOR_NAMES,
+    }
+
+
+# Goals --------------------------------------------------------------------------------------
+
+
+def goal_text(goal) -> str:
+    """ "new-coffees: 1 every 14 days; counts first in-person meetings, ..."."""
+    from .rules import GOAL_KINDS
+
+    return f"{goal.name}: {goal.target} every {_days(goal.every_days)}; counts {GOAL_KINDS.get(goal.name, goal.name)}"
+
+
+def goal_line(progress) -> str:
+    """One goal's progress, e.g. "new-coffees: 0 of 1 this period (to 2026-11-29, 6 days left); streak 3"."""
+    goal = progress.goal
+    if progress.period_start is None:
+        return f"{goal.name}: starts on {goal.start.isoformat()} (in {_days(progress.days_left)})"
+    left = "last day" if progress.days_left == 0 else f"{_days(progress.days_left)} left"
+    state = "met" if progress.met else f"{goal.target - progress.count} to go"
+    streak = f"streak {progress.streak} period{'s' if progress.streak != 1 else ''}"
+    return (f"{goal.name}: {progress.count} of {goal.target} this period, {state} "
+            f"({progress.period_start.isoformat()} to {progress.period_end.isoformat()}, {left}); {streak}")
+
+
+def goal_json(progress) -> dict:
+    goal = progress.goal
+    return {
+        "name": goal.name, "target": goal.target, "every_days": goal.every_days, "start": goal.start.isoformat(),
+        "source": goal.source, "period_start": _iso(progress.period_start), "period_end": _iso(progress.period_end),
+        "count": progress.count, "met": progress.met, "streak": progress.streak, "days_left": progress.days_left,
+    }
+
+
+def name_match_text(name: str, how: str, other: str) -> str:
+    """One line of the names popup's preview: how a typed name will be recorded (``intel.preview_names``)."""
+    if how in ("exact", "prefix", "id"):
+        return f"{name} → links to {other}" if other != name else f"{name} → links to your contact"
+    if how == "several":
+        return f"{name} → several contacts match ({other}); type more of the name"
+    if how == "close":
+        return f"{name} → close to {other}; type their full name, or it is refused" if other else \
+            f"{name} → close to an existing name"
+    return f"{name} → new contact, to contact"

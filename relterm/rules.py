@@ -41,6 +41,17 @@ The rules:
   The entry that placed them on the ladder ("added at") stays the first one:
   it cannot be deleted, nor another entry dated before it. After an entry is
   edited or deleted, each later entry's ``from`` is the ``to`` before it.
+* **In person.** An interaction kind is a meeting face to face when its
+  ``in_person`` is true in ``levels.yaml`` (coffee, meal, meeting and event in
+  the shipped file); level changes and introductions never are. The first
+  in-person meeting with someone is the first such entry on their timeline.
+  Logging one is when to ask for names ("who else should I meet?").
+* **Goals.** A goal counts meetings per period of ``every_days`` days from its
+  start: ``new-coffees`` counts first in-person meetings (each person once, on
+  the day you first met them face to face), ``coffees`` every in-person
+  meeting. A period is met when its count reaches the target; the streak is
+  the periods met in a row, ending with the current one when it is met
+  already, else with the one before (a period still running breaks nothing).
 * **Name order.** Names sort by their letters with case and accents folded
   (``sort_key``): "Élodie" between "Eli" and "Emma", not after "Zara".
 """
@@ -253,3 +264,117 @@ def can_delete_level_step(steps, step_id: int) -> Optional[str]:
             return ("it is the entry that placed them on the ladder; change their level with promote or demote, "
                     "or edit its date")
     return None
+
+
+# In person and goals --------------------------------------------------------------------------
+
+
+def is_in_person(config: "Config", kind: str) -> bool:
+    """Whether an entry of ``kind`` is a meeting face to face: the kind's ``in_person`` in ``levels.yaml``.
+
+    Level changes and "introduced by" entries are never meetings; a kind the config does not
+    know is not in person.
+    """
+    if kind in (LEVEL_CHANGE, INTRODUCED_BY):
+        return False
+    spec = config.kinds.get(kind)
+    return bool(getattr(spec, "in_person", False)) if spec is not None else False
+
+
+def in_person_kinds(config: "Config") -> tuple[str, ...]:
+    """The configured kinds that are meetings face to face."""
+    return tuple(kind for kind in config.kinds if is_in_person(config, kind))
+
+
+# What each goal counts (``relterm goal NAME COUNT --every DAYS``, or ``goals:`` in levels.yaml).
+NEW_COFFEES = "new-coffees"
+COFFEES = "coffees"
+GOAL_KINDS = {
+    NEW_COFFEES: "first in-person meetings, with people you had never met face to face",
+    COFFEES: "in-person meetings, with anyone",
+}
+# Where the periods of a goal without a start of its own are counted from: a Monday, so a goal
+# every 7 days runs Monday to Sunday and one every 14 days in fixed fortnights.
+GOAL_EPOCH = dt.date(2024, 1, 1)
+
+
+@dataclass(frozen=True, slots=True)
+class Goal:
+    """A habit to keep: ``target`` meetings of the goal's kind (its ``name``) every ``every_days`` days."""
+
+    name: str  # one of GOAL_KINDS
+    target: int
+    every_days: int
+    start: dt.date = GOAL_EPOCH  # the first period begins here
+    source: str = "cli"  # "cli" (set with `relterm goal`) or "config" (levels.yaml)
+
+
+@dataclass(frozen=True, slots=True)
+class GoalProgress:
+    """Where a goal stands on ``today``: this period's count and the streak of periods met."""
+
+    goal: Goal
+    period_start: Optional[dt.date]  # None: the goal starts after today
+    period_end: Optional[dt.date]  # last day of the current period (inclusive)
+    count: int  # meetings counted in the current period
+    streak: int  # periods met in a row, ending with this one if met, else with the one before
+    days_left: int  # days after today still in this period
+
+    @property
+    def met(self) -> bool:
+        return self.period_start is not None and self.count >= self.goal.target
+
+
+def first_meetings(meetings) -> dict:
+    """contact -> the date of the first in-person meeting with them, from (contact, date) pairs.
+
+    A person counts once, on the day you first met them face to face; later meetings with them
+    are not "new" (the ``new-coffees`` goal)."""
+    first: dict = {}
+    for contact, day in meetings:
+        day = as_date(day)
+        if day is None:
+            continue
+        seen = first.get(contact)
+        if seen is None or day < seen:
+            first[contact] = day
+    return first
+
+
+def goal_dates(goal: Goal, meetings) -> list[dt.date]:
+    """The days that count for ``goal`` from (contact, date) pairs of in-person meetings: every
+    meeting (``coffees``) or each person's first one (``new-coffees``)."""
+    if goal.name == NEW_COFFEES:
+        return list(first_meetings(meetings).values())
+    return [day for _, day in ((c, as_date(d)) for c, d in meetings) if day is not None]
+
+
+def goal_progress(goal: Goal, dates, today: dt.date) -> GoalProgress:
+    """Progress of ``goal`` on ``today`` from the dates that count for it (:func:`goal_dates`), or a
+    mapping of day -> how many count that day (as the store's queries give them).
+
+    Periods run ``every_days`` days from ``goal.start`` (period 0 begins on it). The count is of
+    dates within the current period up to today. The streak counts periods met in a row, going
+    back from the current period when it is already met, else from the one before it (a period
+    still running does not break a streak); periods before ``start`` do not exist.
+    """
+    every = max(1, goal.every_days)
+    if today < goal.start:
+        return GoalProgress(goal, None, None, 0, 0, (goal.start - today).days)
+    current = (today - goal.start).days // every
+    per_period: dict[int, int] = {}
+    pairs = dates.items() if isinstance(dates, dict) else ((day, 1) for day in dates)
+    for day, number in pairs:
+        if day is None or day < goal.start or day > today:
+            continue
+        index = (day - goal.start).days // every
+        per_period[index] = per_period.get(index, 0) + number
+    count = per_period.get(current, 0)
+    period_start = goal.start + dt.timedelta(days=current * every)
+    period_end = period_start + dt.timedelta(days=every - 1)
+    index = current if count >= goal.target else current - 1
+    streak = 0
+    while index >= 0 and per_period.get(index, 0) >= goal.target:
+        streak += 1
+        index -= 1
+    return GoalProgress(goal, period_start, period_end, count, streak, (period_end - today).days)

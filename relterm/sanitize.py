@@ -117,3 +117,35 @@ def escape_json_text(encoded: str) -> str:
     if not _JSON_ESCAPE.search(encoded):
         return encoded
     return _JSON_ESCAPE.sub(lambda m: f"\\u{ord(m.group()):04x}", encoded)
+
+
+# Web links ----------------------------------------------------------------------------
+
+URL_MAX = 2048  # longer is no profile link anyone types or exports
+_URL_SPACE = re.compile(r"\s")
+
+
+def clean_url(value: object) -> str:
+    """A profile link cleaned (one line, no controls or invisible characters) and checked: an
+    ``http://`` or ``https://`` address with a host, no spaces. "" stays "" (no link).
+    Raises ``ValueError`` saying what is wrong: other schemes (``javascript:``, ``file:``) are refused."""
+    from urllib.parse import urlsplit
+
+    text = clean_line(value)
+    if not text:
+        return ""
+    text = _DISPLAY_BAD_LINE.sub("", text)  # zero-width and bidi characters have no place in a link
+    if len(text) > URL_MAX:
+        raise ValueError(f"a link of {len(text)} characters is too long (at most {URL_MAX})")
+    if _URL_SPACE.search(text):
+        raise ValueError("a link cannot hold spaces")
+    try:
+        parts = urlsplit(text)
+        host = parts.hostname
+    except ValueError:
+        raise ValueError("not a web address (check the brackets and the port)") from None
+    if parts.scheme.lower() not in ("http", "https"):
+        raise ValueError("give a web address starting with http:// or https://")
+    if not host:
+        raise ValueError("the link has no host after http(s)://")
+    return parts.scheme.lower() + text[len(parts.scheme):]

@@ -128,6 +128,7 @@ class Contact(BaseModel):
     archived_at = DateTimeField(null=True, index=True)
     # rules.sort_key(name): the list's order, indexed (migration 0006); kept in step wherever a name is written.
     sort_key = TextField(null=True, index=False)
+    url = TextField(default="")  # their profile link (http or https only; migration 0008)
 
 
 class ContactLevel(BaseModel):
@@ -222,7 +223,21 @@ class FollowUp(BaseModel):
         table_name = "follow_up"
 
 
-MODELS = [Contact, ContactLevel, ContactDetail, Event, AgendaSnooze, UndoRecord, FollowUp]
+class GoalRecord(BaseModel):
+    """A habit set with ``relterm goal``: ``target`` meetings of kind ``name`` every ``every_days`` days
+    (``relterm.rules.GOAL_KINDS``; migration 0008)."""
+
+    name = TextField(primary_key=True)
+    target = IntegerField()
+    every_days = IntegerField()
+    start = DateField()  # the first period begins on this day
+    created_at = DateTimeField()
+
+    class Meta:
+        table_name = "goal"
+
+
+MODELS = [Contact, ContactLevel, ContactDetail, Event, AgendaSnooze, UndoRecord, GoalRecord, FollowUp]
 
 
 # Opening ------------------------------------------------------------------------------
@@ -260,6 +275,16 @@ def clock_start_sql(contact: str = "c") -> str:
 def days_between_sql(earlier: str, later: str) -> str:
     """Whole days from the ISO date ``earlier`` to ``later`` (SQL expressions)."""
     return f"(julianday({later}) - julianday({earlier}))"
+
+
+def meeting_days_sql(kinds: int, *, first_only: bool) -> str:
+    """Per day, how many in-person meetings there were (``kinds`` placeholders for the in-person kinds);
+    with ``first_only``, how many people were first met in person that day: ``rules.first_meetings``."""
+    marks = ",".join("?" * kinds)
+    if first_only:
+        return (f"SELECT d, COUNT(*) FROM (SELECT MIN(date) AS d FROM event WHERE kind IN ({marks}) "
+                "GROUP BY contact_id) GROUP BY d")
+    return f"SELECT date, COUNT(*) FROM event WHERE kind IN ({marks}) GROUP BY date"
 
 
 class RelTermDatabase(SqliteDatabase):

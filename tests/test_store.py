@@ -55,7 +55,10 @@ def test_old_database_is_backed_up_then_migrated_with_data_intact(v1_db):
     assert conn.execute("SELECT id, name, introduced_by_id, archived_at IS NOT NULL FROM contact ORDER BY id").fetchall() == [
         (1, "Ada Lovelace", None, 0), (2, "Charles Babbage", 1, 0), (3, "Mary Somerville", 1, 0), (4, "Old Friend", None, 1)]
     assert conn.execute("SELECT COUNT(*) FROM event").fetchone()[0] == 12
-    assert conn.execute("SELECT COUNT(*) FROM contact_detail").fetchone()[0] == 2
+    # Ada's web link moved from her details to her profile link (migration 0008); her phone stays a detail.
+    assert conn.execute("SELECT kind, value FROM contact_detail").fetchall() == [("phone", "+44 20 7946 0000")]
+    assert conn.execute("SELECT url FROM contact WHERE id = 1").fetchone()[0] == "https://example.org/ada"
+    assert conn.execute("SELECT COUNT(*) FROM contact WHERE url = ''").fetchone()[0] == 3
     assert conn.execute("SELECT contact_id, ladder, rank FROM contact_level ORDER BY id").fetchall() == [
         (1, "business", 5), (1, "customer", 2), (2, "business", 3), (3, "business", 2), (4, "business", 1)]
     conn.close()

@@ -46,6 +46,8 @@ COMMANDS: dict[str, str] = {
     "review": "intel:review",
     "suggest": "intel:suggest",
     "matrix": "intel:matrix",
+    "brief": "intel:brief",
+    "goal": "intel:goal",
 }
 
 

@@ -10,7 +10,8 @@ from ..dates import today
 from . import fail
 from .context import AppContext
 from ..present import (card_json, event_json, event_text, follow_up_json, health_short, keep_in_touch_line,
-                       ripple_json, row_json)
+                       names_hint, ripple_json, row_json)
+from ..rules import is_in_person
 from .followup_cmd import add_all, follow_up_option, offer, one_write
 from .output import clean, echo, echo_json, paused_gc, table
 
@@ -59,6 +60,7 @@ def _cadence(value: str | None) -> int | None | str:
 @click.option("--title", default="", help="Job title.")
 @click.option("--email", "-e", default="", help="Email address.")
 @click.option("--phone", default="", help="Phone number.")
+@click.option("--url", default="", help="Their profile link (http:// or https://), e.g. a LinkedIn page.")
 @click.option("--tag", "-t", "tags", multiple=True, help="A tag; repeat for several.")
 @click.option("--introduced-by", "-i", metavar="PERSON", help="Who introduced you.")
 @click.option("--birthday", metavar="DATE", help="YYYY-MM-DD, or --MM-DD without a year.")
@@ -69,7 +71,7 @@ def _cadence(value: str | None) -> int | None | str:
                    "runs from before this date, so give it when you log older interactions.")
 @click.option("--duplicate", is_flag=True, help="Add NAME even when a contact of that name exists.")
 @pass_app
-def add(app: AppContext, name, level, ladder, sphere, company, title, email, phone, tags, introduced_by, birthday,
+def add(app: AppContext, name, level, ladder, sphere, company, title, email, phone, url, tags, introduced_by, birthday,
         notes, cadence, since, duplicate):
     """Add a contact called NAME (refused when NAME exists, unless --duplicate)."""
     core = app.core
@@ -79,7 +81,7 @@ def add(app: AppContext, name, level, ladder, sphere, company, title, email, pho
         name, level=level, ladder=ladder, sphere=sphere, company=company, title=title, email=email, phone=phone,
         tags=tags, introduced_by=introducer, birthday=_birthday(birthday), notes=notes,
         cadence_days=None if cadence_value == "unchanged" else cadence_value, date=since,
-        new_name_only=not duplicate,
+        new_name_only=not duplicate, url=url,
     )
     card = core.card(cid)
     key, lad = core.ladder(ladder)
@@ -127,6 +129,8 @@ def log(app: AppContext, person, note, kind, date, force, with_, went_badly, fol
     echo(f"Logged {event.kind} with {name}{together} on {event.date.isoformat()}{badly}.")
     if event.warning:
         echo(f"Warning kept with it: {event.warning}", err=True)
+    if is_in_person(core.config, event.kind):
+        echo(names_hint(name))
     offer(core, ripple, follow_up, added)
 
 
@@ -254,7 +258,7 @@ def show(app: AppContext, person, as_json, archived):
             lines.append(f"  {core.config.ladders[other].name + ':':<13} {core.config.ladders[other].label(other_rank)}")
     fields = [
         ("Sphere", card.sphere), ("Company", card.company), ("Title", card.title), ("Email", card.email),
-        ("Phone", card.phone), ("Birthday", card.birthday or ""), ("Tags", ", ".join(card.tags)),
+        ("Phone", card.phone), ("Profile", card.url), ("Birthday", card.birthday or ""), ("Tags", ", ".join(card.tags)),
         ("Introduced by", card.introduced_by or ""),
         ("Cadence", "" if card.cadence_days is None else ("none" if card.cadence_days == 0 else f"{card.cadence_days} days")),
         ("Last contact", _days_ago(card.last_interaction)),
@@ -336,6 +340,7 @@ def levels(app: AppContext, ladder, history, as_json):
 @click.option("--title", help="Job title.")
 @click.option("--email", "-e", help="Email.")
 @click.option("--phone", help="Phone.")
+@click.option("--url", help='Their profile link (http:// or https://; "" clears it).')
 @click.option("--tag", "-t", "tags", multiple=True, help="Add a tag; repeat for several.")
 @click.option("--untag", multiple=True, help="Remove a tag.")
 @click.option("--introduced-by", "-i", metavar="PERSON", help='Who introduced them ("none" to clear).')
@@ -343,13 +348,13 @@ def levels(app: AppContext, ladder, history, as_json):
 @click.option("--notes", help="Replace the notes.")
 @click.option("--cadence", metavar="DAYS", help='Keep-in-touch override: days (1 to 3650), "none" or "default".')
 @pass_app
-def edit(app: AppContext, person, name, sphere, company, title, email, phone, tags, untag, introduced_by, birthday,
+def edit(app: AppContext, person, name, sphere, company, title, email, phone, url, tags, untag, introduced_by, birthday,
          notes, cadence):
     """Change PERSON's details."""
     core = app.core
     cid = _person(app, person)
     fields = {k: v for k, v in dict(name=name, sphere=sphere, company=company, title=title, email=email, phone=phone,
-                                    notes=notes).items() if v is not None}
+                                    notes=notes, url=url).items() if v is not None}
     if birthday is not None:
         fields["birthday"] = _birthday(birthday) if birthday.strip() else None
     cadence_value = _cadence(cadence)

@@ -9,7 +9,10 @@ import sys
 import click
 
 from ..dates import MAX_DAYS, today
-from ..present import balance_json, chain_line, follow_up_json, knows_json, overlap_json, overlap_line, paths_json
+from ..present import (
+    balance_json, brief_json, brief_lines, chain_line, follow_up_json, goal_json, goal_line, goal_text, knows_json,
+    overlap_json, overlap_line, paths_json,
+)
 from ..sanitize import escape_json_text
 from ..intel.model import ITEM_KINDS
 
@@ -87,9 +90,11 @@ def due(app: AppContext, within, items, include_snoozed, limit, as_json):
                 shown[it.item] += 1
                 kept.append(it)
         agenda = kept
+    goals = core.intel.goal_progress() if not items else []
     if as_json:
         head = {"today": today().isoformat(), "within": within, "counts": counts,
-                "follow_ups": [follow_up_json(f) for f in (follow[:limit] if limit else follow)]}
+                "follow_ups": [follow_up_json(f) for f in (follow[:limit] if limit else follow)],
+                "goals": [goal_json(g) for g in goals]}
         _echo_json_with_items(head, "items", [
                 {
                     "item": it.item, "id": it.contact_id, "name": it.name, "level": it.rank,
@@ -101,8 +106,11 @@ def due(app: AppContext, within, items, include_snoozed, limit, as_json):
                 for it in agenda
             ])
         return
+    goal_block = ("Goals\n" + "\n".join(f"  {goal_line(g)}" for g in goals)) if goals else ""
     if not agenda and not follow:
         echo("Nothing due. " + ("" if within else "`relterm due --within 14` looks further ahead."))
+        if goal_block:
+            echo("\n" + goal_block)
         return
     _, lad = core.ladder()
     blocks = []
@@ -128,6 +136,8 @@ def due(app: AppContext, within, items, include_snoozed, limit, as_json):
             block += f"\n... and {len(follow) - len(shown)} more (--limit 0 shows all)"
         block += "\n`relterm follow-up --done ID` or `--dismiss ID` closes one."
         blocks.append(block)
+    if goal_block:
+        blocks.append(goal_block)
     echo("\n\n".join(blocks))
 
 
@@ -397,7 +407,7 @@ def balance(app: AppContext, person, sort, limit, as_json):
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 @pass_app
 def stats(app: AppContext, days, as_json):
-    """Concentration: how much of your referrals come from your top 1, 3 and 5 contacts."""
+    """Concentration: how much of your referrals come from your top 1, 3 and 5 contacts; goals and streaks."""
     core = app.core
     conc = core.intel.concentration(within_days=days)
     agenda = core.intel.agenda(items=("keep-in-touch", "review", "to-contact"))
@@ -408,9 +418,11 @@ def stats(app: AppContext, days, as_json):
         "reviews_due": sum(1 for it in agenda if it.item == "review"),
         "to_contact": sum(1 for it in agenda if it.item == "to-contact"),
     }
+    goals = core.intel.goal_progress()
     if as_json:
         echo_json({
             **counts,
+            "goals": [goal_json(g) for g in goals],
             "referrals": {
                 "kinds": list(conc.kinds), "total": conc.total, "within_days": days,
                 "share_top1": round(conc.share_top1, 4), "share_top3": round(conc.share_top3, 4),
@@ -422,6 +434,8 @@ def stats(app: AppContext, days, as_json):
         return
     echo(f"{counts['contacts']} contacts: {counts['overdue']} overdue, {counts['due']} due today, "
                f"{counts['reviews_due']} reviews due, {counts['to_contact']} names to contact.")
+    for progress in goals:
+        echo(f"Goal {goal_line(progress)}")
     span = f" in the last {days} days" if days else ""
     if not conc.total:
         echo(f"No referrals received{span} yet.")
@@ -600,3 +614,82 @@ def level_history(core, key: str, lad, as_json: bool) -> None:
     rows = [[lad.label(r)] + [str(n) for n in hist.counts[r]] for r in hist.ranks]
     rows.append(["total"] + [str(sum(hist.counts[r][i] for r in hist.ranks)) for i in range(len(hist.months))])
     echo(table(headers, rows, flexible=0))
+
+
+# Before and after a coffee --------------------------------------------------------------------
+
+
+@click.command()
+@click.argument("person")
+@click.option("--json", "as_json", is_flag=True, help="Print the brief as a JSON object.")
+@pass_app
+def brief(app: AppContext, person, as_json):
+    """One screen to read before meeting PERSON.
+
+    Their profile link, level and what the next rung needs, whether you have
+    met in person, the last few timeline entries, the names they gave you
+    that you have not contacted yet, the give/ask balance, any review, and a
+    reminder to ask for names before the meeting ends.
+    """
+    core = app.core
+    result = core.intel.brief(core.resolve(person))
+    if as_json:
+        echo_json(brief_json(core.config, result))
+        return
+    echo("\n".join(brief_lines(core.config, result)))
+
+
+@click.command()
+@click.argument("name", required=False)
+@click.argument("count", required=False, type=click.IntRange(1, 100_000))
+@click.option("--every", type=click.IntRange(1, MAX_DAYS), metavar="DAYS", help="The length of a period in days.")
+@click.option("--since", metavar="DATE", help="The first day of the first period (default: today).")
+@click.option("--remove", "remove", metavar="NAME", help="Remove the goal NAME set with this command.")
+@click.option("--json", "as_json", is_flag=True, help="Print the goals and their progress as JSON.")
+@pass_app
+def goal(app: AppContext, name, count, every, since, remove, as_json):
+    """Set a habit (NAME COUNT --every DAYS) or list the goals and their progress.
+
+    `relterm goal new-coffees 1 --every 14` means: meet one person you have
+    never met in person, every two weeks (first in-person meetings count,
+    by each kind's `in_person` in levels.yaml). `coffees` counts every
+    in-person meeting. Without arguments, lists each goal with this period's
+    count and the streak of periods met; goals can also be set in levels.yaml
+    (`goals:`).
+    """
+    core = app.core
+    from ..rules import GOAL_KINDS
+
+    if remove is not None:
+        if name is not None or count is not None or every is not None or since is not None:
+            fail("--remove takes only the goal's name: relterm goal --remove new-coffees")
+        gone = core.intel.remove_goal(remove)
+        if as_json:
+            echo_json({"removed": gone.name})
+            return
+        echo(f"Removed the goal {gone.name}.")
+        return
+    if name is not None:
+        if count is None or every is None:
+            fail(f"give how many and how often, e.g. `relterm goal {name} 1 --every 14`; goals: "
+                 f"{', '.join(GOAL_KINDS)}")
+        core.intel.set_goal(name, count, every, since=since)
+    elif count is not None or every is not None or since is not None:
+        fail("give the goal's name first, e.g. `relterm goal new-coffees 1 --every 14`")
+    items = core.intel.goal_progress()
+    if as_json:
+        echo_json([goal_json(p) for p in items])
+        return
+    if name is not None:
+        set_now = next((p for p in items if p.goal.name == name.strip().lower()), None)
+        if set_now is not None:
+            echo(f"Goal set: {goal_text(set_now.goal)}.")
+            echo(f"  {goal_line(set_now)}")
+        return
+    if not items:
+        echo("No goals yet. `relterm goal new-coffees 1 --every 14`: meet one new person in person every two weeks.")
+        return
+    for progress in items:
+        where = "" if progress.goal.source == "cli" else " [levels.yaml]"
+        echo(f"{goal_text(progress.goal)}{where}")
+        echo(f"  {goal_line(progress)}")

@@ -15,6 +15,8 @@ from typing import Iterable, Optional, Sequence
 
 from ..domain import ContactRow
 from . import agenda as _agenda
+from . import brief as _brief
+from . import goals as _goals
 from . import circles as _circles
 from . import followups as _followups
 from . import ledger as _ledger
@@ -26,6 +28,7 @@ from .model import (
     ITEM_KINDS,
     AgendaItem,
     Balance,
+    Brief,
     Concentration,
     Criterion,
     Evidence,
@@ -45,7 +48,7 @@ from .model import (
 from .reviews import QUESTIONS
 
 __all__ = [
-    "Intel", "AskTooEarly", "QUESTIONS", "ITEM_KINDS", "AgendaItem", "Balance", "Concentration", "Criterion",
+    "Intel", "AskTooEarly", "QUESTIONS", "ITEM_KINDS", "AgendaItem", "Balance", "Brief", "Concentration", "Criterion",
     "Evidence", "GivenName", "Health", "IntroNode", "IntroResult", "LevelHistory", "Matrix", "Overlap", "Paths", "Knows", "PathStep", "Reach",
     "Suggestion",
 ]
@@ -94,6 +97,10 @@ class Intel:
                        replace: bool = False) -> list[IntroResult]:
         """Several names from one person, one per line ("Name: note"), all or nothing."""
         return _circles.introduce_many(self.core, introducer, names, date=date, new=new, replace=replace)
+
+    def preview_names(self, lines) -> list:
+        """How each typed name would be recorded by ``introduce_many`` (links to whom), writing nothing."""
+        return _circles.preview_names(self.core, lines)
 
     def names_given(self, cid: int) -> list[GivenName]:
         return _circles.names_given(self.core, cid)
@@ -205,6 +212,27 @@ class Intel:
 
     def evidence(self, cid: int, *, ladder: Optional[str] = None, today: Optional[dt.date] = None) -> Evidence:
         return _suggest.evidence(self.core, cid, ladder=ladder, today=today)
+
+    # Before and after a coffee ------------------------------------------------------------------
+
+    def brief(self, cid: int, *, today: Optional[dt.date] = None) -> Brief:
+        """Everything to read before meeting ``cid``: profile link, level and the next rung, recent
+        entries, names not contacted yet, the ledger, any review."""
+        return _brief.brief(self.core, cid, today=today)
+
+    def goals(self) -> list:
+        """The goals in force (``relterm.rules.Goal``): set with ``relterm goal``, or in levels.yaml."""
+        return _goals.goals(self.core)
+
+    def set_goal(self, name: str, target: int, every_days: int, *, since: dt.date | str | None = None):
+        return _goals.set_goal(self.core, name, target, every_days, since=since)
+
+    def remove_goal(self, name: str):
+        return _goals.remove_goal(self.core, name)
+
+    def goal_progress(self, *, today: Optional[dt.date] = None) -> list:
+        """Each goal's count this period and streak of periods met (``relterm.rules.GoalProgress``)."""
+        return _goals.progress(self.core, today=today)
 
     # The pyramid and the matrix ----------------------------------------------------------------
 

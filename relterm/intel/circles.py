@@ -112,6 +112,34 @@ def match_name(core, name: str, *, skip: frozenset[int] | set[int] = frozenset()
     return None, "new"
 
 
+def preview_names(core, lines: str | Iterable[str], *, limit: int = 20) -> list[tuple[str, str, Optional[int], str]]:
+    """How each typed name would be recorded, before anything is written (the names popup shows it as you
+    type): (name, how, contact id, what) per name, ``how`` one of "new", "id", "exact", "prefix" (it links to
+    that contact; ``what`` is their name), "several" or "close" (``what`` says which; saving would ask for
+    more). At most ``limit`` names."""
+    from ..rules import sort_key
+
+    result = []
+    for name, _ in parse_names(lines)[:limit]:
+        try:
+            cid, how = match_name(core, name)
+        except AmbiguousError as exc:
+            shown = ", ".join(other for _, other in exc.candidates[:3])
+            more = f" and {len(exc.candidates) - 3} more" if len(exc.candidates) > 3 else ""
+            result.append((name, "several", None, shown + more))
+            continue
+        except InputError:
+            close = _close_names(core, sort_key(name), limit=1)
+            result.append((name, "close", close[0][0] if close else None, close[0][1] if close else ""))
+            continue
+        other = ""
+        if cid is not None:
+            row = core.db.execute_sql("SELECT name FROM contact WHERE id = ?", (cid,)).fetchone()
+            other = row[0] if row else ""
+        result.append((name, how, cid, other))
+    return result
+
+
 NEAR_MISS = 90  # rapidfuzz ratio of the folded names: "Sara Whitfeld" ~ "Sarah Whitfield" (93)
 
 

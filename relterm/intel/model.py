@@ -299,3 +299,31 @@ class Matrix:
     @property
     def total(self) -> int:
         return sum(self.counts.values())
+
+
+@dataclass(frozen=True, slots=True)
+class Brief:
+    """One screen to read before meeting someone (``relterm brief``, the app's brief)."""
+
+    contact_id: int
+    name: str
+    company: str
+    title: str
+    url: str  # their profile link, "" when none
+    rank: Optional[int]  # on the default ladder
+    introduced_by: Optional[str]
+    evidence: Evidence  # progress towards the next rung
+    health: Health  # keep in touch
+    recent: tuple  # the last few timeline entries that are not level changes (TimelineEvent), newest first
+    pending_names: tuple[GivenName, ...]  # names they gave you, not contacted yet
+    names_given: int  # every name they gave you
+    balance: Balance
+    review_due: Optional[dt.date]
+    review_every_days: Optional[int]
+    last_review: object  # the newest review entry (TimelineEvent), or None
+    first_in_person: Optional[dt.date]  # the first time you met face to face; None: never yet
+    in_person: int  # meetings face to face, all time
+    today: dt.date
+
+    def __post_init__(self) -> None:
+        _clean(self, "name", "company", "title", "url", "introduced_by")

@@ -23,13 +23,13 @@ from peewee import AutoField, BooleanField, DateField, DateTimeField, ForeignKey
 from pydantic import AfterValidator, BeforeValidator, ConfigDict, Field, ValidationError, create_model
 
 from .. import store
-from ..config import MAX_RANK
+from ..config import MAX_COUNT, MAX_RANK
 from ..dates import MAX_DAYS, MIN_DATE, check_date, max_date, parse_birthday
 from ..domain import join_tags, split_tags
 from ..errors import InputError, RelTermError
 from ..intel.followups import STATUSES as FOLLOW_UP_STATUSES
 from ..ripple import TRIGGERS
-from ..sanitize import clean_line, clean_text
+from ..sanitize import clean_line, clean_text, clean_url
 
 MAX_ID = 2**63 - 1  # SQLite's largest integer
 MAX_INT = 2**63 - 1
@@ -42,6 +42,8 @@ _INT_RANGES = {
     "from_rank": (-MAX_RANK, MAX_RANK),
     "to_rank": (-MAX_RANK, MAX_RANK),
     "position": (0, 1_000_000),
+    "target": (1, MAX_COUNT),  # goal: meetings per period
+    "every_days": (1, MAX_DAYS),
 }
 # Text columns that may hold several lines; every other text column is one line.
 _MULTILINE = {"notes", "summary", "reason", "warning", "value"}
@@ -161,6 +163,21 @@ def _one_of(allowed: tuple[str, ...]):
     return check
 
 
+def _url(value: str) -> str:
+    try:
+        return clean_url(value)
+    except ValueError as exc:
+        raise _Problem(str(exc)) from None
+
+
+def _goal(value: str) -> str:
+    from ..rules import GOAL_KINDS
+
+    if value not in GOAL_KINDS:
+        raise _Problem(f"must be one of {', '.join(GOAL_KINDS)}, not {_show(value)}")
+    return value
+
+
 def _column(table: str, field) -> Any:
     """The annotation of one column: its type, range and cleaning."""
     name = field.column_name
@@ -183,6 +200,8 @@ def _column(table: str, field) -> Any:
             checks.append(AfterValidator(_tags))
         elif name == "data":
             checks.append(AfterValidator(_event_data))
+        elif (table, name) == ("contact", "url"):
+            checks.append(AfterValidator(_url))
         else:
             checks.append(AfterValidator(clean_text if name in _MULTILINE else clean_line))
         if (table, name) in _NOT_EMPTY:
@@ -195,6 +214,8 @@ def _column(table: str, field) -> Any:
             checks.append(AfterValidator(_one_of(FOLLOW_UP_STATUSES)))
         if (table, name) == ("follow_up", "trigger"):
             checks.append(AfterValidator(_one_of(TRIGGERS)))
+        if (table, name) == ("goal", "name"):
+            checks.append(AfterValidator(_goal))
         kind = Annotated[str, Field(strict=True), *checks]
     else:  # a field type this code does not know: at least a plain JSON scalar
         kind = Annotated[Any, BeforeValidator(_scalar)]

@@ -33,6 +33,7 @@ class Record:
     # False when the source says there is no primary email (or phone): all of them are further details.
     email_primary: bool = True
     phone_primary: bool = True
+    url_primary: bool = True  # False: the card's links are all further details, none is their profile
     details: list = field(default_factory=list)  # (kind, label, value) for addresses, urls, related, other
     ranks: dict = field(default_factory=dict)  # ladder key -> rank (int or level name)
     introduced_by: Optional[str] = None  # "urn:uuid:UID", a UID or a name

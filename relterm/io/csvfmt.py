@@ -31,7 +31,7 @@ from .common import BadRecord, Record, iter_lines
 # here (added by later versions) follow them, and "level:<ladder>" columns
 # carry the rank on each ladder.
 RELTERM_COLUMNS = [
-    "name", "company", "title", "email", "phone", "birthday", "sphere", "tags", "notes",
+    "name", "company", "title", "email", "phone", "url", "birthday", "sphere", "tags", "notes",
     "introduced_by", "introduced_by_uid", "cadence_days", "to_contact", "review_every_days", "review_due",
     "snoozed_until", "uid", "details",
 ]
@@ -341,7 +341,7 @@ def _linkedin(cells: dict, where: str) -> Record:
     if get("Email Address"):
         record.emails.append(("", get("Email Address")))
     if get("URL"):
-        record.details.append(("url", "linkedin", get("URL")))
+        record.fields["url"] = get("URL")  # their profile: the contact's link (kept as a detail if not http(s))
     if get("Connected On"):
         try:
             record.events.append((_linkedin_date(get("Connected On")), "social", "Connected on LinkedIn"))
@@ -395,7 +395,7 @@ def write_csv(rows: list[dict], extra_columns: list[str], ladders: list[str]) ->
         flat = dict(data.get("extra", {}))
         flat.update({
             "name": data["name"], "company": data["company"], "title": data["title"], "email": data["email"],
-            "phone": data["phone"], "birthday": data["birthday"] or "", "sphere": data["sphere"],
+            "phone": data["phone"], "url": data.get("url", ""), "birthday": data["birthday"] or "", "sphere": data["sphere"],
             "tags": ",".join(data["tags"]), "notes": data["notes"], "introduced_by": data["introduced_by"] or "",
             "introduced_by_uid": data["introduced_by_uid"] or "", "uid": data["uid"],
             "details": json.dumps([list(d) for d in data["details"]], ensure_ascii=False) if data["details"] else "",

@@ -18,7 +18,7 @@ from .common import safe_file_stem, write_private
 FORMATS = ("vcard", "vdir", "csv", "json", "ics")
 # Contact columns carried by standard vCard properties or not exported at all.
 _STANDARD = {"id", "name", "company", "title", "email", "phone", "birthday", "notes", "tags", "uid",
-             "introduced_by", "created_at", "updated_at", "archived_at", "last_interaction", "sort_key"}
+             "introduced_by", "created_at", "updated_at", "archived_at", "last_interaction", "sort_key", "url"}
 
 
 def select_ids(core, *, level=None, ladder: Optional[str] = None, sphere: Optional[str] = None,
@@ -59,6 +59,7 @@ def contact_data(db, ids: Iterable[int]) -> list[dict]:
             by_id[values["id"]] = {
                 "id": values["id"], "uid": values["uid"], "name": values["name"], "company": values["company"] or "",
                 "title": values["title"] or "", "email": values["email"] or "", "phone": values["phone"] or "",
+                "url": values["url"] or "",
                 "birthday": values["birthday"], "notes": values["notes"] or "", "sphere": values["sphere"],
                 "tags": tuple(t for t in (values["tags"] or "").split(",") if t),
                 "introduced_by": intro_name, "introduced_by_uid": intro_uid,

@@ -28,7 +28,7 @@ from .. import clock, rules, store
 from ..dates import check_date, not_after_today, today
 from ..domain import LEVEL_CHANGE, join_tags, split_tags
 from ..errors import InputError, RelTermError
-from ..sanitize import clean_line, clean_text
+from ..sanitize import clean_line, clean_text, clean_url
 from ..store import Contact, ContactDetail, ContactLevel, Event
 from .common import BadRecord, Record, parse_birthday
 
@@ -282,8 +282,18 @@ class Importer:
         if self.default_sphere and "sphere" not in raw:
             raw["sphere"] = self.default_sphere
         raw["name"] = record.name
+        moved_url = None
+        if "url" in raw:
+            # A profile link must be http(s); any other (a "www." without a scheme, a mailto:) is kept
+            # among the details, as every link was before the profile link had a column of its own.
+            try:
+                raw["url"] = clean_url(raw["url"])
+            except ValueError:
+                moved_url = raw.pop("url")
         values = self._clean(raw, where)
         details = [("email", label, value) for label, value in emails[1:]]
+        if moved_url is not None:
+            details.append(("url", "", clean_text(moved_url)))
         details += [("phone", label, value) for label, value in phones[1:]]
         seen = set()
         for kind, label, value in record.details:
@@ -501,7 +511,8 @@ class Importer:
 
     def _incoming_details(self, current: dict, known: set, item: _Prepared) -> list:
         """Details of ``item`` the contact lacks (its primary email and phone count as details)."""
-        primary = {("email", (current.get("email") or "").lower()), ("phone", current.get("phone") or "")}
+        primary = {("email", (current.get("email") or "").lower()), ("phone", current.get("phone") or ""),
+                   ("url", current.get("url") or "")}
         new = []
         candidates = list(item.details)
         if item.values.get("email"):

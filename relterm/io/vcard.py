@@ -422,6 +422,7 @@ def card_to_record(component, where: str) -> Record:
     name_parts = None
     emails: list[tuple[str, str, bool]] = []
     phones: list[tuple[str, str, bool]] = []
+    urls: list[tuple[str, str, bool]] = []
     notes: list[str] = []
     for child in component.getChildren():
         prop = child.name
@@ -455,9 +456,9 @@ def card_to_record(component, where: str) -> Record:
             if text:
                 record.details.append(("address", label, text))
         elif prop == "URL":
-            label, _ = _label(child, group_labels)
+            label, pref = _label(child, group_labels)
             if _text(value).strip():
-                record.details.append(("url", label, _text(value).strip()))
+                urls.append((label, _text(value).strip(), pref))
         elif prop == "BDAY":
             omit = child.params.get("X-APPLE-OMIT-YEAR", [None])[0]
             try:
@@ -520,6 +521,12 @@ def card_to_record(component, where: str) -> Record:
     phones.sort(key=lambda item: not item[2])
     record.emails = [(label, value) for label, value, _ in emails]
     record.phones = [(label, value) for label, value, _ in phones]
+    # The preferred (else the first) link is their profile, unless the card says it has none
+    # (X-RELTERM-NO-PRIMARY:url, as relterm exports a contact with links but no profile); the rest are details.
+    urls.sort(key=lambda item: not item[2])
+    if urls and record.url_primary:
+        record.fields["url"] = urls.pop(0)[1]
+    record.details += [("url", label, value) for label, value, _ in urls]
     if notes:
         record.fields["notes"] = "\n\n".join(notes)
     return record
@@ -533,6 +540,8 @@ def _relterm_property(record: Record, child, key: str, group_labels: dict) -> No
             record.email_primary = False
         elif value.lower() == "phone":
             record.phone_primary = False
+        elif value.lower() == "url":
+            record.url_primary = False
     elif key == "level":
         ladder = child.params.get("LADDER", [""])[0].strip()
         if ladder and value:
@@ -670,6 +679,10 @@ def contact_to_vcard(data: dict) -> str:
         card.add("org").value = [data["company"]]
     if data.get("title"):
         card.add("title").value = data["title"]
+    if data.get("url"):
+        prop = card.add("url")
+        prop.value = data["url"]
+        prop.params["TYPE"] = ["pref"]
     if data.get("email"):
         prop = card.add("email")
         prop.value = data["email"]
@@ -702,7 +715,7 @@ def contact_to_vcard(data: dict) -> str:
         prop = card.add("related")
         prop.value = f"urn:uuid:{data['introduced_by_uid']}"
         prop.params["TYPE"] = [INTRODUCED_BY_TYPE]
-    for kind, primary in (("email", data.get("email")), ("phone", data.get("phone"))):
+    for kind, primary in (("email", data.get("email")), ("phone", data.get("phone")), ("url", data.get("url"))):
         if not primary and any(k == kind for k, _, _ in data.get("details", ())):
             card.add("x-relterm-no-primary").value = kind
     for ladder, rank in sorted(data.get("ranks", {}).items()):

@@ -183,6 +183,9 @@ COMMANDS: list[Command] = [
             "Put back both contacts of the last merge as they were (until the next merge)."),
     Command("who-knows", "w", "who_knows", "Who knows them",
             "Everyone connected to the selected contact, your level with each, and every chain to them."),
+    Command("brief", "b", "show_brief", "Brief",
+            "Before a coffee: the selected contact's profile link, next rung, recent entries, names not "
+            "contacted yet, give/ask, review, and a reminder to ask for names."),
     Command("review", "R", "review", "Review relationship",
             "Review the selected relationship (continue, stop, start) and set how often to review it."),
     # Not in the footer: the filter field above the list says "/ to filter" itself.

@@ -278,7 +278,7 @@ class FlowsPart(Screen):
         rank = card.ranks.get(self.ladder_key)
         return ContactDraft(
             name=card.name, level=self.ladder.label(rank) if rank is not None else "", sphere=card.sphere,
-            company=card.company, email=card.email, introduced_by=card.introduced_by or "",
+            company=card.company, email=card.email, introduced_by=card.introduced_by or "", url=card.url,
             title=card.title, phone=card.phone, tags=", ".join(card.tags), birthday=card.birthday or "",
             cadence=cadence_text(card.cadence_days),
             review_every=str(card.review_every_days) if card.review_every_days else "", notes=card.notes,
@@ -289,7 +289,7 @@ class FlowsPart(Screen):
         typed = result.draft
         fields: dict = {}
         for name, value in (("name", result.name), ("sphere", result.sphere), ("company", result.company),
-                            ("email", result.email), ("title", result.title), ("phone", result.phone),
+                            ("email", result.email), ("url", result.url), ("title", result.title), ("phone", result.phone),
                             ("tags", list(result.tags)), ("cadence_days", result.cadence),
                             ("review_every", result.review_every), ("birthday", typed.birthday.strip()),
                             ("notes", typed.notes)):
@@ -383,6 +383,9 @@ class FlowsPart(Screen):
         self.post_message(messages.InteractionLogged(contact_id, event_id))
         if result.went_badly:
             await self.offer_ripple(self.core.intel.ripple_for_event, event_id)
+        if rules.is_in_person(self.config, result.kind):
+            # The end of a coffee: "who else should I meet?" The names popup at once; escape skips it.
+            await self.run_names(contact_id, name, after_meeting=True)
         return event_id
 
     async def offer_ripple(self, find: Callable[..., Any], *args: Any) -> int:
@@ -422,11 +425,17 @@ class FlowsPart(Screen):
 
     @work(exit_on_error=False, group="flow")
     async def names_flow(self, contact_id: int, name: str) -> None:
+        await self.run_names(contact_id, name)
+
+    async def run_names(self, contact_id: int, name: str, *, after_meeting: bool = False) -> None:
+        """The names popup, then the write. The popup shows, as names are typed, which existing contact
+        each one links to (``core.intel.preview_names``, in a thread)."""
         # Imported here: the popup's TextArea costs ~15 ms at start, for a popup seldom opened.
         from .modals.names_form import NamesForm
 
         saved = await self.popup_then_write(
-            lambda draft: NamesForm(name, draft=draft),
+            lambda draft: NamesForm(name, draft=draft, after_meeting=after_meeting,
+                                    preview=self.core.intel.preview_names),
             lambda result: self.core.intel.introduce_many(contact_id, result.lines, date=result.date),
         )
         if saved is None:
@@ -454,6 +463,20 @@ class FlowsPart(Screen):
         known_by, paths = found
         ladder = self.config.ladders[self.config.default_ladder]
         await self.app.push_screen_wait(WhoKnowsPopup(paths.name, known_by, paths, ladder))
+
+    def action_show_brief(self) -> None:
+        self._start_on_selected(lambda row: self.brief_flow(row.id, row.name))
+
+    @work(exit_on_error=False, group="flow")
+    async def brief_flow(self, contact_id: int, name: str) -> None:
+        """The brief of the contact (``relterm brief``), read in a thread, shown in a scrolling screen."""
+        from ..present import brief_lines
+        from .screens.brief import BriefScreen
+
+        ok, brief = await self.run_db(self.core.intel.brief, contact_id)
+        if not ok:
+            return
+        await self.app.push_screen_wait(BriefScreen(brief.name, brief_lines(self.config, brief)))
 
     def action_review(self) -> None:
         self._start_on_selected(lambda row: self.review_flow(row.id, row.name))

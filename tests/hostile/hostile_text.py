@@ -72,4 +72,6 @@ def build_hostile_db(core) -> dict[str, int]:
                              event_id=bad)
     core.intel.add_follow_up(ids["ada"], reason="catch up")
     core.archive(core.add_contact("Gone", company="Old Co"))
+    core.edit_contact(ids["ada"], url="https://ada.example/profile")
+    core.intel.set_goal("new-coffees", 1, 14)
     return ids

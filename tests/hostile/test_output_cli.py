@@ -45,6 +45,7 @@ INVOCATIONS: dict[str, list[list[str]] | None] = {
     "add": [["add", f"Zed{ARG}", "--company", ARG, "--notes", ARG]],
     "backup": [["backup", "{tmp}/copy.db"]],
     "balance": [["balance"], ["balance", "1"], ["balance", "--json"], ["balance", "1", "--json"]],
+    "brief": [["brief", "1"], ["brief", "1", "--json"], ["brief", "2"], ["brief", "pwned"]],
     "check": [["check"]],
     "config init": [["config", "init"], ["config", "init"]],
     "config path": [["config", "path"]],
@@ -58,6 +59,8 @@ INVOCATIONS: dict[str, list[list[str]] | None] = {
     "event delete": [["event", "delete", "1", "-y"], ["event", "delete", "99999", "-y"]],
     "event edit": [["event", "edit", "2", "--summary", ARG, "-y"], ["event", "edit", "2", "--date", ARG, "-y"]],
     "event undo": [["event", "undo"], ["event", "undo"]],
+    "goal": [["goal"], ["goal", "--json"], ["goal", "coffees", "1", "--every", "7"], ["goal", ARG, "1", "--every", "7"],
+             ["goal", "--remove", ARG]],
     "export": [["export", "--format", fmt] for fmt in ("vcard", "csv", "json", "ics")]
     + [["export", "--format", "vdir", "-o", "{tmp}/out-vdir"]],
     "import": [["import", "{vdir}"], ["import", "{vdir}", "--dry-run", "--all"]],

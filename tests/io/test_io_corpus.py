@@ -20,7 +20,7 @@ def _actual(core, cid: int) -> dict:
     card = core.card(cid)
     return {
         "name": card.name, "company": card.company, "title": card.title, "email": card.email, "phone": card.phone,
-        "birthday": card.birthday, "notes": card.notes, "tags": list(card.tags), "ranks": card.ranks,
+        "url": card.url, "birthday": card.birthday, "notes": card.notes, "tags": list(card.tags), "ranks": card.ranks,
         "sphere": card.sphere, "introduced_by": card.introduced_by, "cadence_days": card.cadence_days,
         "review_every_days": card.review_every_days,
         "review_due": card.review_due.isoformat() if card.review_due else None,

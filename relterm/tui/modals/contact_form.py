@@ -1,5 +1,6 @@
 """Quick-add a contact (name, level, sphere, company, email, introduced by), and edit one: every field
-`relterm edit` edits (also title, phone, tags, birthday, keep-in-touch cadence, review schedule and notes).
+`relterm edit` edits (also title, phone, profile link, tags, birthday, keep-in-touch cadence, review schedule
+and notes).
 
 The edit form scrolls inside when the terminal is short (80x24). Notes are a multi-line field; notes
 longer than ``NOTES_EDIT_LIMIT`` characters are shown, not edited (the popup opens at once for a 10 MB
@@ -35,6 +36,7 @@ class ContactDraft:
     # Edited only (the quick-add form leaves them empty):
     title: str = ""
     phone: str = ""
+    url: str = ""  # the profile link (http or https)
     tags: str = ""  # comma separated
     birthday: str = ""  # as typed: 1985-04-15, --04-15, "15 april 1985"
     cadence: str = ""  # days; empty: the level's cadence; "none": never due
@@ -62,6 +64,7 @@ class ContactFormResult:
     introduced_by_id: Optional[int]
     title: str = ""
     phone: str = ""
+    url: str = ""
     tags: tuple[str, ...] = ()
     cadence: Optional[int] = None  # None: the level's cadence; 0: never due
     review_every: Optional[int] = None  # None: no reviews
@@ -157,6 +160,7 @@ class ContactForm(FormModal[ContactFormResult]):
             return
         yield self.row("Title", Input(d.title, id="title", placeholder="job title", compact=True))
         yield self.row("Phone", Input(d.phone, id="phone", compact=True))
+        yield self.row("Profile", Input(d.url, id="url", placeholder="https://...", compact=True))
         yield self.row("Tags", Input(d.tags, id="tags", placeholder="comma separated", compact=True))
         yield self.row("Birthday", Input(d.birthday, id="birthday", placeholder='1985-04-15, --04-15, "15 april"',
                                          compact=True))
@@ -184,6 +188,7 @@ class ContactForm(FormModal[ContactFormResult]):
         draft = ContactDraft(
             name=self._value("name"), level=self._value("level"), sphere=self._value("sphere"),
             company=self._value("company"), email=self._value("email"), introduced_by=self._value("introduced-by"),
+            url=self._value("url") if self.editing is not None else "",
         )
         if self.editing is None:
             return draft
@@ -232,13 +237,21 @@ class ContactForm(FormModal[ContactFormResult]):
                 problems.append("introduced by: a contact cannot have introduced themselves")
             else:
                 introducer = found[0]
+        url = ""
+        if draft.url.strip():
+            from ...core import check_url
+
+            try:
+                url = check_url(draft.url)
+            except InputError as exc:
+                problems.append(str(exc))
         cadence = _days(draft.cadence, "keep in touch", problems, none_word=True)
         review_every = _days(draft.review_every, "review every", problems)
         if problems:
             return None
         tags = tuple(tag.strip() for tag in draft.tags.split(",") if tag.strip())
         return ContactFormResult(draft, name, rank, sphere, draft.company.strip(), draft.email.strip(), introducer,
-                                 title=draft.title.strip(), phone=draft.phone.strip(), tags=tags, cadence=cadence,
+                                 title=draft.title.strip(), phone=draft.phone.strip(), url=url, tags=tags, cadence=cadence,
                                  review_every=review_every)
 
 

@@ -24,6 +24,7 @@ from textual.worker import get_current_worker
 
 from ...dates import today
 from ..widgets.footer import AppFooter
+from ...present import goal_line
 from .view import ViewScreen
 from ...intel.followups import DONE, FollowUp
 from ...intel.model import BIRTHDAY, ITEM_KINDS, KEEP_IN_TOUCH, REVIEW, AgendaItem
@@ -79,6 +80,12 @@ class AgendaScreen(ViewScreen):
         text-align: center;
         color: $text-muted;
     }
+    AgendaScreen #agenda-goals {
+        height: auto;
+        padding: 0 1;
+        color: $text-muted;
+        display: none;
+    }
     AgendaScreen.-empty OptionList, AgendaScreen #agenda-empty {
         display: none;
     }
@@ -97,6 +104,7 @@ class AgendaScreen(ViewScreen):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="agenda-box"):
+            yield Static(id="agenda-goals")
             yield OptionList(id="agenda")
             yield Static(id="agenda-empty")
         yield AppFooter()
@@ -117,8 +125,16 @@ class AgendaScreen(ViewScreen):
         with self.app.connection():
             items = core.intel.agenda()
             follow_ups = core.intel.follow_ups()
+            goals = core.intel.goal_progress()
         if not worker.is_cancelled:
+            self.app.call_from_thread(self._show_goals, goals)
             self.app.call_from_thread(self._loaded, items, follow_ups)
+
+    def _show_goals(self, goals) -> None:
+        """Each goal's progress this period and streak (``relterm goal``), above the items."""
+        line = self.query_one("#agenda-goals", Static)
+        line.display = bool(goals)
+        line.update(Text("\n".join(f"Goal {goal_line(g)}" for g in goals)))
 
     def _loaded(self, items: list[AgendaItem], follow_ups: Optional[list[FollowUp]] = None) -> None:
         self.items = items

@@ -165,6 +165,7 @@ class ContactCard(ScrollView, can_focus=True):
         self._field(text, "Email", card.email)
         self._field(text, "Phone", card.phone)
         self._field(text, "Birthday", card.birthday or "")
+        self._field(text, "Profile", card.url)
         self._field(text, "Tags", ", ".join(card.tags))
         self._field(text, "Introduced by", card.introduced_by or "")
         if also_known:
