@@ -39,6 +39,7 @@ COMMANDS: dict[str, str] = {
     "review": "intel:review",
     "suggest": "intel:suggest",
     "matrix": "intel:matrix",
+    "sync": "sync_cmd:sync",
 }
 
 
