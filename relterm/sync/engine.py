@@ -241,6 +241,8 @@ class _Pass:
         held = mapping.from_json(entry.get("held"))
         pending = bool(entry.get("pending"))
         changed = parsed is not None
+        if base is None and not first:
+            base = held  # a card relterm wrote and nobody confirmed yet: the only copy anyone could have seen
         if not changed and pending and self.confirm:
             base, pending = held, False  # vdirsyncer has taken relterm's last write to the server
         if changed:

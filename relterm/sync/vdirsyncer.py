@@ -138,6 +138,7 @@ def run(paths: SyncPaths, *, timeout: float = TIMEOUT) -> Run:
             return Run(False, time.monotonic() - started, f"cannot start vdirsyncer: {exc.strerror or exc}")
         if proc.returncode != 0:
             lines = [line.strip() for line in (proc.stderr + proc.stdout).splitlines() if line.strip()]
-            errors = [line for line in lines if line.lower().startswith(("error", "critical"))] or lines
+            errors = [line for line in lines if line.lower().startswith(("error", "critical"))
+                      and "-vdebug" not in line] or lines
             return Run(False, time.monotonic() - started, "; ".join(errors[-3:])[:500] or f"exit {proc.returncode}")
     return Run(True, time.monotonic() - started, "")
