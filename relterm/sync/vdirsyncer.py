@@ -127,7 +127,15 @@ def run(paths: SyncPaths, *, timeout: float = TIMEOUT) -> Run:
     steps = []
     if not list(paths.status_dir.glob("*.collections")):
         steps.append(base + ["discover"])
-    steps.append(base + ["sync"])
+    steps.append(base + ["sync", CONTACTS_PAIR])
+    try:
+        has_agenda = f"[pair {AGENDA_PAIR}]" in paths.vdirsyncer_config.read_text(encoding="utf-8")
+    except OSError:
+        has_agenda = False
+    if has_agenda:
+        # relterm's own calendar may rightly become empty (everything done): vdirsyncer's guard against a
+        # wiped side is kept for the contacts, not for the one-way agenda.
+        steps.append(base + ["sync", "--force-delete", AGENDA_PAIR])
     for command in steps:
         try:
             proc = subprocess.run(command, capture_output=True, text=True, timeout=timeout, env=env,

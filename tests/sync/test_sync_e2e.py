@@ -265,9 +265,8 @@ def test_new_phone_card_with_a_known_email_is_linked(world):
 
 
 def test_agenda_item_moves_and_disappears(world):
-    world.cli("add", "Ann Lee")
-    world.cli("edit", "Ann Lee", "--cadence", "10")
-    world.cli("log", "Ann Lee", "call", "-d", "2026-11-10")  # due 2026-11-20: overdue, shown today
+    world.cli("add", "Ann Lee", "--cadence", "10", "--since", "2026-11-01")
+    world.cli("log", "Ann Lee", "-k", "call", "-d", "2026-11-10")  # due 2026-11-20: overdue, shown today
     world.init()
     world.cli("sync")
     events = list(world.server_agenda.glob("*.ics"))
@@ -276,12 +275,12 @@ def test_agenda_item_moves_and_disappears(world):
     assert "DTSTART;VALUE=DATE:20261123" in text and "BEGIN:VALARM" in text and "Keep in touch: Ann Lee" in text
     uid = [line for line in text.splitlines() if line.startswith("UID:")][0]
 
-    world.cli("log", "Ann Lee", "call")  # done today: next due 2026-12-03
+    world.cli("log", "Ann Lee", "-k", "call")  # done today: next due 2026-12-03
     world.cli("sync")
     events = list(world.server_agenda.glob("*.ics"))
     assert len(events) == 1
     text = events[0].read_text()
-    assert "DTSTART;VALUE=DATE:20261203" in text
+    assert "DTSTART;VALUE=DATE:20261203" in text, text
     assert uid in text  # the same event, moved
 
     world.cli("snooze", "Ann Lee", "60")  # snoozed past the window: gone from the calendar
