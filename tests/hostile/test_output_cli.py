@@ -76,6 +76,9 @@ INVOCATIONS: dict[str, list[list[str]] | None] = {
     "snooze": [["snooze", "2", "5"]],
     "stats": [["stats"], ["stats", "--json"]],
     "suggest": [["suggest"], ["suggest", "--json"]],
+    "sync init": [["sync", "init", "--url", "http://127.0.0.1:9/x/", "--force"]],
+    "sync": [["sync", "init", "--url", "http://127.0.0.1:9/x/", "--force"], ["sync", "--no-vdirsyncer"],
+             ["sync", "--dry-run"], ["sync", "--status"]],
 }
 
 
