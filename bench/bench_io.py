@@ -2,6 +2,7 @@
 
     /work/venv/bin/python bench/bench_io.py            # 10k and 100k
     /work/venv/bin/python bench/bench_io.py --sizes 10000
+    /work/venv/bin/python bench/bench_io.py --shapes 5     # pathological vCard shapes, ~5 MB each
 
 Each import runs in a fresh process against a fresh database, end to end
 (reading, parsing, checking, duplicate detection, writing, commit), so the
@@ -169,6 +170,102 @@ def vobject_rate(path: Path, limit: int = 10000) -> float:
     return len(chunks) / (time.perf_counter() - started)
 
 
+# Pathological shapes -------------------------------------------------------------------------
+# Each makes one file of about ``mb`` megabytes in a shape that once cost quadratic (or worse) time,
+# and measures reading it (parse rate, the target: >= 5 MB/s) and importing it end to end.
+
+
+def _shape_fold(mb: float) -> str:
+    note = "NOTE:" + "x" * int(mb * 1e6)
+    return _one_card("FN:Folded\r\n" + "\r\n ".join(note[i:i + 74] for i in range(0, len(note), 74)) + "\r\n")
+
+
+def _shape_qp(mb: float) -> str:
+    lines = "=\r\n".join("=C3=A9" * 12 for _ in range(int(mb * 1e6 / 75)))
+    return ("BEGIN:VCARD\r\nVERSION:2.1\r\nFN:Soft breaks\r\n"
+            f"NOTE;ENCODING=QUOTED-PRINTABLE;CHARSET=UTF-8:{lines}\r\nEND:VCARD\r\n")
+
+
+def _shape_categories(mb: float) -> str:
+    return _one_card("FN:Tagged\r\nCATEGORIES:" + ",".join(f"tag{i}" for i in range(int(mb * 1e6 / 9))) + "\r\n")
+
+
+def _shape_emails(mb: float) -> str:
+    count = int(mb * 1e6 / 42)
+    return _one_card("FN:Many Mails\r\n" + "".join(f"EMAIL;TYPE=work:person{i}@example.org\r\n" for i in range(count)))
+
+
+def _shape_params(mb: float) -> str:
+    # Many parameters on each line (a few quoted), many lines; and one card nested in another (AGENT).
+    line = "X-NOTE" + "".join(f";X-P{i}=v{i},w" for i in range(40)) + ';LABEL="a;b:c":value\r\n'
+    body = line * int(mb * 1e6 / len(line))
+    agent = "AGENT:\r\nBEGIN:VCARD\r\nVERSION:2.1\r\nFN:Agent\r\nEND:VCARD\r\n"
+    return _one_card("FN:Params\r\n" + agent + body)
+
+
+def _shape_cards(mb: float) -> str:
+    # Many small cards, every other one missing its END:VCARD (reported, not imported).
+    good = "BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Small {0}\r\nEMAIL:s{0}@example.org\r\nEND:VCARD\r\n"
+    bad = "BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Broken {0}\r\n"
+    n = int(mb * 1e6 / 110)
+    return "".join((good if i % 2 else bad).format(i) for i in range(n))
+
+
+def _one_card(body: str) -> str:
+    return "BEGIN:VCARD\r\nVERSION:3.0\r\n" + body + "END:VCARD\r\n"
+
+
+SHAPES = {"long fold": _shape_fold, "QP soft breaks": _shape_qp, "many categories": _shape_categories,
+          "many emails": _shape_emails, "many params": _shape_params, "missing ENDs": _shape_cards}
+
+
+def shape_worker(args) -> None:
+    """Run in a child process: read the file (parse only), then import it into a fresh database."""
+    import gc
+
+    from relterm import store
+    from relterm.config import load_config
+    from relterm.core import Core
+    from relterm.io import run_import
+    from relterm.io.vcard import read_vcards
+
+    path = Path(args.file)
+    gc.disable()  # as during an import (see relterm.io.importer)
+    started, cpu = time.perf_counter(), time.process_time()
+    records = sum(1 for _ in read_vcards(path))
+    parse, parse_cpu = time.perf_counter() - started, time.process_time() - cpu
+    gc.enable()
+    core = Core(Path(args.db), load_config())
+    started = time.perf_counter()
+    summary = run_import(core, path)
+    result = {"parse": parse, "parse_cpu": parse_cpu, "import": time.perf_counter() - started, "records": records,
+              "added": summary.added, "skipped": summary.skipped}
+    store.close_database()
+    print(json.dumps(result))
+
+
+def run_shapes(mb: float) -> None:
+    print(f"pathological shapes, about {mb:g} MB each (target: parse >= 5 MB/s; 'per CPU s' is the parse rate\n"
+          "per second of CPU the reading took, which a shared machine's load changes much less)")
+    print(f"{'shape':<16} {'MB':>5} {'parse s':>8} {'MB/s':>6} {'per CPU s':>9} {'import s':>9} {'MB/s':>6}  result")
+    with tempfile.TemporaryDirectory() as tmp:
+        for name, make in SHAPES.items():
+            path = Path(tmp) / "shape.vcf"
+            path.write_text(make(mb), encoding="utf-8", newline="")
+            size = path.stat().st_size / 1e6
+            env = dict(os.environ, RELTERM_CONFIG_DIR=str(Path(tmp) / "config"))
+            db = Path(tmp) / f"{name.replace(' ', '-')}.db"
+            proc = subprocess.run([sys.executable, __file__, "--shape-worker", "--file", str(path), "--db", str(db)],
+                                  capture_output=True, text=True, env=env)
+            if proc.returncode != 0:
+                raise SystemExit(proc.stderr)
+            r = json.loads(proc.stdout.strip().splitlines()[-1])
+            flag = "ok" if size / max(r["parse_cpu"], 1e-9) >= 5 else "BELOW TARGET"  # per CPU second: see the header
+            print(f"{name:<16} {size:>5.1f} {r['parse']:>8.2f} {size / r['parse']:>6.1f} "
+                  f"{size / max(r['parse_cpu'], 1e-9):>9.1f} {r['import']:>9.2f} {size / r['import']:>6.1f}"
+                  f"  added {r['added']}, skipped {r['skipped']}  [{flag}]")
+
+
 def run(kind: str, n: int, again: bool) -> dict:
     path = _file(kind, n)
     with tempfile.TemporaryDirectory() as tmp:
@@ -189,13 +286,24 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=3,
                         help="Imports per format and size (each in a fresh process and database); the median is "
                              "compared with the target, since a shared machine's speed drifts from run to run.")
+    parser.add_argument("--shapes", type=float, default=None, metavar="MB",
+                        help="Measure pathological vCard shapes of about MB megabytes each instead "
+                             "(long folds, many categories, emails, parameters...).")
     parser.add_argument("--worker", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--shape-worker", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--file", help=argparse.SUPPRESS)
     parser.add_argument("--db", help=argparse.SUPPRESS)
     parser.add_argument("--again", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.worker:
         worker(args)
+        return
+    if args.shape_worker:
+        shape_worker(args)
+        return
+    if args.shapes:
+        print(f"load average {' '.join(f'{x:.2f}' for x in os.getloadavg())} on {os.cpu_count()} cores")
+        run_shapes(args.shapes)
         return
     # On a shared machine wall-clock rates follow the load; CPU seconds much less.
     print(f"load average {' '.join(f'{x:.2f}' for x in os.getloadavg())} on {os.cpu_count()} cores")

@@ -1,14 +1,18 @@
 """The ladder config: levels, spheres and interaction kinds, from YAML.
 
 The shipped ``levels.yaml`` (next to this module) is used unless the user's
-config directory holds its own, which then replaces it whole. The file is
-validated strictly (``relterm.config_schema``, pydantic): unknown keys are
-refused with a "did you mean" hint, YAML 1.1 surprises are caught, and every
-error names the file, the line and the key.
+config directory holds its own, which then replaces it whole.
 
-Every command reads this file, and building the pydantic models costs more
-than the rest of start-up, so the classes here are plain frozen dataclasses
-and a file that passed validation is remembered: its checked content is kept
+The file's shape is declared once, here: the frozen dataclasses below name
+every key, its type, its default, what it means and its bounds (the metadata
+of :func:`_key`). ``relterm.config_schema`` builds its pydantic models from
+them and adds the checks across keys and the error wording: the file is
+validated strictly, unknown keys are refused with a "did you mean" hint, YAML
+1.1 surprises are caught, and every error names the file, the line and the key.
+
+Every command reads this file, and importing pydantic and building its models
+costs more than the rest of start-up, so the runtime objects are these
+dataclasses and a file that passed validation is remembered: its checked content is kept
 as JSON in the cache directory (``paths.cache_dir()``), under a key made of
 the file's bytes, relterm's version and the source of the modules that check
 and build it. The next load of the same bytes builds the objects from that
@@ -20,16 +24,27 @@ damaged cache entry is ignored and written again.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import MISSING, dataclass, field
 from pathlib import Path
 from typing import Literal, Optional
 
+from .dates import MAX_DAYS
 from .errors import ConfigError
 from .fuzzy import did_you_mean
 from . import paths
 
-# The runtime objects. Their fields, and what each means, are those of the models in
-# relterm.config_schema, which is what checks them; these are only ever built from checked data.
+# Ranks run from -MAX_RANK to MAX_RANK; evidence counts to MAX_COUNT; day intervals from 1 to MAX_DAYS.
+MAX_RANK = 1000
+MAX_COUNT = 100_000
+
+
+def _key(default=MISSING, *, doc: str, items: Optional[dict] = None, **bounds):
+    """One key of the file: its default, what it means (``doc``) and the bounds the schema checks
+    (pydantic ``Field`` keywords such as ``ge``, ``le``, ``min_length``; ``items`` bounds each item of a list)."""
+    return field(default=default, metadata={"doc": doc, "bounds": bounds, "items": items or {}})
+
+
+# The declaration of the file and its runtime objects, only ever built from checked data.
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -40,35 +55,48 @@ class PromoteWhen:
     (all time when absent).
     """
 
-    min_interactions: Optional[int] = None
-    min_in_person: Optional[int] = None
-    requires_kind_in_person: bool = False
-    min_referrals_exchanged: Optional[int] = None
-    within_days: Optional[int] = None
+    min_interactions: Optional[int] = _key(None, ge=0, le=MAX_COUNT, doc="At least this many interactions.")
+    min_in_person: Optional[int] = _key(None, ge=0, le=MAX_COUNT, doc="At least this many in-person interactions.")
+    requires_kind_in_person: bool = _key(False, doc="At least one in-person interaction.")
+    min_referrals_exchanged: Optional[int] = _key(
+        None, ge=0, le=MAX_COUNT, doc="Referrals given plus received at least this many."
+    )
+    within_days: Optional[int] = _key(
+        None, ge=1, le=MAX_DAYS, doc=f"Only count events this recent (1 to {MAX_DAYS} days)."
+    )
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Level:
     """One rung of a ladder."""
 
-    rank: int
-    name: str
-    description: str = ""
-    color: str = "white"
-    cadence_days: Optional[int] = None
-    ask_ok: Optional[bool] = None
-    promote_when: Optional[PromoteWhen] = None
+    rank: int = _key(
+        ge=-MAX_RANK, le=MAX_RANK,
+        doc=f"Position on the ladder; higher is deeper. Unique within the ladder ({-MAX_RANK} to {MAX_RANK}).",
+    )
+    name: str = _key(min_length=1, doc="Short name shown everywhere, e.g. Conversant.")
+    description: str = _key("", doc="One paragraph: what standing on this rung means.")
+    color: str = _key("white", doc='A colour: "#rrggbb", "#rgb" or a name such as "green".')
+    cadence_days: Optional[int] = _key(
+        None, ge=1, le=MAX_DAYS, doc=f"Keep in touch at least every N days (1 to {MAX_DAYS}); absent for no cadence."
+    )
+    ask_ok: Optional[bool] = _key(None, doc="Whether asking for business is appropriate at this level.")
+    promote_when: Optional[PromoteWhen] = _key(None, doc="Evidence that suggests promoting a contact to this level.")
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Ladder:
     """A ladder of relationship levels."""
 
-    name: str
-    description: str = ""
-    levels: list[Level]
-    new_contact_rank: Optional[int] = None
-    introduced_rank: Optional[int] = None
+    name: str = _key(min_length=1, doc="Display name of the ladder.")
+    description: str = _key("", doc="What this ladder measures.")
+    levels: list[Level] = _key(min_length=1, doc="The rungs, in any order.")
+    new_contact_rank: Optional[int] = _key(
+        None, doc="Rank for a contact added without a level (default: lowest rank above 0)."
+    )
+    introduced_rank: Optional[int] = _key(
+        None, doc="Rank for a name someone introduced you to (default: new_contact_rank)."
+    )
     _ordered: list[Level] = field(init=False, repr=False, compare=False)
     _by_rank: dict[int, Level] = field(init=False, repr=False, compare=False)
 
@@ -160,22 +188,28 @@ class Ladder:
 class Kind:
     """An interaction kind."""
 
-    in_person: bool = False
-    direction: Optional[Literal["given", "received", "ask"]] = None
-    counts_as_contact: Optional[bool] = None
-    description: str = ""
+    in_person: bool = _key(False, doc="Whether this kind of interaction happens face to face.")
+    direction: Optional[Literal["given", "received", "ask"]] = _key(
+        None, doc="For the give/ask ledger: a referral or introduction given or received, or an ask."
+    )
+    counts_as_contact: Optional[bool] = _key(
+        None,
+        doc="Whether logging this kind is contact with the person: it restarts their keep-in-touch "
+        "clock and clears \"to contact\". Default: true, except for note and review.",
+    )
+    description: str = _key("", doc="What this kind is for.")
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Config:
     """The whole ladder config file."""
 
-    version: Literal[1] = 1
-    default_ladder: str
-    spheres: list[str]
-    default_sphere: Optional[str] = None
-    kinds: dict[str, Optional[Kind]]
-    ladders: dict[str, Ladder]
+    version: Literal[1] = _key(1, doc="Format version of this file.")
+    default_ladder: str = _key(doc="Key of the ladder every contact stands on.")
+    spheres: list[str] = _key(min_length=1, items={"min_length": 1}, doc="Sphere names.")
+    default_sphere: Optional[str] = _key(None, doc="Sphere of a contact added without one.")
+    kinds: dict[str, Optional[Kind]] = _key(min_length=1, doc="Interaction kinds by key.")
+    ladders: dict[str, Ladder] = _key(min_length=1, doc="Ladders by key.")
 
     # Derived views -----------------------------------------------------------------
 

@@ -7,153 +7,118 @@ refused with a "did you mean" hint, and YAML 1.1 surprises (``name: no`` read
 as a boolean, a rank written as "3") are caught because the types are strict.
 Every error names the file, the line and the key.
 
-``validate()`` returns the checked data as plain dicts and lists, the form
-``relterm.config`` builds its runtime objects from (and caches as JSON). The
-models carry the same names as those runtime classes because pydantic's own
-messages may name them.
+The keys themselves (names, types, defaults, meanings, bounds) are declared
+once, by the dataclasses of ``relterm.config``; the models here are built from
+them, with the checks across keys added. ``validate()`` returns the checked
+data as plain dicts and lists, the form ``relterm.config`` builds its runtime
+objects from (and caches as JSON). The models carry the same names as those
+runtime classes because pydantic's own messages may name them.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import re
+import typing
 from pathlib import Path
-from typing import Annotated, Literal, Optional
+from typing import Annotated, Literal, Optional, Union
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, create_model, field_validator, model_validator
 
-from .dates import MAX_DAYS
+from . import config as declared
+from .config import MAX_COUNT, MAX_RANK  # noqa: F401 (bounds declared with the keys)
 from .fuzzy import did_you_mean as _did_you_mean
 from .errors import ConfigError
 
 _COLOR = re.compile(r"^(#[0-9a-fA-F]{3}|#[0-9a-fA-F]{6}|[a-z]+(_[a-z]+)*)$")
 _KEY = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
-# Ranks run from -MAX_RANK to MAX_RANK; evidence counts to MAX_COUNT; day intervals from 1 to MAX_DAYS.
-MAX_RANK = 1000
-MAX_COUNT = 100_000
 
 
 class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
 
 
-class PromoteWhen(_Strict):
-    """Evidence that suggests a contact is ready for this level.
+# The models, built from the declaration in relterm.config ----------------------------------
 
-    All given criteria must hold; each counts events within ``within_days``
-    (all time when absent).
-    """
-
-    min_interactions: Optional[int] = Field(None, ge=0, le=MAX_COUNT, description="At least this many interactions.")
-    min_in_person: Optional[int] = Field(
-        None, ge=0, le=MAX_COUNT, description="At least this many in-person interactions."
-    )
-    requires_kind_in_person: bool = Field(False, description="At least one in-person interaction.")
-    min_referrals_exchanged: Optional[int] = Field(
-        None, ge=0, le=MAX_COUNT, description="Referrals given plus received at least this many."
-    )
-    within_days: Optional[int] = Field(
-        None, ge=1, le=MAX_DAYS, description=f"Only count events this recent (1 to {MAX_DAYS} days)."
-    )
+_MODELS: dict[type, type[BaseModel]] = {}  # runtime dataclass -> its model, filled as they are built
 
 
-class Level(_Strict):
-    """One rung of a ladder."""
-
-    rank: int = Field(
-        ge=-MAX_RANK, le=MAX_RANK,
-        description=f"Position on the ladder; higher is deeper. Unique within the ladder ({-MAX_RANK} to {MAX_RANK}).",
-    )
-    name: str = Field(min_length=1, description="Short name shown everywhere, e.g. Conversant.")
-    description: str = Field("", description="One paragraph: what standing on this rung means.")
-    color: str = Field("white", description='A colour: "#rrggbb", "#rgb" or a name such as "green".')
-    cadence_days: Optional[int] = Field(
-        None, ge=1, le=MAX_DAYS, description=f"Keep in touch at least every N days (1 to {MAX_DAYS}); absent for no cadence."
-    )
-    ask_ok: Optional[bool] = Field(
-        None, description="Whether asking for business is appropriate at this level."
-    )
-    promote_when: Optional[PromoteWhen] = Field(
-        None, description="Evidence that suggests promoting a contact to this level."
-    )
-
-    @field_validator("color")
-    @classmethod
-    def _color(cls, value: str) -> str:
-        if not _COLOR.match(value):
-            raise ValueError(f'"{value}" is not a colour; use "#rrggbb", "#rgb" or a name like "green"')
-        return value
+def _as_model(hint):
+    """``hint`` with every runtime dataclass in it replaced by its model (``list[Level]`` -> ``list[LevelModel]``)."""
+    if hint in _MODELS:
+        return _MODELS[hint]
+    origin, args = typing.get_origin(hint), typing.get_args(hint)
+    if origin is None or origin is Literal or not args:
+        return hint
+    inner = tuple(_as_model(arg) for arg in args)
+    if origin is Union:
+        return Union[inner]
+    return origin[inner]
 
 
-class Ladder(_Strict):
-    """A ladder of relationship levels."""
-
-    name: str = Field(min_length=1, description="Display name of the ladder.")
-    description: str = Field("", description="What this ladder measures.")
-    levels: list[Level] = Field(min_length=1, description="The rungs, in any order.")
-    new_contact_rank: Optional[int] = Field(
-        None, description="Rank for a contact added without a level (default: lowest rank above 0)."
-    )
-    introduced_rank: Optional[int] = Field(
-        None, description="Rank for a name someone introduced you to (default: new_contact_rank)."
-    )
-
-    @model_validator(mode="after")
-    def _check_ranks(self) -> "Ladder":
-        seen: dict[int, str] = {}
-        for index, level in enumerate(self.levels):
-            if level.rank in seen:
-                raise ValueError(
-                    f"duplicate rank {level.rank}: both {seen[level.rank]!r} and {level.name!r} (levels[{index}])"
-                )
-            seen[level.rank] = level.name
-        for key in ("new_contact_rank", "introduced_rank"):
-            value = getattr(self, key)
-            if value is not None and value not in seen:
-                raise ValueError(f"{key}: {value} is not a rank of this ladder")
-        return self
+def _model(declared: type, **validators) -> type[BaseModel]:
+    """The strict pydantic model of one of relterm.config's dataclasses: its keys, types, defaults, meanings
+    (``description``) and bounds as declared there, plus ``validators`` for the checks across keys."""
+    hints = typing.get_type_hints(declared)
+    keys = {}
+    for item in dataclasses.fields(declared):
+        if not item.init:  # derived views (Ladder._ordered), not keys of the file
+            continue
+        hint = _as_model(hints[item.name])
+        if item.metadata.get("items"):
+            hint = list[Annotated[typing.get_args(hint)[0], Field(**item.metadata["items"])]]
+        default = ... if item.default is dataclasses.MISSING else item.default
+        keys[item.name] = (hint, Field(default, description=item.metadata.get("doc"),
+                                       **item.metadata.get("bounds", {})))
+    model = create_model(declared.__name__, __base__=_Strict, __doc__=declared.__doc__,
+                         __module__=__name__, __validators__=validators, **keys)
+    _MODELS[declared] = model
+    return model
 
 
-class Kind(_Strict):
-    """An interaction kind."""
-
-    in_person: bool = Field(False, description="Whether this kind of interaction happens face to face.")
-    direction: Optional[Literal["given", "received", "ask"]] = Field(
-        None, description="For the give/ask ledger: a referral or introduction given or received, or an ask."
-    )
-    counts_as_contact: Optional[bool] = Field(
-        None,
-        description="Whether logging this kind is contact with the person: it restarts their keep-in-touch "
-        "clock and clears \"to contact\". Default: true, except for note and review.",
-    )
-    description: str = Field("", description="What this kind is for.")
+def _color(cls, value: str) -> str:
+    if not _COLOR.match(value):
+        raise ValueError(f'"{value}" is not a colour; use "#rrggbb", "#rgb" or a name like "green"')
+    return value
 
 
-class Config(_Strict):
-    """The whole ladder config file."""
-
-    version: Literal[1] = Field(1, description="Format version of this file.")
-    default_ladder: str = Field(description="Key of the ladder every contact stands on.")
-    spheres: list[Annotated[str, Field(min_length=1)]] = Field(min_length=1, description="Sphere names.")
-    default_sphere: Optional[str] = Field(None, description="Sphere of a contact added without one.")
-    kinds: dict[str, Optional[Kind]] = Field(min_length=1, description="Interaction kinds by key.")
-    ladders: dict[str, Ladder] = Field(min_length=1, description="Ladders by key.")
-
-    @model_validator(mode="after")
-    def _check(self) -> "Config":
-        if self.default_ladder not in self.ladders:
+def _check_ranks(self):
+    seen: dict[int, str] = {}
+    for index, level in enumerate(self.levels):
+        if level.rank in seen:
             raise ValueError(
-                f"default_ladder: no ladder called {self.default_ladder!r}"
-                + _did_you_mean(self.default_ladder, list(self.ladders))
+                f"duplicate rank {level.rank}: both {seen[level.rank]!r} and {level.name!r} (levels[{index}])"
             )
-        for key in list(self.ladders) + list(self.kinds):
-            if not _KEY.match(key):
-                raise ValueError(f"{key!r} is not a valid key: use lower-case letters, digits, - and _")
-        if self.default_sphere is not None and self.default_sphere not in self.spheres:
-            raise ValueError(f"default_sphere: {self.default_sphere!r} is not one of the spheres")
-        if len(set(self.spheres)) != len(self.spheres):
-            raise ValueError("spheres: a sphere is listed twice")
-        return self
+        seen[level.rank] = level.name
+    for key in ("new_contact_rank", "introduced_rank"):
+        value = getattr(self, key)
+        if value is not None and value not in seen:
+            raise ValueError(f"{key}: {value} is not a rank of this ladder")
+    return self
+
+
+def _check_config(self):
+    if self.default_ladder not in self.ladders:
+        raise ValueError(
+            f"default_ladder: no ladder called {self.default_ladder!r}"
+            + _did_you_mean(self.default_ladder, list(self.ladders))
+        )
+    for key in list(self.ladders) + list(self.kinds):
+        if not _KEY.match(key):
+            raise ValueError(f"{key!r} is not a valid key: use lower-case letters, digits, - and _")
+    if self.default_sphere is not None and self.default_sphere not in self.spheres:
+        raise ValueError(f"default_sphere: {self.default_sphere!r} is not one of the spheres")
+    if len(set(self.spheres)) != len(self.spheres):
+        raise ValueError("spheres: a sphere is listed twice")
+    return self
+
+
+PromoteWhen = _model(declared.PromoteWhen)
+Level = _model(declared.Level, _color=field_validator("color")(_color))
+Ladder = _model(declared.Ladder, _check_ranks=model_validator(mode="after")(_check_ranks))
+Kind = _model(declared.Kind)
+Config = _model(declared.Config, _check=model_validator(mode="after")(_check_config))
 
 
 # Reading and checking ------------------------------------------------------------------
@@ -184,9 +149,15 @@ class _StrictLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # libyaml's
 
 def validate(text: str, path: Path | str = "levels.yaml") -> dict:
     """The checked content of a levels.yaml as plain data; ``ConfigError`` naming file, line and key."""
+    from .yamlsafe import AliasRefused, refuse_aliases
+
     try:
+        refuse_aliases(text)  # before anything is built: ten lines of aliases make a billion items
         # libyaml's parser (ten times faster), duplicate keys refused.
         data = yaml.load(text, Loader=_StrictLoader)
+    except AliasRefused as exc:
+        where = f":{exc.line}" if exc.line is not None else ""
+        raise ConfigError(f"{path}{where}: {exc.problem}") from None
     except _DuplicateKey as exc:
         raise ConfigError(
             f"{path}:{exc.line}: {exc.key}: duplicate key (first on line {exc.first_line}); "

@@ -22,7 +22,6 @@ from .config import Config, Ladder
 from .dates import as_date as _as_date, check_days, parse_birthday, parse_date
 from .domain import LEVEL_CHANGE, Card, ContactRow, Detail, TimelineEvent, join_tags, rows_from_cursor, split_tags
 from .errors import AmbiguousError, AskTooEarly, ConflictError, InputError, NotFoundError
-from .present import health_json
 from .sanitize import clean_for_display, clean_line, clean_text
 from .store import Contact, ContactDetail, ContactLevel, Event
 
@@ -49,7 +48,7 @@ class Core:
         self.db = store.open_database(self.db_path)
 
     def close(self) -> None:
-        store.close_database()
+        store.close_database(self.db)
 
     # Ladders ---------------------------------------------------------------------
 
@@ -142,7 +141,8 @@ class Core:
             return "; did you mean " + " or ".join(f"{name} (id {cid})" for cid, name in close) + "?"
         return ""
 
-    def _contact(self, cid: int) -> Contact:
+    def contact_record(self, cid: int) -> Contact:
+        """The stored row of contact ``cid`` (archived or not); ``NotFoundError`` when there is none."""
         if isinstance(cid, int) and not 0 < cid <= MAX_ID:
             raise NotFoundError(f"no contact with id {cid if abs(cid) < 10**30 else 'that large'}")
         contact = Contact.get_or_none(Contact.id == cid)
@@ -190,7 +190,7 @@ class Core:
         else:
             ranks[default_key] = self.parse_level(level) if level is not None else start
         if introduced_by is not None:
-            self._contact(introduced_by)
+            self.contact_record(introduced_by)
         if cadence_days is not None:
             check_days(cadence_days, "cadence", zero=True)
         birthday = parse_birthday(clean_line(birthday)) if birthday else None
@@ -198,7 +198,7 @@ class Core:
         when = parse_date(date, past=True) if date is not None else now.date()
         # The date added (rules.date_added) is the day of the add, also when it is given as a past date.
         added_at = dt.datetime.combine(when, now.time())
-        with store.write():
+        with store.write(self.db):
             contact = Contact.create(
                 name=name,
                 sphere=sphere,
@@ -245,8 +245,8 @@ class Core:
         transaction, so another process's change is never overwritten unseen.
         """
         changes = self.clean_fields(fields)
-        with store.write():
-            contact = self._contact(cid)
+        with store.write(self.db):
+            contact = self.contact_record(cid)
             if if_version is not None and self._version(contact) != if_version:
                 raise ConflictError(
                     f"{contact.name} was changed elsewhere (another window or the command line) since the form "
@@ -254,7 +254,7 @@ class Core:
                 )
             if introduced_by is not _UNSET:
                 if introduced_by is not None:
-                    self._check_introducer(cid, introduced_by)
+                    self.check_introducer(cid, introduced_by)
                 changes["introduced_by"] = introduced_by
             if add_tags or remove_tags:
                 current = list(split_tags(changes.get("tags", contact.tags)))
@@ -307,10 +307,12 @@ class Core:
                 raise InputError(f"cannot edit {key!r}")
         return changes
 
-    def _check_introducer(self, cid: int, introducer: int) -> None:
+    def check_introducer(self, cid: int, introducer: int) -> None:
+        """Refuse (``InputError``) ``introducer`` as the one who introduced ``cid``: themselves,
+        someone not there, or someone introduced through ``cid`` (a cycle)."""
         if introducer == cid:
             raise InputError("a contact cannot have introduced themselves")
-        self._contact(introducer)
+        self.contact_record(introducer)
         # Walk up from the introducer: reaching ``cid`` would close a cycle.
         seen = {introducer}
         current = introducer
@@ -350,7 +352,7 @@ class Core:
         """
         kind = self.config.check_kind(kind)
         when = parse_date(date, past=True)
-        contact = self._contact(cid)
+        contact = self.contact_record(cid)
         if direction is None:
             direction = self.config.kind(kind).direction
         too_early = self.ask_warning(cid, kind) if direction == "ask" else None
@@ -359,7 +361,7 @@ class Core:
                 raise AskTooEarly(too_early)
             warning = f"{warning}; {too_early}" if warning else too_early
         now = _now()
-        with store.write():
+        with store.write(self.db):
             event = Event.create(
                 contact=cid, date=when, kind=kind, summary=clean_text(summary), direction=direction,
                 other=other, warning=clean_text(warning) if warning else None,
@@ -394,7 +396,7 @@ class Core:
         event = Event.get_or_none(Event.id == event_id)
         if event is None:
             raise NotFoundError(f"no timeline entry with id {event_id}")
-        with store.write():
+        with store.write(self.db):
             cid = event.contact_id
             event.delete_instance()
             self._refresh_last_interaction(cid)
@@ -422,8 +424,8 @@ class Core:
         when = parse_date(date, past=True)
         # Read the current rank inside the write transaction, so two processes promoting the
         # same contact at once move them two rungs, not one each from the same start.
-        with store.write():
-            contact = self._contact(cid)
+        with store.write(self.db):
+            contact = self.contact_record(cid)
             row = ContactLevel.get_or_none((ContactLevel.contact == cid) & (ContactLevel.ladder == key))
             current = row.rank if row else None
             if to is not None:
@@ -457,13 +459,13 @@ class Core:
     # Archive ---------------------------------------------------------------------------
 
     def archive(self, cid: int) -> None:
-        self._contact(cid)
-        with store.write():
+        self.contact_record(cid)
+        with store.write(self.db):
             Contact.update(archived_at=_now()).where(Contact.id == cid).execute()
 
     def restore(self, cid: int) -> None:
-        self._contact(cid)
-        with store.write():
+        self.contact_record(cid)
+        with store.write(self.db):
             Contact.update(archived_at=None, updated_at=_now()).where(Contact.id == cid).execute()
 
     # Reading -----------------------------------------------------------------------------
@@ -528,7 +530,7 @@ class Core:
         return result
 
     def card(self, cid: int) -> Card:
-        contact = self._contact(cid)
+        contact = self.contact_record(cid)
         introducer = None
         if contact.introduced_by_id is not None:
             row = Contact.select(Contact.name).where(Contact.id == contact.introduced_by_id).tuples().first()
@@ -616,101 +618,3 @@ class Core:
 
     def backup(self, dest: Path) -> Path:
         return store.backup_to(self.db, dest)
-
-    # JSON ----------------------------------------------------------------------------------
-
-    def row_json(self, row: ContactRow, ranks: dict[str, int], health=None) -> dict:
-        """One list row as JSON; ``health`` (an intel Health) is computed when not given."""
-        _, lad = self.ladder()
-        if health is None:
-            health = self.intel.health([row])[row.id]
-        return {
-            "id": row.id,
-            "name": row.name,
-            "level": row.rank,
-            "level_name": lad.level_name(row.rank),
-            "ladders": ranks,
-            "sphere": row.sphere,
-            "company": row.company,
-            "email": row.email,
-            "tags": list(row.tags),
-            "introduced_by": row.introduced_by,
-            "last_interaction": row.last_interaction.isoformat() if row.last_interaction else None,
-            "archived": row.archived,
-            "to_contact": row.to_contact,
-            **health_json(health),
-        }
-
-    def card_json(self, card: Card, timeline: Sequence[TimelineEvent]) -> dict:
-        default_key, lad = self.ladder()
-        rank = card.ranks.get(default_key)
-        return {
-            "id": card.id,
-            "name": card.name,
-            "level": rank,
-            "level_name": lad.level_name(rank),
-            "ladders": card.ranks,
-            "sphere": card.sphere,
-            "company": card.company,
-            "title": card.title,
-            "email": card.email,
-            "phone": card.phone,
-            "birthday": card.birthday,
-            "notes": card.notes,
-            "tags": list(card.tags),
-            "introduced_by": card.introduced_by,
-            "cadence_days": card.cadence_days,
-            "last_interaction": card.last_interaction.isoformat() if card.last_interaction else None,
-            **self._intel_json(card),
-            "archived": card.archived_at is not None,
-            "to_contact": card.to_contact,
-            "details": [{"kind": d.kind, "label": d.label, "value": d.value} for d in card.details],
-            "timeline": [self.event_json(e) for e in timeline],
-        }
-
-    def _intel_json(self, card: Card) -> dict:
-        health = self.intel.health_of(card.id)
-        bal = self.intel.balance(card.id)
-        return {
-            **health_json(health),
-            "review_every_days": card.review_every_days,
-            "review_due": card.review_due.isoformat() if card.review_due else None,
-            "balance": {
-                "referrals_given": bal.referrals_given, "referrals_received": bal.referrals_received,
-                "introductions_given": bal.intros_given, "introductions_received": bal.intros_received,
-                "given": bal.given, "received": bal.received, "asks": bal.asks, "net": bal.net,
-            },
-        }
-
-    def event_json(self, event: TimelineEvent) -> dict:
-        item = {"id": event.id, "date": event.date.isoformat(), "kind": event.kind, "summary": self.event_text(event)}
-        if event.kind == LEVEL_CHANGE:
-            item.update({"ladder": event.ladder, "from": event.from_rank, "to": event.to_rank, "reason": event.reason})
-        if event.direction:
-            item["direction"] = event.direction
-        if event.other_name:
-            item["other"] = event.other_name
-        if event.warning:
-            item["warning"] = event.warning
-        if event.data:
-            try:
-                item["data"] = json.loads(event.data)
-            except ValueError:
-                item["data"] = event.data
-        return item
-
-    def event_text(self, event: TimelineEvent) -> str:
-        """One line for a timeline entry, e.g. "promoted 2 Introduced -> 3 Conversant: met at the meetup"."""
-        if event.kind != LEVEL_CHANGE:
-            return event.summary
-        _, lad = self.ladder(event.ladder) if event.ladder in self.config.ladders else (None, None)
-        label = lad.label if lad else (lambda r: str(r))
-        ladder_note = "" if event.ladder == self.config.default_ladder else f" on {event.ladder}"
-        if event.from_rank is None:
-            text = f"added at {label(event.to_rank)}{ladder_note}"
-        else:
-            verb = "promoted" if (event.to_rank or 0) > event.from_rank else "demoted"
-            text = f"{verb} {label(event.from_rank)} -> {label(event.to_rank)}{ladder_note}"
-        if event.reason and not (event.from_rank is None and event.reason == "added"):
-            text += f": {event.reason}"
-        return text

@@ -127,7 +127,7 @@ def fill(core: Core) -> dict[str, int]:
     def day(days_ago: int) -> dt.date:
         return now - dt.timedelta(days=days_ago)
 
-    with store.write():
+    with store.write(core.db):
         for name, rank, sphere, company, tags, introducer, customer_rank in PEOPLE:
             if business.level(rank) is None:
                 rank = business.default_rank

@@ -152,8 +152,5 @@ def split_tags(text: str) -> tuple[str, ...]:
 
 
 def join_tags(tags) -> str:
-    seen: list[str] = []
-    for tag in tags:
-        if tag and tag not in seen:
-            seen.append(tag)
-    return ",".join(seen)
+    # First occurrence kept, in order; a dict finds repeats in one step (200k tags from a file).
+    return ",".join(dict.fromkeys(tag for tag in tags if tag))

@@ -111,8 +111,13 @@ def load_yaml(raw: bytes, *, kind: str = "yaml", keep: int = 32):
     text = raw.decode("utf-8")
     import yaml
 
+    from .yamlsafe import AliasRefused, refuse_aliases
+
     try:
+        refuse_aliases(text)  # before anything is built: ten lines of aliases make a billion items
         data = yaml.safe_load(text)
+    except AliasRefused as exc:
+        raise YamlError(exc.problem, exc.line) from None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         raise YamlError(str(getattr(exc, "problem", None) or exc), mark.line + 1 if mark is not None else None) \

@@ -1,16 +1,21 @@
-"""How a computed rule reads, in words and in JSON: one wording for every client.
+"""How contacts, events and computed rules read, in words and in JSON: one wording for every client.
 
 The command line, the full-screen app and the JSON output all describe a
-contact's keep-in-touch health with these functions, so "overdue 3d" means the
-same thing everywhere. Nothing here decides anything: the values come from
-``relterm.rules``.
+contact's keep-in-touch health, its timeline and its give/ask ledger with these
+functions, so "overdue 3d" means the same thing everywhere. Nothing here
+decides or reads anything: the values come from the core and ``relterm.rules``.
 """
 
 from __future__ import annotations
 
-from typing import Optional
+import json
+from typing import TYPE_CHECKING, Optional, Sequence
 
-from .rules import DUE, ON_TRACK, OVERDUE, Health
+from .rules import DUE, LEVEL_CHANGE, ON_TRACK, OVERDUE, Health
+
+if TYPE_CHECKING:
+    from .config import Config
+    from .domain import Card, ContactRow, TimelineEvent
 
 
 def health_short(health: Health) -> str:
@@ -52,3 +57,105 @@ def health_json(health: Health) -> dict:
 
 def _iso(day) -> Optional[str]:
     return day.isoformat() if day is not None else None
+
+
+# Contacts and their timeline ------------------------------------------------------------------
+
+
+def row_json(config: "Config", row: "ContactRow", ranks: dict[str, int], health: Health) -> dict:
+    """One list row as JSON (``list --json``); ``ranks`` is the contact's rank on each ladder."""
+    return {
+        "id": row.id,
+        "name": row.name,
+        "level": row.rank,
+        "level_name": config.ladder.level_name(row.rank),
+        "ladders": ranks,
+        "sphere": row.sphere,
+        "company": row.company,
+        "email": row.email,
+        "tags": list(row.tags),
+        "introduced_by": row.introduced_by,
+        "last_interaction": _iso(row.last_interaction),
+        "archived": row.archived,
+        "to_contact": row.to_contact,
+        **health_json(health),
+    }
+
+
+def card_json(config: "Config", card: "Card", timeline: Sequence["TimelineEvent"], health: Health, balance) -> dict:
+    """A contact's card, keep-in-touch health, give/ask ledger and timeline as JSON (``show --json``)."""
+    rank = card.ranks.get(config.default_ladder)
+    return {
+        "id": card.id,
+        "name": card.name,
+        "level": rank,
+        "level_name": config.ladder.level_name(rank),
+        "ladders": card.ranks,
+        "sphere": card.sphere,
+        "company": card.company,
+        "title": card.title,
+        "email": card.email,
+        "phone": card.phone,
+        "birthday": card.birthday,
+        "notes": card.notes,
+        "tags": list(card.tags),
+        "introduced_by": card.introduced_by,
+        "cadence_days": card.cadence_days,
+        "last_interaction": _iso(card.last_interaction),
+        **health_json(health),
+        "review_every_days": card.review_every_days,
+        "review_due": _iso(card.review_due),
+        "balance": balance_json(balance),
+        "archived": card.archived_at is not None,
+        "to_contact": card.to_contact,
+        "details": [{"kind": d.kind, "label": d.label, "value": d.value} for d in card.details],
+        "timeline": [event_json(config, e) for e in timeline],
+    }
+
+
+def balance_json(balance, *, contact: bool = False) -> dict:
+    """The give/ask ledger with one contact (an intel ``Balance``) as JSON; with ``contact``, who it is too
+    (``balance --json`` lists several; ``show --json`` has it inside the contact's own object)."""
+    who = {"id": balance.contact_id, "name": balance.name, "level": balance.rank} if contact else {}
+    return {
+        **who,
+        "referrals_given": balance.referrals_given, "referrals_received": balance.referrals_received,
+        "introductions_given": balance.intros_given, "introductions_received": balance.intros_received,
+        "given": balance.given, "received": balance.received, "asks": balance.asks, "net": balance.net,
+    }
+
+
+def event_json(config: "Config", event: "TimelineEvent") -> dict:
+    """One timeline entry as JSON, with its one-line text as the summary."""
+    item = {"id": event.id, "date": event.date.isoformat(), "kind": event.kind, "summary": event_text(config, event)}
+    if event.kind == LEVEL_CHANGE:
+        item.update({"ladder": event.ladder, "from": event.from_rank, "to": event.to_rank, "reason": event.reason})
+    if event.direction:
+        item["direction"] = event.direction
+    if event.other_name:
+        item["other"] = event.other_name
+    if event.warning:
+        item["warning"] = event.warning
+    if event.data:
+        try:
+            item["data"] = json.loads(event.data)
+        except ValueError:
+            item["data"] = event.data
+    return item
+
+
+def event_text(config: "Config", event: "TimelineEvent") -> str:
+    """One line for a timeline entry, e.g. "promoted 2 Introduced -> 3 Conversant: met at the meetup"."""
+    if event.kind != LEVEL_CHANGE:
+        return event.summary
+    ladder = config.ladders.get(event.ladder)
+    label = ladder.label if ladder is not None else str
+    ladder_note = "" if event.ladder == config.default_ladder else f" on {event.ladder}"
+    if event.from_rank is None:
+        text = f"added at {label(event.to_rank)}{ladder_note}"
+    else:
+        verb = "promoted" if (event.to_rank or 0) > event.from_rank else "demoted"
+        text = f"{verb} {label(event.from_rank)} -> {label(event.to_rank)}{ladder_note}"
+    if event.reason and not (event.from_rank is None and event.reason == "added"):
+        text += f": {event.reason}"
+    return text

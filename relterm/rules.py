@@ -44,6 +44,8 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Optional
 
+from .dates import as_date
+
 if TYPE_CHECKING:
     from .config import Config, Ladder
 
@@ -90,13 +92,7 @@ def effective_cadence(ladder: "Ladder", rank: Optional[int], override: Optional[
 
 def date_added(created_at) -> Optional[dt.date]:
     """The day relterm started tracking a person, from their ``created_at`` (datetime, date or ISO text)."""
-    if created_at is None or created_at == "":
-        return None
-    if isinstance(created_at, dt.datetime):
-        return created_at.date()
-    if isinstance(created_at, dt.date):
-        return created_at
-    return dt.date.fromisoformat(str(created_at)[:10])
+    return as_date(created_at)
 
 
 def clock_start(last_contact: Optional[dt.date], added: Optional[dt.date]) -> Optional[dt.date]:

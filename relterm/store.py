@@ -1,10 +1,15 @@
 """The SQLite store: Peewee models, opening, migrations and backups.
 
-One module-level ``Database`` is initialised by :func:`open_database`; every
-connection (one per thread, Peewee's default) gets the same pragmas: WAL
-journal, foreign keys, a busy timeout. Writes go through :func:`write`, an
-``IMMEDIATE`` transaction, so two processes writing at once wait for each
-other instead of failing with "database is locked".
+The models are bound to one module-level proxy that :func:`open_database`
+points at the database it opens, so a process has one database file open at a
+time: opening a second file while the first is still open is refused (it would
+silently move the first one's model queries to the second), and cores on the
+same file share one database object, so a core's ``db`` (raw SQL and
+:func:`write`) and its model queries always run on the same connection. Every connection (one
+per thread, Peewee's default) gets the same pragmas: WAL journal, foreign keys,
+a busy timeout. Writes go through :func:`write`, an ``IMMEDIATE`` transaction,
+so two processes writing at once wait for each other instead of failing with
+"database is locked".
 
 The schema is versioned by numbered scripts in ``relterm/migrations``
 (Peewee's ``playhouse.migrations`` runner, history in ``schema_migration``);
@@ -21,14 +26,16 @@ failures become one-line errors in :func:`explain`, the one place every client
 
 from __future__ import annotations
 
+import datetime as dt
 import errno
 import os
 import sqlite3
 import stat
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
-from typing import Iterator, Optional
+from typing import Iterator, Optional, Sequence
 
 from peewee import (
     AutoField,
@@ -44,6 +51,7 @@ from peewee import (
 )
 
 from .errors import RelTermError
+from .rules import LEVEL_CHANGE
 from . import clock, paths
 
 MIGRATIONS_DIR = paths.MIGRATIONS_DIR
@@ -64,6 +72,9 @@ SQLITE_MAGIC = b"SQLite format 3\x00"
 KEEP_MIGRATION_BACKUPS = 3
 
 database_proxy = DatabaseProxy()
+# The database open_database() opened, once per open not yet closed (see _refuse_second_file): one file,
+# one database object, so the models (through the proxy) and a core's ``db`` always use the same connection.
+_open: list["RelTermDatabase"] = []
 
 
 class StoreError(RelTermError):
@@ -341,6 +352,10 @@ def open_database(path: Path, *, migrate: bool = True) -> SqliteDatabase:
     global last_upgrade
     last_upgrade = None
     path = Path(path)
+    _refuse_second_file(path)
+    if _open:  # another core on this file: it shares that one's database (and its connection per thread)
+        _open.append(_open[0])
+        return _open[0]
     exists = _inspect(path)
     if not path.exists():
         try:
@@ -369,15 +384,16 @@ def open_database(path: Path, *, migrate: bool = True) -> SqliteDatabase:
         _keep_private(path)
     db = _make_database(path, read_only=read_only, immutable=immutable)
     database_proxy.initialize(db)
+    _open.append(db)
     try:
         db.connect(reuse_if_open=True)
         if migrate:
             run_migrations(db, path)
     except StoreError:
-        db.close()
+        close_database(db)
         raise
     except Exception as exc:
-        db.close()
+        close_database(db)
         error = explain(exc, path)
         if error is None and _is_database_error(exc):
             error = StoreError(f"{path}: cannot open the database: {exc}")
@@ -387,10 +403,42 @@ def open_database(path: Path, *, migrate: bool = True) -> SqliteDatabase:
     return db
 
 
-def close_database() -> None:
-    db = database_proxy.obj
-    if db is not None and not db.is_closed():
-        db.close()
+def _same_file(a: Path | str, b: Path | str) -> bool:
+    try:
+        return os.path.samefile(a, b)
+    except OSError:
+        return os.path.abspath(a) == os.path.abspath(b)
+
+
+def _refuse_second_file(path: Path) -> None:
+    """Refuse to open ``path`` while another database file is open in this process.
+
+    The models are bound to one proxy: pointing it at a second file would move the
+    first core's queries there without a word. Another core on the same file is fine.
+    """
+    for other in _open:
+        if not _same_file(other.database, path):
+            raise StoreError(
+                f"{path}: cannot open a second database in this process while {other.database} is open; "
+                "close the first one (Core.close) before opening another file"
+            )
+
+
+def close_database(db: Optional[SqliteDatabase] = None) -> None:
+    """Close one open of ``db`` (closed when no other core still has it open), or every database this
+    process opened (``None``), so another file may be opened."""
+    if db is not None:
+        if db in _open:
+            _open.remove(db)
+        if db in _open:
+            return  # another core on the same file still uses it
+        closing = [db]
+    else:
+        closing = [*dict.fromkeys(_open), database_proxy.obj]
+        _open.clear()
+    for each in closing:
+        if each is not None and not each.is_closed():
+            each.close()
 
 
 def current_database() -> SqliteDatabase:
@@ -401,12 +449,12 @@ def current_database() -> SqliteDatabase:
 
 
 @contextmanager
-def write() -> Iterator[None]:
-    """One write transaction, taken IMMEDIATE so concurrent writers queue up.
+def write(db: Optional[SqliteDatabase] = None) -> Iterator[None]:
+    """One write transaction on ``db`` (default: the one open), taken IMMEDIATE so concurrent writers queue up.
 
     Refused at once on a database opened read-only or seen to be damaged.
     """
-    db = current_database()
+    db = db if db is not None else current_database()
     path = Path(db.database)
     if getattr(db, "read_only", False):
         raise _read_only_error(path)
@@ -427,6 +475,72 @@ def write() -> Iterator[None]:
         if original is None:
             raise
         raise original from None
+
+
+# Writing in batches ---------------------------------------------------------------------
+# The core writes row by row through the models; an import writes thousands of rows per batch.
+# Both run inside write(); these keep the batched SQL here, beside the models it must follow.
+
+
+def _sql_value(value):
+    """A Python value as SQLite stores it (dates and datetimes as ISO text, booleans as 0/1)."""
+    if value is None or type(value) is str or type(value) is int:
+        return value
+    if isinstance(value, dt.datetime):
+        return str(value)
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, bool):
+        return int(value)
+    return value
+
+
+def _sql_literal(value) -> str:
+    """A constant as SQL: NULL, a number or a quoted string."""
+    if value is None:
+        return "NULL"
+    if type(value) is int or type(value) is float:
+        return repr(value)
+    return "'" + str(value).replace("'", "''") + "'"
+
+
+def insert_rows(db: SqliteDatabase, model: type[Model], given: Sequence[str], rows: list[tuple]) -> None:
+    """Insert ``rows`` (values, as stored, for the fields named ``given``) into ``model``'s table in one
+    executemany on ``db``; other columns get their model defaults, so columns added later need no change
+    in the caller. Runs inside the caller's ``write()``."""
+    if not rows:
+        return
+    fields = model._meta.fields
+    rest = [f for f in model._meta.sorted_fields if f.name not in given and not isinstance(f, AutoField)]
+    columns = [fields[name].column_name for name in given] + [f.column_name for f in rest]
+    if any(callable(f.default) for f in rest):  # a fresh default per row
+        rows = [row + tuple(_sql_value(f.default() if callable(f.default) else f.default) for f in rest)
+                for row in rows]
+        values = ", ".join("?" for _ in columns)
+    else:  # the same default on every row: written into the statement instead of bound row by row
+        values = ", ".join(["?"] * len(given) + [_sql_literal(_sql_value(f.default)) for f in rest])
+    quoted = ", ".join(f'"{c}"' for c in columns)
+    db.cursor().executemany(f'INSERT INTO "{model._meta.table_name}" ({quoted}) VALUES ({values})', rows)
+
+
+@lru_cache(maxsize=None)
+def _first_levels_sql() -> str:
+    chosen = {"contact": "contact_id", "date": "?", "kind": _sql_literal(LEVEL_CHANGE), "summary": "''",
+              "ladder": "ladder", "from_rank": "NULL", "to_rank": "rank", "reason": "?", "direction": "NULL",
+              "created_at": "?"}
+    fields = [f for f in Event._meta.sorted_fields if not isinstance(f, AutoField)]
+    columns = ", ".join(f'"{f.column_name}"' for f in fields)
+    picked = ", ".join(chosen.get(f.name) or _sql_literal(_sql_value(f.default() if callable(f.default) else f.default))
+                       for f in fields)
+    return (f'INSERT INTO "event" ({columns}) SELECT {picked} FROM "contact_level" '
+            f'WHERE "contact_id" BETWEEN ? AND ? ORDER BY "contact_id", "id"')
+
+
+def insert_first_levels(db: SqliteDatabase, first_id: int, last_id: int, *, date: str, reason: str,
+                        created_at: str) -> None:
+    """Put each new contact's starting level on its timeline: an "added at this level" event for every level
+    row of contacts ``first_id`` to ``last_id``, in one statement (a batch of new contacts has consecutive ids)."""
+    db.cursor().execute(_first_levels_sql(), (date, reason, created_at, first_id, last_id))
 
 
 def _masked_by_rollback(exc: BaseException) -> Optional[BaseException]:
@@ -593,8 +707,12 @@ def _glob_escape(name: str) -> str:
 
 
 def _remove_killed_backups(path: Path) -> None:
-    """A run killed while copying leaves ``<db>.before-*.bak.partial``: only ever relterm's, so remove them."""
-    for partial in path.parent.glob(f"{_glob_escape(path.name)}.before-*.bak.partial*"):
+    """A run killed while copying leaves ``<db>.before-*.bak.partial`` (or, written through
+    relterm.safewrite, ``.<db>.before-*.bak.<pid>.<random>.partial``): only ever relterm's, so remove them."""
+    name = _glob_escape(path.name)
+    found = list(path.parent.glob(f"{name}.before-*.bak.partial*"))
+    found += path.parent.glob(f".{name}.before-*.bak.*.partial")
+    for partial in found:
         try:
             partial.unlink()
         except OSError:
@@ -691,39 +809,34 @@ def backup_to(db: SqliteDatabase, dest: Path) -> Path:
     """Copy the whole database to ``dest`` with SQLite's online backup API.
 
     Safe while other connections (the TUI, a script) are reading or writing.
+    The copy is made in a temporary file beside ``dest`` and renamed into place,
+    so ``dest`` is never half-written; :func:`relterm.safewrite.check_target`
+    refuses the database itself and its journals, and a ``dest`` another
+    program has open (replacing it would pair its journal with the new file).
     """
-    dest = Path(dest).expanduser()
+    from .safewrite import check_target, replacing
+
+    dest = Path(os.path.expanduser(os.fspath(dest)))
     if dest.is_dir():
         dest = dest / f"relterm-{clock.stamp()}.db"
-    source_path = Path(db.database).resolve()
-    if dest.resolve() in (source_path, Path(f"{source_path}-wal"), Path(f"{source_path}-shm")):
-        # Replacing the live file (or its journal) under open connections would lose writes.
-        raise StoreError(f"{dest} is the database itself; back it up to another path")
-    paths.make_private_dir(dest.parent) if not dest.parent.exists() else None
-    tmp = dest.with_name(dest.name + ".partial")
-    try:
-        fd = os.open(tmp, os.O_CREAT | os.O_WRONLY | os.O_TRUNC, 0o600)
-        os.close(fd)
+    elif not dest.parent.exists():
+        try:
+            paths.make_private_dir(dest.parent)
+        except OSError as exc:
+            raise StoreError(f"{dest.parent}: cannot create the directory: {exc.strerror or exc}") from None
+    real = check_target(dest, database=db.database)
+    with replacing(real) as tmp:
         target = sqlite3.connect(str(tmp))
         try:
-            source = db.connection()
-            source.backup(target)
+            db.connection().backup(target)
             target.execute("PRAGMA journal_mode=delete")
-        finally:
-            target.close()
-        os.chmod(tmp, 0o600)
-        os.replace(tmp, dest)
-    except BaseException as exc:  # a full disk, an interrupt: no half-written copy is left behind
-        for leftover in (tmp, Path(f"{tmp}-journal")):
-            try:
-                leftover.unlink()
-            except OSError:
-                pass
-        if isinstance(exc, sqlite3.Error):  # name the copy, not the database, as what could not be written
+        except sqlite3.Error as exc:  # the disk filled, an I/O error: name the copy, not the database
             error = explain(exc, dest)
             if error is not None:
                 raise error from None
-        raise
+            raise StoreError(f"{dest}: cannot write the backup: {exc}; nothing was written") from None
+        finally:
+            target.close()
     return dest
 
 

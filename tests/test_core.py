@@ -8,6 +8,7 @@ import pytest
 
 from relterm.dates import parse_date
 from relterm.errors import AmbiguousError, InputError, NotFoundError
+from relterm.present import event_text
 from relterm.sanitize import clean_line, clean_text
 
 D = dt.date
@@ -159,7 +160,7 @@ def test_event_text(core):
     core.change_level(cid, step=1, reason="Met at the meetup")
     core.change_level(cid, step=-1, reason="Lost touch")
     core.change_level(cid, ladder="customer", to=1)
-    texts = [core.event_text(e) for e in core.timeline(cid)]
+    texts = [event_text(core.config, e) for e in core.timeline(cid)]
     assert "added at 1 Satisfied on customer" in texts
     assert "demoted 3 Conversant -> 2 Introduced: Lost touch" in texts
     assert "promoted 2 Introduced -> 3 Conversant: Met at the meetup" in texts

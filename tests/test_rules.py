@@ -14,7 +14,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from relterm import rules, store
+from relterm import present, rules, store
 from relterm.config import load_config
 from relterm.rules import DUE, NO_CADENCE, ON_TRACK, OVERDUE
 from relterm.store import Contact
@@ -233,4 +233,4 @@ def test_list_health_agrees_with_the_single_contact_rule(core):
         single = core.intel.health_of(row.id)
         assert listed[row.id] == single
         assert single == rules.health(row.last_interaction, row.added, rules.effective_cadence(ladder, row.rank, None), TODAY)
-    assert json.loads(json.dumps(core.row_json(rows[0], {}))) ["health"] == listed[rows[0].id].state
+    assert json.loads(json.dumps(present.row_json(core.config, rows[0], {}, listed[rows[0].id])))["health"] == listed[rows[0].id].state

@@ -281,3 +281,51 @@ def test_per_contact_lookups_use_an_index_and_no_index_is_kept_twice(v1_db):
             for other, longer in indexes:
                 assert other == name or longer[:len(cols)] != cols, f"{name} repeats the start of {other}"
     store.close_database()
+
+
+# One database file per process -------------------------------------------------------------
+
+
+def test_a_second_file_is_refused_while_a_core_is_open(core, tmp_path):
+    """The models follow one database: opening another file must not move the first core's writes there."""
+    from relterm.config import load_config
+    from relterm.core import Core
+
+    other_path = tmp_path / "other.db"
+    with pytest.raises(store.StoreError, match="cannot open a second database in this process") as raised:
+        Core(other_path, load_config())
+    assert str(core.db_path) in str(raised.value)
+    assert not other_path.exists()  # refused before anything was created
+    cid = core.add_contact("Ada Lovelace")  # the first core still writes to its own file
+    assert sqlite3.connect(core.db_path).execute("SELECT name FROM contact WHERE id = ?", (cid,)).fetchone() == (
+        "Ada Lovelace",)
+    core.close()
+    other = Core(other_path, load_config())  # once the first is closed, another file opens
+    try:
+        assert other.count() == 0
+    finally:
+        other.close()
+
+
+def test_a_second_core_on_the_same_file_is_fine(core, db_path):
+    from relterm.config import load_config
+    from relterm.core import Core
+
+    other = Core(db_path, load_config())
+    try:
+        cid = other.add_contact("Grace Hopper")
+        assert core.card(cid).name == "Grace Hopper"
+    finally:
+        other.close()
+    assert core.count() == 1
+
+
+def test_a_core_keeps_writing_after_a_command_ran_beside_it(core, invoke, monkeypatch):
+    """A command run in the same process shares the core's database and gives it back open."""
+    monkeypatch.setenv("RELTERM_BUSY_TIMEOUT", "1")
+    assert invoke("add", "Ada Lovelace").code == 0
+    cid = core.add_contact("Grace Hopper")  # its transaction and its queries on one connection
+    assert invoke("show", "Grace Hopper", "--json").json()["id"] == cid
+    assert invoke("add", "Alan Turing").code == 0
+    core.log(cid, "coffee", "after two commands")
+    assert core.count() == 3

@@ -9,7 +9,7 @@ import click
 from ..dates import today
 from . import fail
 from .context import AppContext
-from ..present import health_short, keep_in_touch_line
+from ..present import card_json, event_text, health_short, keep_in_touch_line, row_json
 from .output import clean, echo, echo_json, paused_gc, table
 
 pass_app = click.make_pass_decorator(AppContext)
@@ -183,7 +183,7 @@ def list_(app: AppContext, level, ladder, sphere, tag, archived, sort, as_json):
         rows = core.intel.sort_by_urgency(rows, health)
     if as_json:
         ranks = core.all_ranks(None if len(rows) > 500 else [r.id for r in rows])
-        echo_json([core.row_json(row, ranks.get(row.id, {}), health[row.id]) for row in rows])
+        echo_json([row_json(core.config, row, ranks.get(row.id, {}), health[row.id]) for row in rows])
         return
     if not rows:
         what = "archived contacts" if archived else "contacts"
@@ -210,7 +210,7 @@ def show(app: AppContext, person, as_json, archived):
     card = core.card(cid)
     timeline = core.timeline(cid)
     if as_json:
-        echo_json(core.card_json(card, timeline))
+        echo_json(card_json(core.config, card, timeline, core.intel.health_of(cid), core.intel.balance(cid)))
         return
     key, lad = core.ladder()
     rank = card.ranks.get(key)
@@ -242,7 +242,7 @@ def show(app: AppContext, person, as_json, archived):
     lines.append("")
     lines.append(f"Timeline ({len(timeline)}):" if timeline else "Timeline: nothing yet.")
     for event in timeline:
-        text = core.event_text(event)
+        text = event_text(core.config, event)
         lines.append(f"  {event.date.isoformat()}  {event.kind:<17} {text}".rstrip())
         if event.warning:
             lines.append(f"  {'':10}  {'':17} warning: {event.warning}")

@@ -47,3 +47,8 @@ class AppContext:
 
                 echo(f"relterm: {store.last_upgrade.message()}", err=True)
         return self._core
+
+    def close(self) -> None:
+        """Close the core if the command opened one (at the end of every command)."""
+        if self._core is not None:
+            self._core.close()

@@ -91,6 +91,7 @@ def cli(ctx: click.Context, db_path: str | None, config_dir: str | None) -> None
     matches exactly one contact.
     """
     ctx.obj = AppContext(db_path=db_path, config_dir=config_dir)
+    ctx.call_on_close(ctx.obj.close)  # in-process callers (tests, scripts) get the database back closed
     if ctx.invoked_subcommand is None:
         from .tui_cmd import launch
 

@@ -9,6 +9,7 @@ import sys
 import click
 
 from ..dates import MAX_DAYS, today
+from ..present import balance_json
 from ..sanitize import escape_json_text
 from ..intel.model import ITEM_KINDS
 from . import fail
@@ -256,15 +257,6 @@ def reach(app: AppContext, limit, as_json):
 # Give before you ask -------------------------------------------------------------------------
 
 
-def _balance_json(b) -> dict:
-    return {
-        "id": b.contact_id, "name": b.name, "level": b.rank, "referrals_given": b.referrals_given,
-        "referrals_received": b.referrals_received, "introductions_given": b.intros_given,
-        "introductions_received": b.intros_received, "given": b.given, "received": b.received,
-        "asks": b.asks, "net": b.net,
-    }
-
-
 @click.command()
 @click.argument("person", required=False)
 @click.option("--sort", type=click.Choice(["net", "given", "received", "asks", "name"]), default="net",
@@ -286,7 +278,7 @@ def balance(app: AppContext, person, sort, limit, as_json):
         if limit:
             items = items[:limit]
     if as_json:
-        echo_json(_balance_json(items[0]) if person else [_balance_json(b) for b in items])
+        echo_json(balance_json(items[0], contact=True) if person else [balance_json(b, contact=True) for b in items])
         return
     if not items:
         echo("No referrals, introductions or asks logged yet.")

@@ -18,7 +18,7 @@ PROGRESS_FROM = 300
 
 
 @click.command("import")
-@click.argument("source", metavar="FILE_OR_DIR", type=click.Path(exists=True, dir_okay=True, path_type=Path))
+@click.argument("source", metavar="FILE_OR_DIR", type=click.Path(dir_okay=True, path_type=Path))  # checked by run_import, in one line
 @click.option("--format", "fmt", default="auto", show_default=True,
               type=click.Choice(["auto", "vcard", "google-csv", "linkedin-csv", "relterm-csv", "json"]),
               help="What the file is; auto tells vCards, Google and LinkedIn CSVs, relterm's CSV and backups apart.")
@@ -37,8 +37,11 @@ def import_(app: AppContext, source, fmt, ladder, level, sphere, tags, update, r
 
     Contacts already present (same UID, same email, or same name and company)
     are merged: empty fields are filled, differing ones reported and kept
-    (unless --update). Importing the same file twice changes nothing. Bad
-    cards or rows are reported and skipped; the import is one transaction.
+    (unless --update). Importing the same file twice changes nothing. People
+    who share a name stay apart (a record with its own UID, or other emails,
+    is never merged on the name alone). Archived contacts a record matched are
+    listed. Bad cards or rows are reported and skipped; the import is one
+    transaction.
     """
     from ..io import run_import
 

@@ -59,14 +59,14 @@ def health_for_rows(
     key, lad = core.ladder(ladder)
     if key != core.config.default_ladder:
         # Cadences follow the default ladder: look the ranks up there.
-        ranks = dict(store.current_database().execute_sql(
+        ranks = dict(core.db.execute_sql(
             "SELECT contact_id, rank FROM contact_level WHERE ladder = ?", (core.config.default_ladder,)
         ).fetchall())
         lad = core.config.ladder
     else:
         ranks = None
     day = today or _today()
-    snoozes = keep_in_touch_snoozes(day) if rows else {}
+    snoozes = keep_in_touch_snoozes(core.db, day) if rows else {}
     result: dict[int, Health] = {}
     cadence_of: dict = {}
     ordinal = day.toordinal()
@@ -99,9 +99,8 @@ def health_for_rows(
     return result
 
 
-def keep_in_touch_snoozes(day: dt.date, cid: Optional[int] = None) -> dict[int, dt.date]:
+def keep_in_touch_snoozes(db, day: dt.date, cid: Optional[int] = None) -> dict[int, dt.date]:
     """contact id -> until when their keep-in-touch is snoozed (rules.snoozed_until), for snoozes ahead of ``day``."""
-    db = store.current_database()
     one, params = (" AND contact_id = ?", [cid]) if cid is not None else ("", [])
     items = dict(db.execute_sql(
         f"SELECT contact_id, until FROM agenda_snooze WHERE item = ? AND until > ?{one}",
@@ -120,7 +119,7 @@ def keep_in_touch_snoozes(day: dt.date, cid: Optional[int] = None) -> dict[int, 
 def health_of_contact(core, cid: int, *, today: Optional[dt.date] = None) -> Health:
     """Health of one contact."""
     lad = core.config.ladder
-    row = store.current_database().execute_sql(
+    row = core.db.execute_sql(
         "SELECT c.last_interaction, substr(c.created_at, 1, 10), c.cadence_days, l.rank FROM contact c "
         "LEFT JOIN contact_level l ON l.contact_id = c.id AND l.ladder = ? WHERE c.id = ?",
         (core.config.default_ladder, cid),
@@ -130,7 +129,7 @@ def health_of_contact(core, cid: int, *, today: Optional[dt.date] = None) -> Hea
     last, added, override, rank = row
     day = today or _today()
     return health(as_date(last), date_added(added), effective_cadence(lad, rank, override), day,
-                  keep_in_touch_snoozes(day, cid).get(cid))
+                  keep_in_touch_snoozes(core.db, day, cid).get(cid))
 
 
 def urgency_key(health: Optional[Health]) -> tuple:
@@ -204,8 +203,8 @@ def _cadence_case(ladder: Ladder) -> tuple[str, list]:
     return sql, params
 
 
-def _snoozes(day: dt.date) -> dict[tuple[int, str], dt.date]:
-    rows = store.current_database().execute_sql(
+def _snoozes(db, day: dt.date) -> dict[tuple[int, str], dt.date]:
+    rows = db.execute_sql(
         "SELECT contact_id, item, until FROM agenda_snooze WHERE until > ?", (day.isoformat(),)
     )
     return {(cid, item): as_date(until) for cid, item, until in rows}
@@ -229,8 +228,8 @@ def agenda(
     horizon = day + dt.timedelta(days=within)
     key = core.config.default_ladder
     lad = core.config.ladder
-    db = store.current_database()
-    snoozes = _snoozes(day)
+    db = core.db
+    snoozes = _snoozes(db, day)
     result: list[AgendaItem] = []
 
     def snoozed(cid: int, item: str, person_until) -> Optional[dt.date]:
@@ -369,12 +368,12 @@ def snooze(
         item = clean_line(item).lower()
         if item not in ITEM_KINDS:
             raise InputError(f"unknown agenda item {item!r}; items: {', '.join(ITEM_KINDS)}")
-    core._contact(cid)
+    core.contact_record(cid)
     day = today or _today()
     until = day + dt.timedelta(days=days) if days else None
     from ..store import AgendaSnooze, Contact
 
-    with store.write():
+    with store.write(core.db):
         if item is None:
             Contact.update(snoozed_until=until).where(Contact.id == cid).execute()
             if until is None:

@@ -46,7 +46,7 @@ def parse_names(text: str | Iterable[str]) -> list[tuple[str, str]]:
     return result
 
 
-def _find_exact(name: str) -> Optional[int]:
+def _find_exact(core, name: str) -> Optional[int]:
     """The active contact called exactly ``name`` (any case), or a "#id" / all-digit id; None when new.
 
     As ``Core.resolve``: only ASCII digits make an id, and digits that are one contact's id and
@@ -56,13 +56,13 @@ def _find_exact(name: str) -> Optional[int]:
     if text.isascii() and text.isdigit():
         if len(text) <= 19 and int(text) < 2**63:
             by_id = Contact.select(Contact.id, Contact.name).where(
-                (Contact.id == int(text)) & Contact.archived_at.is_null()).tuples().first()
+                (Contact.id == int(text)) & Contact.archived_at.is_null()).tuples().first(core.db)
         if by_id is None and name.startswith("#"):
             raise InputError(f"no contact with id {text if len(text) <= 30 else text[:27] + '...'}")
         if by_id is not None and name.startswith("#"):
             return by_id[0]
     rows = list(
-        store.current_database().execute_sql(
+        core.db.execute_sql(
             "SELECT id, name FROM contact WHERE archived_at IS NULL AND name = ? COLLATE NOCASE ORDER BY id", (name,)
         )
     )
@@ -103,16 +103,16 @@ def introduce_many(
         pairs = parse_names(items)
     if not pairs:
         raise InputError("give at least one name")
-    source = core._contact(introducer)
+    source = core.contact_record(introducer)
     when = parse_date(date, past=True)
     lad_key, lad = core.ladder()
     kind_known = INTRODUCED in core.config.kinds
     direction = core.config.kind(INTRODUCED).direction if kind_known else "received"
     results: list[IntroResult] = []
     now = _now()
-    with store.write():
+    with store.write(core.db):
         for name, note in pairs:
-            existing = _find_exact(name)
+            existing = _find_exact(core, name)
             created = False
             introducer_set = False
             if existing == introducer:
@@ -127,10 +127,10 @@ def introduce_many(
                 display = clean_line(name)
             else:
                 cid = existing
-                contact = core._contact(cid)
+                contact = core.contact_record(cid)
                 display = contact.name
                 if contact.introduced_by_id is None:
-                    core._check_introducer(cid, introducer)
+                    core.check_introducer(cid, introducer)
                     Contact.update(introduced_by=introducer, updated_at=now).where(Contact.id == cid).execute()
                     introducer_set = True
             suffix = f": {note}" if note else ""
@@ -156,8 +156,8 @@ def introduce_many(
 
 def names_given(core, cid: int) -> list[GivenName]:
     """The names ``cid`` gave you (introduced_by them, or an introduction recorded), oldest first."""
-    core._contact(cid)
-    db = store.current_database()
+    core.contact_record(cid)
+    db = core.db
     dates: dict[int, dt.date] = {}
     for other, date in db.execute_sql(
         "SELECT other_id, MIN(date) FROM event WHERE contact_id = ? AND kind = ? AND other_id IS NOT NULL "
@@ -184,8 +184,8 @@ def names_given(core, cid: int) -> list[GivenName]:
 
 def path_to(core, cid: int) -> list[PathStep]:
     """The chain of introductions that led to ``cid``, from the first person down to them."""
-    core._contact(cid)
-    db = store.current_database()
+    core.contact_record(cid)
+    db = core.db
     steps: list[PathStep] = []
     seen: set[int] = set()
     current: Optional[int] = cid
@@ -210,7 +210,7 @@ class IntroForest:
     """
 
     def __init__(self, core):
-        db = store.current_database()
+        db = core.db
         rows = db.execute_sql(
             "SELECT c.id, c.name, c.introduced_by_id, c.archived_at IS NOT NULL, c.to_contact, l.rank "
             "FROM contact c LEFT JOIN contact_level l ON l.contact_id = c.id AND l.ladder = ?",

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from typing import Optional
 
-from .. import rules, store
+from .. import rules
 from ..config import Config
 from ..dates import check_days
 from ..errors import AskTooEarly, InputError  # noqa: F401  (AskTooEarly: intel's public name)
@@ -29,7 +29,7 @@ def is_referral(kind: str) -> bool:
 
 def ask_warning(core, cid: int, kind: str = "ask") -> Optional[str]:
     """The warning for logging ``kind`` with contact ``cid`` now, or None."""
-    row = store.current_database().execute_sql(
+    row = core.db.execute_sql(
         "SELECT rank FROM contact_level WHERE contact_id = ? AND ladder = ?", (cid, core.config.default_ladder)
     ).fetchone()
     return rules.ask_warning(core.config, kind, row[0] if row else None)
@@ -47,7 +47,7 @@ def _ledger_rows(core, cid: Optional[int] = None):
     else:
         sql += " AND c.archived_at IS NULL"
     sql += " GROUP BY e.contact_id, e.kind, e.direction"
-    return store.current_database().execute_sql(sql, params)
+    return core.db.execute_sql(sql, params)
 
 
 def _accumulate(rows) -> dict[int, list[int]]:
@@ -64,8 +64,8 @@ def _accumulate(rows) -> dict[int, list[int]]:
 
 def balance(core, cid: int) -> Balance:
     """The give/ask ledger with one contact (zeros when nothing is recorded)."""
-    contact = core._contact(cid)
-    row = store.current_database().execute_sql(
+    contact = core.contact_record(cid)
+    row = core.db.execute_sql(
         "SELECT rank FROM contact_level WHERE contact_id = ? AND ladder = ?", (cid, core.config.default_ladder)
     ).fetchone()
     counts = _accumulate(_ledger_rows(core, cid)).get(cid, [0, 0, 0, 0, 0])
@@ -82,7 +82,7 @@ def balances(core, *, sort: str = "net") -> list[Balance]:
     counts = _accumulate(_ledger_rows(core))
     if not counts:
         return []
-    db = store.current_database()
+    db = core.db
     info: dict[int, tuple[str, Optional[int]]] = {}
     ids = list(counts)
     for start in range(0, len(ids), 900):
@@ -133,7 +133,7 @@ def concentration(core, *, within_days: Optional[int] = None, today=None) -> Con
         sql += " AND e.date > ?"
         params.append(since.isoformat())
     sql += " GROUP BY e.contact_id ORDER BY n DESC, c.name COLLATE NOCASE"
-    rows = store.current_database().execute_sql(sql, params).fetchall()
+    rows = core.db.execute_sql(sql, params).fetchall()
     total = sum(n for _, _, n in rows)
     if not total:
         return Concentration(0, (), 0.0, 0.0, 0.0, None, kinds)

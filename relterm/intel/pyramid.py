@@ -13,7 +13,6 @@ import calendar
 import datetime as dt
 from typing import Optional
 
-from .. import store
 from ..dates import today as _today
 from ..domain import LEVEL_CHANGE
 from ..errors import InputError
@@ -44,7 +43,7 @@ def level_history(
     ends = month_ends(today or _today(), months)
     iso_ends = [d.isoformat() for d in ends]
     counts: dict[int, list[int]] = {}
-    rows = store.current_database().execute_sql(
+    rows = core.db.execute_sql(
         "SELECT e.contact_id, e.date, e.to_rank, substr(c.archived_at, 1, 10) FROM event e "
         "JOIN contact c ON c.id = e.contact_id WHERE e.kind = ? AND e.ladder = ? AND e.date <= ? "
         "ORDER BY e.contact_id, e.date, e.id",
@@ -89,7 +88,7 @@ def matrix(core, *, ladder: Optional[str] = None) -> Matrix:
     """Active contacts counted by sphere and rank."""
     key, lad = core.ladder(ladder)
     counts: dict[tuple[str, Optional[int]], int] = {}
-    for sphere, rank, n in store.current_database().execute_sql(
+    for sphere, rank, n in core.db.execute_sql(
         "SELECT c.sphere, l.rank, COUNT(*) FROM contact c LEFT JOIN contact_level l "
         "ON l.contact_id = c.id AND l.ladder = ? WHERE c.archived_at IS NULL GROUP BY c.sphere, l.rank",
         (key,),

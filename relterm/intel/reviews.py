@@ -35,15 +35,15 @@ def schedule_review(
 
     The first review is ``first`` when given, else ``every_days`` from today.
     """
-    core._contact(cid)
+    core.contact_record(cid)
     if every_days is not None:
         check_days(every_days, "review every", zero=True)
     if not every_days:
-        with store.write():
+        with store.write(core.db):
             Contact.update(review_every_days=None, review_due=None).where(Contact.id == cid).execute()
         return None
     due = parse_date(first, what="first review") if first is not None else _today() + dt.timedelta(days=every_days)
-    with store.write():
+    with store.write(core.db):
         Contact.update(review_every_days=every_days, review_due=due).where(Contact.id == cid).execute()
     return due
 
@@ -61,7 +61,7 @@ def record_review(
 
     ``keep`` answers "what should continue". At least one answer is needed.
     """
-    contact = core._contact(cid)
+    contact = core.contact_record(cid)
     answers = {"continue": clean_text(keep).strip(), "stop": clean_text(stop).strip(), "start": clean_text(start).strip()}
     if not any(answers.values()):
         raise InputError("a review needs at least one answer (continue, stop or start)")
@@ -70,7 +70,7 @@ def record_review(
     summary = "Review. " + "; ".join(parts)
     every = contact.review_every_days
     next_due = when + dt.timedelta(days=every) if every else None
-    with store.write():
+    with store.write(core.db):
         if REVIEW_KIND in core.config.kinds:
             event_id = core.log(cid, REVIEW_KIND, summary, date=when, data=answers)
         else:

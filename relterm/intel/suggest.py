@@ -59,13 +59,14 @@ def _counts_sql(config: Config, since: Optional[dt.date], cid: Optional[int] = N
     return sql, params
 
 
-def _counts(config: Config, since: Optional[dt.date], cid: Optional[int] = None) -> dict[int, tuple[int, int, int]]:
+def _counts(core, since: Optional[dt.date], cid: Optional[int] = None) -> dict[int, tuple[int, int, int]]:
     """contact id -> (interactions, in person, referrals exchanged) since a date (exclusive)."""
+    config = core.config
     if not _kind_sets(config)[0]:
         return {}
     sql, params = _counts_sql(config, since, cid)
     sql += " GROUP BY e.contact_id"
-    return {c: (n, p or 0, r or 0) for c, n, p, r in store.current_database().execute_sql(sql, params)}
+    return {c: (n, p or 0, r or 0) for c, n, p, r in core.db.execute_sql(sql, params)}
 
 
 def criteria_for(rule: PromoteWhen, counts: tuple[int, int, int]) -> tuple[Criterion, ...]:
@@ -114,15 +115,15 @@ def _next_rule(lad, rank: Optional[int]) -> tuple[Optional[int], Optional[Promot
 def evidence(core, cid: int, *, ladder: Optional[str] = None, today: Optional[dt.date] = None) -> Evidence:
     """Progress of one contact towards the next rung: what the promote popup shows."""
     key, lad = core.ladder(ladder)
-    core._contact(cid)
-    row = store.current_database().execute_sql(
+    core.contact_record(cid)
+    row = core.db.execute_sql(
         "SELECT rank FROM contact_level WHERE contact_id = ? AND ladder = ?", (cid, key)
     ).fetchone()
     rank = row[0] if row else None
     target, rule = _next_rule(lad, rank)
     if rule is None:
         return Evidence(cid, rank, target, None, ())
-    counts = _counts(core.config, _since(rule, today or _today()), cid).get(cid, (0, 0, 0))
+    counts = _counts(core, _since(rule, today or _today()), cid).get(cid, (0, 0, 0))
     return Evidence(cid, rank, target, rule.within_days, criteria_for(rule, counts))
 
 
@@ -132,7 +133,7 @@ def suggestions(
     """Promotions whose evidence is met, then demotions of contacts far past their cadence."""
     key, lad = core.ladder(ladder)
     day = today or _today()
-    db = store.current_database()
+    db = core.db
     rows = db.execute_sql(
         "SELECT c.id, c.name, l.rank, c.cadence_days, c.last_interaction, substr(c.created_at, 1, 10), c.to_contact "
         "FROM contact c JOIN contact_level l ON l.contact_id = c.id AND l.ladder = ? WHERE c.archived_at IS NULL",
@@ -148,7 +149,7 @@ def suggestions(
     windows: dict[Optional[int], dict[int, tuple[int, int, int]]] = {}
     for _, rule in rules.values():
         if rule.within_days not in windows:
-            windows[rule.within_days] = _counts(core.config, _since(rule, day))
+            windows[rule.within_days] = _counts(core, _since(rule, day))
     # Ranks missing from an edited ladder step up to the next rung there is.
     for cid, name, rank, _, _, _, _ in rows:
         if rank in rules:
@@ -158,7 +159,7 @@ def suggestions(
             if rule is None:
                 continue
             if rule.within_days not in windows:
-                windows[rule.within_days] = _counts(core.config, _since(rule, day))
+                windows[rule.within_days] = _counts(core, _since(rule, day))
         else:
             continue
         counts = windows[rule.within_days].get(cid, (0, 0, 0))
@@ -211,7 +212,7 @@ def suggested_actions(
     """
     key, lad = core.ladder(ladder)
     day = today or _today()
-    db = store.current_database()
+    db = core.db
     interactions = _kind_sets(core.config)[0]
     one = " AND c.id = ?" if cid is not None else ""
     one_param = [cid] if cid is not None else []

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Callable, Iterable, Optional
 
 from ..errors import InputError
+from ..sanitize import clean_line
 from .export import FORMATS as EXPORT_FORMATS
 from .export import export
 from .importer import Conflict, ImportSummary, Problem, import_records, source_label
@@ -34,17 +35,13 @@ def detect_format(path: Path) -> str:
     from .backup import looks_like_backup
     from .csvfmt import sniff
 
+    from .common import decode_bytes, read_bytes
+
     path = Path(path)
     if path.is_dir():
         return "vcard"
-    if not path.exists():
-        raise InputError(f"{path}: no such file or directory")
-    try:
-        with open(path, "rb") as handle:
-            head = handle.read(256 * 1024)
-    except OSError as exc:
-        raise InputError(f"{path}: cannot read: {exc.strerror or exc}") from None
-    from .common import decode_bytes
+    _check_exists(path)
+    head = read_bytes(path, 256 * 1024)  # a FIFO, a device: refused here, without waiting
 
     text = decode_bytes(head)
     if looks_like_backup(text):
@@ -61,6 +58,14 @@ def detect_format(path: Path) -> str:
         f"{path}: cannot tell the format (not a vCard, a known CSV header or a relterm backup); "
         f"pass --format ({', '.join(IMPORT_FORMATS[1:])})"
     )
+
+
+def _check_exists(path: Path) -> None:
+    if path.exists():
+        return
+    if path.is_symlink():
+        raise InputError(f"{clean_line(str(path))}: a symbolic link to nothing; give a file")
+    raise InputError(f"{clean_line(str(path))}: no such file or directory")
 
 
 def run_import(
@@ -86,13 +91,12 @@ def run_import(
     rolled back.
     """
     path = Path(path).expanduser()
-    if not path.exists():
-        raise InputError(f"{path}: no such file or directory")
+    _check_exists(path)
     if format not in IMPORT_FORMATS:
         raise InputError(f"unknown import format {format!r}; formats: {', '.join(IMPORT_FORMATS)}")
     fmt = detect_format(path) if format == "auto" else format
     if path.is_dir() and fmt != "vcard":
-        raise InputError(f"{path} is a directory; only vCard directories (vdirs) can be imported")
+        raise InputError(f"{clean_line(str(path))} is a directory; only vCard directories (vdirs) can be imported")
     summary = ImportSummary(source=str(path), format=fmt, dry_run=dry_run)
     if fmt == "json":
         return _restore(core, path, summary, replace=replace, dry_run=dry_run, progress=progress)
@@ -123,8 +127,8 @@ def _restore(core, path: Path, summary: ImportSummary, *, replace: bool, dry_run
 
     data = load(read(path), str(path))
     try:
-        with store.write():
-            counts = restore(data, str(path), replace=replace, progress=progress)
+        with store.write(core.db):
+            counts = restore(core.db, data, str(path), replace=replace, progress=progress)
             summary.added = counts.get("contact", 0)
             summary.restored = counts
             if dry_run:

@@ -46,8 +46,8 @@ def _tables() -> list:
     return list(store.MODELS)
 
 
-def dump() -> dict:
-    db = store.current_database()
+def dump(db) -> dict:
+    """Every row of every table of ``db`` (a core's ``db``)."""
     tables = {}
     for model in _tables():
         columns = [f.column_name for f in model._meta.sorted_fields]
@@ -66,8 +66,8 @@ def dump() -> dict:
     }
 
 
-def dumps() -> str:
-    return json.dumps(dump(), ensure_ascii=False, indent=1) + "\n"
+def dumps(db) -> str:
+    return json.dumps(dump(db), ensure_ascii=False, indent=1) + "\n"
 
 
 def looks_like_backup(text: str) -> bool:
@@ -95,7 +95,7 @@ def load(text: str, source: str) -> dict:
     return data
 
 
-def restore(data: dict, source: str, *, replace: bool = False,
+def restore(db, data: dict, source: str, *, replace: bool = False,
             progress: Optional[Callable[[int, int], None]] = None) -> dict[str, int]:
     """Write every row of the backup into the database; return rows per table.
 
@@ -106,7 +106,6 @@ def restore(data: dict, source: str, *, replace: bool = False,
     """
     from .backup_check import check_tables
 
-    db = store.current_database()
     existing = db.execute_sql("SELECT COUNT(*) FROM contact").fetchone()[0]
     if existing and not replace:
         raise InputError(

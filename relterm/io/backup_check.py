@@ -23,7 +23,7 @@ from peewee import AutoField, BooleanField, DateField, DateTimeField, ForeignKey
 from pydantic import AfterValidator, BeforeValidator, ConfigDict, Field, ValidationError, create_model
 
 from .. import store
-from ..config_schema import MAX_RANK
+from ..config import MAX_RANK
 from ..dates import MAX_DAYS, MIN_DATE, check_date, max_date, parse_birthday
 from ..domain import join_tags, split_tags
 from ..errors import InputError, RelTermError

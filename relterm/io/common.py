@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import os
 import re
-import tempfile
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterator, Optional
@@ -13,6 +13,7 @@ from typing import Iterator, Optional
 # One check of birthdays for every way in (re-exported for the importers): raises InputError.
 from ..dates import parse_birthday  # noqa: F401
 from ..errors import InputError
+from ..sanitize import clean_line
 
 
 @dataclass(slots=True)
@@ -82,22 +83,69 @@ def decode_bytes(data: bytes) -> str:
     return "".join(lines)
 
 
+def _kind(mode: int) -> str:
+    if stat.S_ISDIR(mode):
+        return "a directory"
+    if stat.S_ISFIFO(mode):
+        return "a FIFO (named pipe)"
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return "a device"
+    if stat.S_ISSOCK(mode):
+        return "a socket"
+    return "not a regular file"
+
+
+def open_regular(path: Path):
+    """``path`` opened for reading in binary, or InputError if it is not a regular file.
+
+    Opened without blocking and checked on the open descriptor, so a FIFO (which
+    would wait forever for a writer), a device or a directory is refused at
+    once, even one swapped in after an earlier check.
+    """
+    path = Path(path)
+    try:
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0))
+    except OSError as exc:
+        if os.path.islink(path) and not os.path.exists(path):
+            raise InputError(f"{clean_line(str(path))}: a symbolic link to nothing; give a file") from None
+        raise InputError(f"{clean_line(str(path))}: cannot read: {exc.strerror or exc}") from None
+    try:
+        mode = os.fstat(fd).st_mode
+        if not stat.S_ISREG(mode):
+            raise InputError(f"{clean_line(str(path))} is {_kind(mode)}, not a file; give a regular file or a vdir")
+        if hasattr(os, "set_blocking"):
+            os.set_blocking(fd, True)
+        return os.fdopen(fd, "rb")
+    except BaseException:
+        os.close(fd)
+        raise
+
+
+def read_bytes(path: Path, limit: Optional[int] = None) -> bytes:
+    """The bytes of a regular file (the first ``limit`` of them); InputError otherwise."""
+    with open_regular(path) as handle:
+        try:
+            return handle.read() if limit is None else handle.read(limit)
+        except OSError as exc:
+            raise InputError(f"{clean_line(str(path))}: cannot read: {exc.strerror or exc}") from None
+
+
 def iter_lines(path: Path) -> Iterator[str]:
     """The file's lines (with their line ends), decoded as ``decode_bytes`` would, without
     holding the whole file in memory: UTF-16 when it says so, else UTF-8 with Windows-1252
     for lines that are not UTF-8."""
+    import io
+
     path = Path(path)
-    try:
-        with open(path, "rb") as handle:
-            head = handle.read(4)
-    except OSError as exc:
-        raise InputError(f"{path}: cannot read: {exc.strerror or exc}") from None
-    utf16 = _utf16(head)
-    if utf16:
-        with open(path, encoding=utf16, errors="replace", newline="") as text:
-            yield from text
-        return
-    with open(path, "rb") as handle:
+    handle = open_regular(path)
+    with handle:
+        head = handle.read(4)
+        handle.seek(0)
+        utf16 = _utf16(head)
+        if utf16:
+            with io.TextIOWrapper(handle, encoding=utf16, errors="replace", newline="") as text:
+                yield from text
+            return
         first = True
         for raw in handle:
             if first:
@@ -111,47 +159,37 @@ def iter_lines(path: Path) -> Iterator[str]:
 
 
 def read_text(path: Path) -> str:
-    try:
-        return decode_bytes(Path(path).read_bytes())
-    except OSError as exc:
-        raise InputError(f"{path}: cannot read: {exc.strerror or exc}") from None
+    return decode_bytes(read_bytes(path))
 
 
 # Writing -------------------------------------------------------------------------------
 
 
-def write_private(path: Path, text: str) -> None:
-    """Write ``text`` to ``path`` atomically, readable by the owner only (0600)."""
-    path = Path(path)
-    if path.is_dir():
-        raise InputError(f"{path} is a directory; give a file name")
-    parent = path.parent if str(path.parent) else Path(".")
-    if not parent.exists():
-        raise InputError(f"{parent}: no such directory")
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=parent)
-    try:
-        os.fchmod(fd, 0o600)
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
-            handle.write(text)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
-        raise
+def write_private(path: Path, text: str, *, follow: bool = True, batch: bool = False) -> Path:
+    """Write ``text`` to ``path`` atomically, readable by the owner only (0600).
+
+    Never over the open database, a directory, a device or a database in use:
+    :func:`relterm.safewrite.check_target` decides, for every writer.
+    """
+    from .. import store
+    from ..safewrite import write_file
+
+    db = store.database_proxy.obj
+    return write_file(path, text, database=db.database if db is not None else None, follow=follow, batch=batch)
 
 
 _SAFE_NAME = re.compile(r"[^A-Za-z0-9@._-]")
+# What a hashed stem ends with; a plain UID ending so is hashed too, so no plain UID can take a hashed one's name.
+_HASHED = re.compile(r"-[0-9a-f]{10}$")
+STEM_MAX = 120
 
 
 def safe_file_stem(uid: str) -> str:
-    """A file name for a UID: the UID itself when it is plain, otherwise a readable, collision-free form."""
+    """A file name for a UID: the UID itself when it is plain and short, otherwise a readable form
+    with a hash of the whole UID, so two UIDs never share a name (``../x``, ``a/b``, long UIDs)."""
     stem = _SAFE_NAME.sub("_", uid).strip(".") or "contact"
-    if stem != uid:
+    if stem != uid or len(stem) > STEM_MAX or _HASHED.search(stem):
         import hashlib
 
-        stem = f"{stem[:60]}-{hashlib.sha1(uid.encode()).hexdigest()[:10]}"
-    return stem[:120]
+        stem = f"{stem[:60]}-{hashlib.sha1(uid.encode('utf-8', 'surrogatepass')).hexdigest()[:10]}"
+    return stem

@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import Iterable, Iterator, Optional
 
 from ..errors import InputError
+from ..sanitize import clean_line
 from .common import BadRecord, Record, iter_lines
 
 # The column names of relterm's own CSV, in order. Contact columns not listed
@@ -41,6 +42,11 @@ GOOGLE = "google-csv"
 LINKEDIN = "linkedin-csv"
 RELTERM = "relterm-csv"
 CSV_FORMATS = (GOOGLE, LINKEDIN, RELTERM)
+
+# The longest cell read: SQLite's longest string (SQLITE_MAX_LENGTH, in bytes, so never fewer
+# characters), so every value relterm has stored reads back. The csv module stops at 128 kB unless
+# told; a longer cell is reported as its row's problem, never a traceback.
+FIELD_LIMIT = 1_000_000_000
 
 _MULTI = " ::: "
 _NUMBERED = re.compile(r"^(E-mail|Phone|Address|Website|Relation|Event|Custom Field|IM|Organization) (\d+) - (.+)$")
@@ -67,7 +73,25 @@ def header_kind(row: list[str]) -> Optional[str]:
     return None
 
 
+def _field_limit() -> None:
+    """Let the csv module read cells up to FIELD_LIMIT (its own limit is global to the process)."""
+    limit = FIELD_LIMIT
+    while True:
+        try:
+            csv.field_size_limit(limit)
+            return
+        except OverflowError:  # a platform whose C long is narrower
+            limit //= 2
+
+
+def _csv_problem(exc: csv.Error) -> str:
+    if "field limit" in str(exc):
+        return f"a cell longer than {FIELD_LIMIT:,} characters, more than relterm can hold"
+    return str(exc)
+
+
 def _rows(lines: Iterable[str]) -> Iterator[tuple[int, list[str]]]:
+    _field_limit()
     reader = csv.reader(lines, strict=False)
     while True:
         try:
@@ -75,7 +99,7 @@ def _rows(lines: Iterable[str]) -> Iterator[tuple[int, list[str]]]:
         except StopIteration:
             return
         except csv.Error as exc:
-            yield reader.line_num, ["\x00csv-error", str(exc)]
+            yield reader.line_num, ["\x00csv-error", _csv_problem(exc)]
             continue
         yield reader.line_num, row
 
@@ -90,7 +114,7 @@ def sniff(text: str) -> Optional[str]:
 
 def count_rows(path: Path) -> int:
     """Rows after the header (and any preamble lines, which makes this an estimate by a line or two)."""
-    return max(sum(1 for _ in csv.reader(iter_lines(path), strict=False)) - 1, 0)
+    return max(sum(1 for _ in _rows(iter_lines(path))) - 1, 0)
 
 
 def read_csv(path: Path, kind: str) -> Iterator[Record | BadRecord]:
@@ -104,14 +128,14 @@ def read_csv(path: Path, kind: str) -> Iterator[Record | BadRecord]:
             header = [c.strip() for c in row]
             break
     if header is None:
-        raise InputError(f"{path}: no header row of a {kind} file found")
+        raise InputError(f"{clean_line(str(path))}: no header row of a {kind} file found")
     if found != kind and not (kind == GOOGLE and found == GOOGLE):
-        raise InputError(f"{path}: this looks like a {found} file, not {kind}; try --format {found}")
+        raise InputError(f"{clean_line(str(path))}: this looks like a {found} file, not {kind}; try --format {found}")
     if kind == GOOGLE:
         google = _GooglePlan(header)
     else:
         convert = {LINKEDIN: _linkedin, RELTERM: _relterm}[kind]
-    name = Path(path).name
+    name = clean_line(Path(path).name)
     width = len(header)
     for line, row in rows:
         where = f"{name}: line {line}"

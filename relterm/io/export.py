@@ -1,15 +1,16 @@
 """Exporting: vCard 3.0 (one file), a vdir (one .vcf per contact), CSV, the
 JSON backup and iCalendar. Files are written atomically and readable by their
-owner only (0600; a vdir directory 0700)."""
+owner only (0600; a vdir directory relterm creates 0700), never over the open
+database (see ``relterm.safewrite``)."""
 
 from __future__ import annotations
 
 import datetime as dt
+import json
 import os
 from pathlib import Path
 from typing import Iterable, Optional
 
-from .. import store
 from ..errors import InputError
 from ..store import Contact
 from .common import safe_file_stem, write_private
@@ -28,14 +29,13 @@ def select_ids(core, *, level=None, ladder: Optional[str] = None, sphere: Option
     return [row.id for row in core.rows(ladder=key, rank=rank, sphere=sphere, tag=tag)]
 
 
-def contact_data(ids: Iterable[int]) -> list[dict]:
+def contact_data(db, ids: Iterable[int]) -> list[dict]:
     """Everything exported about each contact, in the order of ``ids``: plain values.
 
     Columns without a vCard property of their own (sphere, cadence, reviews,
     and any added later) are in ``extra``, so they travel as X-RELTERM-*.
     """
     ids = list(ids)
-    db = store.current_database()
     fields = [f for f in Contact._meta.sorted_fields]
     quoted = ", ".join(f'c."{f.column_name}"' for f in fields)
     by_id: dict[int, dict] = {}
@@ -93,35 +93,83 @@ def csv_text(core, contacts: list[dict]) -> str:
     return write_csv(contacts, extra, ladders)
 
 
-def write_vdir(contacts: list[dict], directory: Path, *, prune: bool = False) -> int:
+VDIR_STATE = ".relterm-vdir.json"
+
+
+def _vdir_name(name) -> bool:
+    """A card file name relterm may have written: ``<stem>.vcf`` in the directory itself."""
+    return (isinstance(name, str) and name.endswith(".vcf") and not name.startswith(".")
+            and "/" not in name and "\\" not in name and "\0" not in name)
+
+
+def _read_vdir_state(directory: Path) -> dict[str, list[str]]:
+    """Database identity -> the card files that database's exports wrote into ``directory``."""
+    try:
+        data = json.loads((directory / VDIR_STATE).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    databases = data.get("databases") if isinstance(data, dict) else None
+    if not isinstance(databases, dict):
+        return {}
+    return {key: [n for n in names if _vdir_name(n)] for key, names in databases.items()
+            if isinstance(key, str) and isinstance(names, list)}
+
+
+def write_vdir(contacts: list[dict], directory: Path, *, database: str, prune: bool = False) -> int:
     """One ``<uid>.vcf`` per contact, each written atomically; return how many.
 
-    With ``prune`` (a full export), cards relterm wrote earlier for contacts no longer
-    exported (archived since) are removed, so a sync deletes them too. Files relterm did
-    not write (no X-RELTERM- property) are never touched.
+    ``directory/.relterm-vdir.json`` records which files exports of which database
+    (its real path) wrote there. With ``prune`` (a full export), the files this
+    database wrote earlier for contacts no longer exported (archived since) are
+    removed, so a sync deletes them too. Nothing else in the directory is ever
+    touched: other programs' cards, single-file exports, other databases' cards.
+    A directory relterm creates is 0700; an existing one keeps its mode.
     """
-    from .vcard import RELTERM_PREFIX, contact_to_vcard
+    from .. import paths
+    from ..safewrite import clean_stale, refuse_database
+    from .vcard import contact_to_vcard
 
-    ours = b"\n" + RELTERM_PREFIX.encode()
     directory = Path(directory).expanduser()
+    refuse_database(directory, database)
     if directory.exists() and not directory.is_dir():
         raise InputError(f"{directory} is a file; a vdir export needs a directory")
-    directory.mkdir(parents=True, exist_ok=True)
-    os.chmod(directory, 0o700)
-    written = set()
+    if not directory.exists():
+        try:
+            paths.make_private_dir(directory)
+        except OSError as exc:
+            raise InputError(f"{directory}: cannot create the directory: {exc.strerror or exc}") from None
+    clean_stale(directory)  # cards a killed export left half-written
+    identity = os.path.realpath(database)
+    state = _read_vdir_state(directory)
+    previous = set(state.get(identity, ()))
+    others = {name for key, names in state.items() if key != identity for name in names}
+    taken: set[str] = set()
     for contact in contacts:
-        target = directory / f"{safe_file_stem(contact['uid'])}.vcf"
-        write_private(target, contact_to_vcard(contact))
-        written.add(target.name)
-    if prune:
-        for stale in directory.glob("*.vcf"):
-            if stale.name in written or not stale.is_file():
-                continue
-            try:
-                if ours in stale.read_bytes():
-                    stale.unlink()
-            except OSError:
-                pass
+        name = f"{safe_file_stem(contact['uid'])}.vcf"
+        if name in taken:  # two UIDs, one name: never write one card over another
+            import hashlib
+
+            name = f"{hashlib.sha1(contact['uid'].encode('utf-8', 'surrogatepass')).hexdigest()}.vcf"
+        write_private(directory / name, contact_to_vcard(contact), follow=False, batch=True)
+        taken.add(name)
+    kept = set(taken)
+    for name in previous - kept:
+        if not prune:
+            kept.add(name)
+            continue
+        stale = directory / name
+        if name in others or not stale.is_file() or stale.is_symlink():
+            continue
+        try:
+            stale.unlink()
+        except FileNotFoundError:
+            pass
+        except OSError:
+            kept.add(name)  # try again next time
+    state[identity] = sorted(kept)
+    write_private(directory / VDIR_STATE,
+                  json.dumps({"format": "relterm-vdir", "version": 1, "databases": state}, indent=1) + "\n",
+                  follow=False)
     return len(contacts)
 
 
@@ -136,16 +184,16 @@ def export(core, fmt: str, output: Optional[Path], *, level=None, ladder: Option
             raise InputError("the JSON backup holds the whole database; filters do not apply to it")
         from .backup import dumps
 
-        text = dumps()
-        count = store.current_database().execute_sql("SELECT COUNT(*) FROM contact").fetchone()[0]
+        text = dumps(core.db)
+        count = core.db.execute_sql("SELECT COUNT(*) FROM contact").fetchone()[0]
     else:
         ids = select_ids(core, level=level, ladder=ladder, sphere=sphere, tag=tag)
-        contacts = contact_data(ids)
+        contacts = contact_data(core.db, ids)
         count = len(contacts)
         if fmt == "vdir":
             if output is None:
                 raise InputError("a vdir export needs a directory: -o DIR")
-            write_vdir(contacts, output, prune=not filtered)
+            write_vdir(contacts, output, database=core.db.database, prune=not filtered)
             return "", count
         if fmt == "vcard":
             text = vcard_text(contacts)

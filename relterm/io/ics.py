@@ -98,7 +98,7 @@ def calendar_text(core, contacts: list[dict], *, today: Optional[dt.date] = None
     cal.add("x-wr-calname", "relterm")
     day = today or _today()
     stamp = dt.datetime.combine(day, dt.time(0, 0), tzinfo=dt.timezone.utc)
-    snoozes = keep_in_touch_snoozes(day)
+    snoozes = keep_in_touch_snoozes(core.db, day)
     for contact in contacts:
         snoozed = snoozes.get(contact["id"]) if "id" in contact else _date(contact.get("snoozed_until"))
         for event in (birthday_event(contact, stamp), keep_in_touch_event(core, contact, stamp, day, snoozed),

@@ -3,7 +3,8 @@ what is already there, written in batches inside one transaction.
 
 Speed comes from doing per batch what a naive import does per row: existing
 UIDs, emails and names are read once into dicts for duplicate detection, and
-new rows go in with ``executemany`` on the raw cursor. A large file is read and
+new rows go in with one ``executemany`` per table and batch (``store.insert_rows``,
+the store's batched writes). A large file is read and
 checked in a second, forked process while this one matches and writes (see
 :class:`_Reader`), so parsing and SQLite each get a core. Interrupted at any
 point (Ctrl-C, kill), the transaction is rolled back and the database is as it
@@ -21,7 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable, Iterator, Optional
 
-from peewee import AutoField, BooleanField, DateField, DateTimeField, ForeignKeyField, IntegerField
+from peewee import BooleanField, DateField, DateTimeField, ForeignKeyField, IntegerField
 
 from .. import clock, rules, store
 from ..dates import check_date, not_after_today, today
@@ -78,6 +79,8 @@ class ImportSummary:
     conflicts: list[Conflict] = field(default_factory=list)  # differing fields kept as they were
     warnings: list[str] = field(default_factory=list)  # fields left out of records that were imported
     restored: dict = field(default_factory=dict)  # JSON backups: rows restored per table
+    # Archived contacts that records of the file matched (merged into, still archived): (id, name).
+    archived: list[tuple[int, str]] = field(default_factory=list)
 
     @property
     def total(self) -> int:
@@ -86,9 +89,17 @@ class ImportSummary:
     def lines(self, limit: Optional[int] = 50) -> list[str]:
         """The summary as the CLI prints it; at most ``limit`` entries per list (None: all)."""
         verb = "Would import" if self.dry_run else "Imported"
-        head = (f"{verb} {self.source} ({self.format}): added {self.added}, merged {self.merged}"
+        head = (f"{verb} {clean_line(self.source)} ({self.format}): added {self.added}, merged {self.merged}"
                 f" ({self.updated} with changes), skipped {self.skipped}.")
         out = [head]
+        if self.archived:
+            shown = self.archived if limit is None else self.archived[:max(limit, 1)]
+            count = len(self.archived)
+            out.append(f"Matched {count} archived contact{'s' if count != 1 else ''}: merged, but still archived"
+                       " and hidden; `relterm restore NAME` (or the id) brings one back:")
+            out += [f"  {clean_line(name)} (id {cid})" for cid, name in shown]
+            if count > len(shown):
+                out.append(f"  ... and {count - len(shown)} more")
         if self.restored:
             out.append("  Restored rows: " + ", ".join(f"{table} {n}" for table, n in self.restored.items()) + ".")
         if self.photos_skipped:
@@ -104,7 +115,7 @@ class ImportSummary:
                 continue
             out.append(f"{title} ({len(items)}):")
             shown = items if limit is None else items[:limit]
-            out += [f"  {item}" for item in shown]
+            out += [f"  {clean_line(str(item))}" for item in shown]
             if len(items) > len(shown):
                 out.append(f"  ... and {len(items) - len(shown)} more")
                 hidden += len(items) - len(shown)
@@ -135,16 +146,7 @@ class _Prepared:
     pending: bool = False  # inserted in this run's current batch, not yet written
 
 
-def _db(value):
-    if value is None or type(value) is str or type(value) is int:
-        return value
-    if isinstance(value, dt.datetime):
-        return str(value)
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    if isinstance(value, bool):
-        return int(value)
-    return value
+_db = store._sql_value  # a Python value as SQLite stores it: one definition, in the store
 
 
 def _fresh_uids() -> Iterator[str]:
@@ -195,7 +197,6 @@ class Importer:
         self.callable_defaults = {f.name: f.default for f in Contact._meta.sorted_fields if callable(f.default)}
         self.columns = [f for f in Contact._meta.sorted_fields]
         self.fresh_uids = _fresh_uids()
-        self.first_levels_sql = self._first_levels_sql()
         self.intros: list[tuple[int, str, str]] = []
         self.batch_new: list[_Prepared] = []
         self.batch_merges: dict[int, list[_Prepared]] = {}
@@ -203,7 +204,7 @@ class Importer:
     # Lookups ------------------------------------------------------------------------------
 
     def prefetch(self) -> None:
-        db = store.current_database()
+        db = self.core.db
         self.by_uid: dict[str, int] = {}
         self.by_email: dict[str, int] = {}
         self.by_name: dict[tuple[str, str], int] = {}
@@ -211,15 +212,27 @@ class Importer:
         # without a company matches the single contact of its name, whatever their company
         # (so a company filled in by a later record does not make the first one new again).
         self.by_name_only: dict[str, Optional[int]] = {}
-        for cid, uid, name, company, email in db.execute_sql(
-                "SELECT id, uid, name, company, email FROM contact ORDER BY id"):
+        # Contacts with at least one email: a record with emails, none of them theirs, is someone else.
+        self.with_email: set[int] = set()
+        # Contact -> the UID of the file's record that went into it in this run. Another record of the
+        # same file with another UID is another person to that file, whatever it shares with the first.
+        self.claimed: dict[int, str] = {}
+        # Archived contacts (id -> name): a record matching one is merged and reported, so it is not lost unseen.
+        self.archived: dict[int, str] = {}
+        self.archived_seen: set[int] = set()
+        for cid, uid, name, company, email, archived_at in db.execute_sql(
+                "SELECT id, uid, name, company, email, archived_at FROM contact ORDER BY id"):
             self.by_uid[uid] = cid
             self.by_name.setdefault((name.casefold(), (company or "").casefold()), cid)
             self._remember_name(name.casefold(), cid)
             if email:
                 self.by_email.setdefault(email.lower(), cid)
+                self.with_email.add(cid)
+            if archived_at is not None:
+                self.archived[cid] = name
         for cid, value in db.execute_sql("SELECT contact_id, value FROM contact_detail WHERE kind = 'email'"):
             self.by_email.setdefault(value.lower(), cid)
+            self.with_email.add(cid)
         self.next_id = (db.execute_sql("SELECT MAX(id) FROM contact").fetchone()[0] or 0) + 1
         self.pending: dict[int, _Prepared] = {}
 
@@ -241,15 +254,20 @@ class Importer:
                 self.summary.warnings.append(f"{where}: birthday left out: {exc}")
                 del raw["birthday"]
         # The primary email and phone are one-line fields; further ones are details, kept as add_contact keeps them.
+        # Duplicates are found with sets: a card with 40k emails must not take 40k² steps.
         emails = []
+        seen_emails: set = set()
         for index, (label, value) in enumerate(record.emails):
             value = clean_line(value) if index == 0 and record.email_primary else clean_text(value)
-            if value and value.lower() not in (e.lower() for _, e in emails):
+            if value and value.lower() not in seen_emails:
+                seen_emails.add(value.lower())
                 emails.append((clean_line(label), value))
         phones = []
+        seen_phones: set = set()
         for index, (label, value) in enumerate(record.phones):
             value = clean_line(value) if index == 0 and record.phone_primary else clean_text(value)
-            if value and value not in (p for _, p in phones):
+            if value and value not in seen_phones:
+                seen_phones.add(value)
                 phones.append((clean_line(label), value))
         if not record.email_primary:
             emails.insert(0, ("", ""))
@@ -371,6 +389,12 @@ class Importer:
             self._new(prepared)
         else:
             self.summary.merged += 1
+            uid = prepared.values.get("uid")
+            if uid:
+                self.claimed.setdefault(match, uid)
+            if match in self.archived and match not in self.archived_seen:
+                self.archived_seen.add(match)
+                self.summary.archived.append((match, self.archived[match]))
             target = self.pending.get(match)
             if target is not None:
                 if self._merge_pending(target, prepared):
@@ -385,15 +409,30 @@ class Importer:
         self.summary.problems.append(Problem(where, reason))
 
     def _match(self, item: _Prepared) -> Optional[int]:
+        """The contact ``item`` is, or None for someone new.
+
+        The same UID; else a shared email, unless that contact took a record of this file with
+        another UID (two people of one file sharing an address stay two). A record with a UID of
+        its own is never merged on its name alone: two people may share a name, and a round trip
+        through relterm's exports keeps every one of them. A record without one matches by name and
+        company; by name alone (a record without a company) only when its emails and the
+        contact's do not differ.
+        """
         uid = item.values.get("uid")
         if uid and uid in self.by_uid:
             return self.by_uid[uid]
+        claimed = self.claimed
         for email in item.emails:
-            if email in self.by_email:
-                return self.by_email[email]
+            found = self.by_email.get(email)
+            if found is not None and not (uid and claimed.get(found, uid) != uid):
+                return found
+        if uid:
+            return None
         found = self.by_name.get(item.name_key)
         if found is None and not item.name_key[1]:
             found = self.by_name_only.get(item.name_key[0])
+        if found is not None and not item.name_key[1] and item.emails and found in self.with_email:
+            return None  # the name alone, and their emails differ (a shared one would have matched above)
         return found
 
     def _remember_name(self, name: str, cid: int) -> None:
@@ -408,6 +447,8 @@ class Importer:
             self.by_uid.setdefault(values["uid"], cid)
         for email in item.emails:
             self.by_email.setdefault(email, cid)
+        if item.emails:
+            self.with_email.add(cid)
         self.by_name.setdefault(item.name_key, cid)
         self._remember_name(item.name_key[0], cid)
 
@@ -418,6 +459,8 @@ class Importer:
         values = item.values
         if not values.get("uid") or values["uid"] in self.by_uid:
             values["uid"] = next(self.fresh_uids)
+        else:
+            self.claimed[cid] = values["uid"]
         self._remember(cid, item)
         self.pending[cid] = item
         self.batch_new.append(item)
@@ -501,7 +544,7 @@ class Importer:
     # Writing ------------------------------------------------------------------------------------
 
     def flush(self) -> None:
-        db = store.current_database()
+        db = self.core.db
         if self.batch_new:
             self._insert_new(db, self.batch_new)
         if self.batch_merges:
@@ -511,10 +554,7 @@ class Importer:
         self.pending = {}
 
     def _insert_new(self, db, items: list[_Prepared]) -> None:
-        cursor = db.cursor()
         columns = self.columns
-        names = ", ".join(f'"{f.column_name}"' for f in columns)
-        marks = ", ".join("?" for _ in columns)
         rows = []
         levels, details, events = [], [], []
         reason = f"imported from {self.source_name}" if self.source_name else "imported"
@@ -557,27 +597,14 @@ class Importer:
                 events.append((cid, _db(date), kind, summary, None, None, None, None, kind_of(kind).direction, now))
             if item.introduced_by:
                 self.intros.append((cid, item.introduced_by, item.where))
-        cursor.executemany(f'INSERT INTO contact ({names}) VALUES ({marks})', rows)
-        _insert_many(cursor, ContactLevel, ("contact", "ladder", "rank"), levels)
-        # Each new contact's starting level goes on its timeline: one statement for the batch, whose new
-        # contacts have consecutive ids, instead of a row of ten values each built here and bound.
-        cursor.execute(self.first_levels_sql, (today, reason, now, items[0].cid, items[-1].cid))
-        _insert_many(cursor, ContactDetail, ("contact", "kind", "label", "value", "position"), details)
-        _insert_many(cursor, Event, ("contact", "date", "kind", "summary", "ladder", "from_rank", "to_rank", "reason",
-                                     "direction", "created_at"), events)
-
-    def _first_levels_sql(self) -> str:
-        """INSERT ... SELECT of an "added at this level" event per level row of contacts ``?`` to ``?``;
-        parameters: date, reason, created_at, first id, last id. Other event columns get their defaults."""
-        chosen = {"contact": "contact_id", "date": "?", "kind": _sql_literal(LEVEL_CHANGE), "summary": "''",
-                  "ladder": "ladder", "from_rank": "NULL", "to_rank": "rank", "reason": "?", "direction": "NULL",
-                  "created_at": "?"}
-        fields = [f for f in Event._meta.sorted_fields if not isinstance(f, AutoField)]
-        columns = ", ".join(f'"{f.column_name}"' for f in fields)
-        picked = ", ".join(chosen.get(f.name) or _sql_literal(_db(f.default() if callable(f.default) else f.default))
-                           for f in fields)
-        return (f'INSERT INTO "event" ({columns}) SELECT {picked} FROM "contact_level" '
-                f'WHERE "contact_id" BETWEEN ? AND ? ORDER BY "contact_id", "id"')
+        store.insert_rows(db, Contact, tuple(f.name for f in columns), rows)
+        store.insert_rows(db, ContactLevel, ("contact", "ladder", "rank"), levels)
+        # Each new contact's starting level goes on its timeline: one statement for the batch, instead
+        # of a row of ten values each built here and bound.
+        store.insert_first_levels(db, items[0].cid, items[-1].cid, date=today, reason=reason, created_at=now)
+        store.insert_rows(db, ContactDetail, ("contact", "kind", "label", "value", "position"), details)
+        store.insert_rows(db, Event, ("contact", "date", "kind", "summary", "ladder", "from_rank", "to_rank", "reason",
+                                      "direction", "created_at"), events)
 
     def _merge_existing(self, db, merges: dict[int, list[_Prepared]]) -> None:
         ids = list(merges)
@@ -664,7 +691,7 @@ class Importer:
         if not self.intros:
             return
         by_name: dict[str, int] = {}
-        for cid, name in store.current_database().execute_sql("SELECT id, name FROM contact"):
+        for cid, name in self.core.db.execute_sql("SELECT id, name FROM contact"):
             by_name.setdefault(name.casefold(), cid)
         for cid, ref, where in self.intros:
             text = ref[9:] if ref.lower().startswith("urn:uuid:") else ref
@@ -673,7 +700,7 @@ class Importer:
                 self.summary.warnings.append(f"{where}: introducer {ref!r} not found; left out")
                 continue
             try:
-                self.core._check_introducer(cid, introducer)
+                self.core.check_introducer(cid, introducer)
             except InputError as exc:
                 self.summary.warnings.append(f"{where}: introducer left out: {exc}")
                 continue
@@ -682,32 +709,6 @@ class Importer:
 
 
 _BAD = object()
-
-
-def _insert_many(cursor, model, given: tuple[str, ...], rows: list[tuple]) -> None:
-    """Insert ``rows`` (values for the fields ``given``) into ``model``'s table in one executemany;
-    other columns get their model defaults, so columns added later need no change here."""
-    if not rows:
-        return
-    fields = model._meta.fields
-    rest = [f for f in model._meta.sorted_fields if f.name not in given and not isinstance(f, AutoField)]
-    columns = [fields[name].column_name for name in given] + [f.column_name for f in rest]
-    if any(callable(f.default) for f in rest):  # a fresh default per row
-        rows = [row + tuple(_db(f.default() if callable(f.default) else f.default) for f in rest) for row in rows]
-        values = ", ".join("?" for _ in columns)
-    else:  # the same default on every row: written into the statement instead of bound row by row
-        values = ", ".join(["?"] * len(given) + [_sql_literal(_db(f.default)) for f in rest])
-    sql = f'INSERT INTO "{model._meta.table_name}" ({", ".join(chr(34) + c + chr(34) for c in columns)}) VALUES ({values})'
-    cursor.executemany(sql, rows)
-
-
-def _sql_literal(value) -> str:
-    """A constant as SQL: NULL, a number or a quoted string."""
-    if value is None:
-        return "NULL"
-    if type(value) is int or type(value) is float:
-        return repr(value)
-    return "'" + str(value).replace("'", "''") + "'"
 
 
 @contextmanager
@@ -746,7 +747,7 @@ def import_records(core, records: Iterator[Record | BadRecord], summary: ImportS
     done = 0
     reader = _Reader(importer, records) if apart and _Reader.available() else None
     try:
-        with _no_cycle_collection(), store.write():
+        with _no_cycle_collection(), store.write(core.db):
             importer.prefetch()
             checked = map(importer.check, records) if reader is None else reader.checked(summary)
             for where, reason, prepared in checked:

@@ -134,6 +134,8 @@ def test_balance_and_show(people):
     assert "NET" in invoke("balance").out
     card = invoke("show", "Tom", "--json").json()
     assert card["balance"]["net"] == -2 and card["health"] == "ok"
+    # One ledger, one wording: the card's balance is `balance PERSON --json` without who it is.
+    assert card["balance"] == {key: value for key, value in one.items() if key not in ("id", "name", "level")}
     assert "Give/ask:" in invoke("show", "Tom").out
     assert invoke("balance", "--sort", "weight").code == 2
 

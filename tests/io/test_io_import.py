@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import signal
+import sqlite3
 import subprocess
 import sys
 import time
@@ -181,7 +182,8 @@ def test_killed_import_leaves_the_database_as_it_was(tmp_path, run_cli):
     path.write_text("".join(f"BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Person {i}\r\nEND:VCARD\r\n" for i in range(300_000)))
     proc = subprocess.Popen([sys.executable, "-m", "relterm", "import", str(path)], stdout=subprocess.PIPE,
                             stderr=subprocess.PIPE, env=dict(os.environ))
-    time.sleep(1.5)
+    # Killed once its one write transaction is open, however fast or loaded the machine is.
+    _wait_for_the_import_to_write(proc, Path(os.environ["RELTERM_DB"]))
     assert proc.poll() is None, "the import finished before it could be interrupted; make the file bigger"
     proc.send_signal(signal.SIGKILL)
     proc.wait(timeout=30)
@@ -192,6 +194,32 @@ def test_killed_import_leaves_the_database_as_it_was(tmp_path, run_cli):
     while _processes_reading(path) and time.monotonic() < deadline:
         time.sleep(0.1)
     assert _processes_reading(path) == []
+
+
+def _write_lock_held(db: Path) -> bool:
+    """Whether another connection holds the database's write lock (a write transaction is open)."""
+    con = sqlite3.connect(str(db), timeout=0)
+    try:
+        con.execute("BEGIN IMMEDIATE")
+        con.rollback()
+        return False
+    except sqlite3.OperationalError:  # "database is locked"
+        return True
+    finally:
+        con.close()
+
+
+def _wait_for_the_import_to_write(proc: subprocess.Popen, db: Path, timeout: float = 60) -> None:
+    """Until the import holds the write lock, and still holds it a moment later (its transaction, not a
+    passing write of the start-up): the kill then lands in the middle of the import."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline and proc.poll() is None:
+        if _write_lock_held(db):
+            time.sleep(0.2)
+            if _write_lock_held(db):
+                return
+        time.sleep(0.02)
+    raise AssertionError("the import never held the write lock while running")
 
 
 def _processes_reading(path: Path) -> list[int]:

@@ -145,3 +145,23 @@ async def test_the_summary_lists_skipped_records_with_their_reasons(people, make
         await press(pilot, "escape")
         assert "Hedy Lamarr" in shown_names(app)
     assert "Hedy Lamarr" in contact_names(db_path)
+
+
+async def test_the_summary_names_archived_contacts_a_record_matched(people, core, make_app, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    core.archive(people["Ada Lovelace"])  # her email is ada@engines.example
+    (tmp_path / "ada.vcf").write_text(
+        "BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Ada Lovelace\r\nEMAIL:ada@engines.example\r\nEND:VCARD\r\n",
+        encoding="utf-8")
+    app = make_app()
+    async with started(app, SIZE) as pilot:
+        await open_from_palette(pilot, "Import contacts")
+        await press(pilot, "tab")
+        await type_text(pilot, "ada.vcf")
+        await press(pilot, "enter")
+        await settle(pilot)
+        text = screen_text(app)
+        assert "Added 0, merged 1" in text
+        assert "Matched 1 archived contact" in text and "relterm restore" in text
+        assert f"Ada Lovelace (id {people['Ada Lovelace']})" in text
+        await press(pilot, "escape")

@@ -72,7 +72,7 @@ def test_demo_database_is_deterministic_and_separate(tmp_path):
     assert paths.demo_db_path() != paths.db_path()
 
 
-async def test_demo_opens_in_the_app(tmp_path, make_app, config_dir):
+async def test_demo_opens_in_the_app(tmp_path, config_dir):
     from relterm.tui.app import RelTermApp
 
     path = build_demo(tmp_path / "demo.db", load_config())

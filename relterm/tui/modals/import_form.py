@@ -24,7 +24,7 @@ from textual.screen import ModalScreen
 from textual.widgets import DirectoryTree, Footer, Input, ProgressBar, Select, Static
 
 from ...io import EXPORT_FORMATS, IMPORT_FORMATS
-from ...sanitize import clean_for_terminal
+from ...sanitize import clean_for_terminal, clean_line
 from .base import FormModal
 
 IMPORTABLE = {".vcf", ".vcard", ".csv", ".json"}
@@ -244,7 +244,7 @@ class ImportProgress(ModalScreen[None]):
         self.finished = True
         bar = self.query_one(ProgressBar)
         bar.update(total=bar.total or 1, progress=bar.total or 1)
-        title = Text(clean_for_terminal(f"Imported {self.path.name} ({summary.format})"), style="bold")
+        title = Text(f"Imported {clean_line(self.path.name)} ({summary.format})", style="bold")
         self.query_one("#progress-title", Static).update(title)
         lines = [f"Added {summary.added}, merged {summary.merged} ({summary.updated} with changes), "
                  f"skipped {summary.skipped}."]

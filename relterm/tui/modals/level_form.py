@@ -13,12 +13,13 @@ from typing import Callable, Optional
 
 from rich.style import Style
 from rich.text import Text
+from textual import work
 from textual.app import ComposeResult
 from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
-from textual.worker import Worker, WorkerState
 
 from ...config import Ladder
+from ..workers import in_thread
 from .base import FormModal
 
 
@@ -152,8 +153,7 @@ class LevelForm(FormModal[LevelResult]):
     def on_mount(self) -> None:
         super().on_mount()
         if self._load_evidence is not None:
-            self.run_worker(self._load_evidence, thread=True, exit_on_error=False, group="evidence",
-                            name="evidence")
+            self.load_evidence()
         if self.target is None:
             rungs = self.query_one("#rungs", OptionList)
             ranks = [level.rank for level in reversed(self.ladder.ordered)]
@@ -162,14 +162,16 @@ class LevelForm(FormModal[LevelResult]):
         else:
             self.query_one("#reason", Input).focus()
 
-    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
-        if event.worker.group != "evidence" or not self.is_mounted:
-            return
-        box = self.query_one("#evidence", Static)
-        if event.state == WorkerState.SUCCESS:
-            box.update(self._evidence_text(event.worker.result))
-        elif event.state == WorkerState.ERROR:
-            box.update(self._evidence_text(None, failed=str(event.worker.error)))
+    @work(exit_on_error=False, group="evidence", name="evidence")
+    async def load_evidence(self) -> None:
+        try:
+            evidence = await in_thread(self, self._load_evidence, group="evidence")
+        except Exception as exc:  # shown in the popup; the move can still be saved
+            text = self._evidence_text(None, failed=str(exc))
+        else:
+            text = self._evidence_text(evidence)
+        if self.is_mounted:
+            self.query_one("#evidence", Static).update(text)
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         event.stop()
