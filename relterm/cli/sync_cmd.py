@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-import json
 import os
 import sys
 
 import click
 
 from .context import AppContext
-from .output import echo
+from ..present import sync_status_lines, sync_summary
+from .output import echo, echo_json
 
 pass_app = click.make_pass_decorator(AppContext)
 PASSWORD_ENV = "RELTERM_SYNC_PASSWORD"
@@ -52,24 +52,10 @@ def sync(ctx: click.Context, dry_run, show_status, no_vdirsyncer, prefer, as_jso
     if show_status:
         info = _sync.status(paths)
         if as_json:
-            echo(json.dumps(info, ensure_ascii=False, indent=2))
+            echo_json(info)
             return
-        if not info["set_up"]:
-            echo(f"Sync is not set up for this database; run `relterm sync init --url URL`.")
-            return
-        echo(f"Sync directory: {info['directory']}")
-        echo(f"vdirsyncer config: {info['vdirsyncer_config'] or 'missing (run relterm sync init)'}")
-        echo(f"Last sync: {info['last_sync'] or 'never'}")
-        echo(f"Cards: {info['cards']} ({info['waiting_for_upload']} written by relterm, not yet confirmed on the server)")
-        counts = info["last_counts"]
-        if counts:
-            echo("Last run: " + ", ".join(f"{k.replace('_', ' ')} {v}" for k, v in sorted(counts.items())))
-        echo(f"Conflicts kept on timelines (recent): {len(info['conflicts'])}")
-        for line in info["conflicts"]:
-            echo(f"  {line}")
-        echo(f"Cards skipped last time: {len(info['problems'])}")
-        for line in info["problems"]:
-            echo(f"  {line}")
+        for line in sync_status_lines(info):
+            echo(line)
         return
     settings = _sync.load(paths)
     core = app.core
@@ -84,7 +70,7 @@ def sync(ctx: click.Context, dry_run, show_status, no_vdirsyncer, prefer, as_jso
         echo(f"... and {len(report.lines) - limit} more (--all lists them)")
     for problem in report.problems:
         echo(f"skipped: {problem}", err=True)
-    echo(report.summary())
+    echo(sync_summary(report))
     if report.vdirsyncer_error:
         from .group import fail
 

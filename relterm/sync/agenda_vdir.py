@@ -21,11 +21,10 @@ from pathlib import Path
 
 from icalendar import Alarm, Calendar
 
-from .. import store
 from ..dates import today as _today
 from ..intel.model import BIRTHDAY, KEEP_IN_TOUCH, REVIEW, TO_CONTACT
 from ..io.common import safe_file_stem, write_private
-from ..io.ics import PRODID, _all_day
+from ..io.ics import PRODID, all_day_event
 
 ALARM_AT = dt.timedelta(hours=9)  # after the start of the all-day event: 9:00 that day
 
@@ -56,7 +55,7 @@ def event_text(uid: str, item, day: dt.date) -> str:
     summary, description = _wording(item, item.last_interaction)
     # DTSTAMP from the event's own day, so the same item always gives the same bytes.
     stamp = dt.datetime.combine(day, dt.time(0, 0), tzinfo=dt.timezone.utc)
-    event = _all_day(uid, summary, day, stamp, description)
+    event = all_day_event(uid, summary, day, stamp, description)
     alarm = Alarm()
     alarm.add("action", "DISPLAY")
     alarm.add("description", summary)
@@ -73,7 +72,7 @@ def wanted(core, days: int, today: dt.date | None = None) -> dict[str, str]:
     """file name -> .ics text for every agenda item in the next ``days`` days."""
     day = today or _today()
     items = core.intel.agenda(within=days, today=day)
-    uids = dict(store.current_database().execute_sql("SELECT id, uid FROM contact WHERE archived_at IS NULL"))
+    uids = dict(core.db.execute_sql("SELECT id, uid FROM contact WHERE archived_at IS NULL"))
     files: dict[str, str] = {}
     for item in items:
         uid = uids.get(item.contact_id)

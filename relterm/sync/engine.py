@@ -65,26 +65,6 @@ class Report:
         self.lines.append(line)
         self.counts[count] += 1
 
-    def summary(self) -> str:
-        c = self.counts
-        verb = "would be " if self.dry_run else ""
-        parts = [
-            f"{c['updated']} contact{'s' if c['updated'] != 1 else ''} {verb}updated from cards",
-            f"{c['added']} {verb}added", f"{c['linked']} {verb}linked", f"{c['archived']} {verb}archived",
-            f"{c['written']} card{'s' if c['written'] != 1 else ''} {verb}written",
-            f"{c['removed']} {verb}removed",
-            f"{c['conflicts']} conflict{'s' if c['conflicts'] != 1 else ''}",
-            f"agenda: {c['agenda_written']} {verb}written, {c['agenda_removed']} {verb}removed",
-        ]
-        if self.problems:
-            parts.append(f"{len(self.problems)} skipped")
-        text = "Sync" + (" (dry run)" if self.dry_run else "") + ": " + ", ".join(parts) + "."
-        text += f" relterm {self.relterm_seconds:.2f} s"
-        if self.vdirsyncer_runs:
-            text += f", vdirsyncer {self.vdirsyncer_seconds:.2f} s ({self.vdirsyncer_runs} run"
-            text += "s)" if self.vdirsyncer_runs != 1 else ")"
-        return text
-
 
 def _note(cid: int, text: str, now) -> None:
     Event.create(contact=cid, date=now.date() if hasattr(now, "date") else _today(), kind=NOTE_KIND,
@@ -105,7 +85,7 @@ class _Pass:
                  confirm: bool):
         self.core, self.paths, self.state, self.prefer = core, paths, state, prefer
         self.dry_run, self.report, self.confirm = dry_run, report, confirm
-        self.db = store.current_database()
+        self.db = core.db  # the database this core was opened with
         self.updates: list[tuple] = []  # (cid, ours, merged, labels, changed fields, conflicts, name)
         self.files: list[tuple] = []  # (href, text) to write
         self.removals: list[str] = []
@@ -296,7 +276,7 @@ class _Pass:
         now = _now()
         skipped: set[int] = set()
         if self.updates or self.archives or self.new_cards:
-            with store.write():
+            with store.write(self.db):
                 for cid, ours, merged, labels, from_phone, conflicts, name, what in self.updates:
                     if what == "restore":
                         Contact.update(archived_at=None, updated_at=now).where(Contact.id == cid).execute()

@@ -108,7 +108,9 @@ def parse_text(text: str, where: str) -> ParsedCard:
         raise BadCard(f"{where}: no card in the file")
     if len(cards) > 1:
         raise BadCard(f"{where}: {len(cards)} cards in one file; a vdir holds one per file")
-    _, _, lines, _ = cards[0]
+    _, _, lines, _, problem = cards[0]
+    if problem:
+        raise BadCard(f"{where}: {problem}")
     try:
         record = card_to_record(parse_card(lines), where)
     except Exception as exc:  # vobject raises many kinds of errors on broken cards
