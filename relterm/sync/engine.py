@@ -382,7 +382,8 @@ def run_sync(core, paths: SyncPaths, settings: Settings, *, dry_run: bool = Fals
         say("Merging the contacts vdir with the database")
         wrote = contacts_pass(core, paths, state, prefer=prefer, dry_run=dry_run, report=report, confirm=confirm)
         say("Writing the agenda vdir")
-        agenda = agenda_vdir.sync_agenda(core, paths.agenda, settings.agenda_days, dry_run=dry_run)
+        agenda = agenda_vdir.sync_agenda(core, paths.agenda, settings.agenda_days, dry_run=dry_run,
+                                         memory=state.agenda)
         for name in agenda.written:
             report.add(f"agenda: {name} written", "agenda_written")
         for name in agenda.removed:

@@ -11,7 +11,9 @@ belongs to, the file's signature (mtime, size, inode and a hash, so an
 unchanged file is never read), the fields the file holds (``held``), the
 last copy both sides agreed on (``base``, the merge's ancestor) and whether
 relterm's last write is still waiting for vdirsyncer to take it to the
-server (``pending``). It is replaced atomically: a sync killed before it is
+server (``pending``). Per agenda file it remembers a digest of the event
+it holds and the file's signature (``agenda``), so an agenda that did not
+move is neither rendered nor read again. It is replaced atomically: a sync killed before it is
 saved is redone from the files and the database, which are consistent on
 their own (see ``engine``).
 """
@@ -134,6 +136,7 @@ class SyncState:
         self.last_counts: dict = data.get("last_counts", {})
         self.conflicts: list = data.get("conflicts", [])
         self.problems: list = data.get("problems", [])
+        self.agenda: dict[str, list] = data.get("agenda", {})  # agenda file name -> [event key, signature]
 
     @classmethod
     def load(cls, path: Path) -> "SyncState":
@@ -155,7 +158,8 @@ class SyncState:
 
     def save(self) -> None:
         data = {"version": STATE_VERSION, "last_sync": self.last_sync, "last_counts": self.last_counts,
-                "conflicts": self.conflicts[-200:], "problems": self.problems[-200:], "cards": self.cards}
+                "conflicts": self.conflicts[-200:], "problems": self.problems[-200:], "cards": self.cards,
+                "agenda": self.agenda}
         write_private(self.path, json.dumps(data, ensure_ascii=False, separators=(",", ":")))
 
     def by_contact(self) -> dict[int, str]:
