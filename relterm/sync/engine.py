@@ -93,6 +93,7 @@ class _Pass:
         self.new_cards: list[tuple[str, mapping.ParsedCard]] = []
         self.entries: dict[str, Optional[dict]] = {}  # href -> new state entry (None: drop it)
         self.wrote = False
+        self.contacts: dict[int, mapping.DbContact] = {}
 
     # Reading ---------------------------------------------------------------------------
 
@@ -123,7 +124,7 @@ class _Pass:
         return "changed", parsed, text, sig, sha
 
     def run(self) -> None:
-        contacts = mapping.db_contacts(self.db)
+        contacts = self.contacts = mapping.db_contacts(self.db)
         state = self.state.cards
         directory = self.paths.contacts
         present = sorted(e.name for e in os.scandir(directory)
@@ -164,6 +165,9 @@ class _Pass:
                 self.removals.append(href)
                 self.entries[href] = None
                 continue
+            if (status == "same" and sig == entry.get("sig") and entry.get("row") == contact.row
+                    and not (entry.get("pending") and self.confirm)):
+                continue  # neither the file nor the contact changed since the last sync: nothing to do
             self._merge(href, entry, contact, parsed, text, sig, sha)
 
         # Step 3 for contacts without a card: a new card each.
@@ -178,7 +182,7 @@ class _Pass:
             taken.add(href)
             self.files.append((href, mapping.render(contact.uid, contact.fields, contact.labels)))
             self.entries[href] = {"uid": contact.uid, "cid": cid, "base": None,
-                                  "held": mapping.to_json(contact.fields), "pending": True}
+                                  "held": mapping.to_json(contact.fields), "pending": True, "row": contact.row}
             self.report.add(f"card written for {contact.fields['name']} (new in relterm)", "written")
 
     def _new_card(self, href, parsed: mapping.ParsedCard, text, sig, sha, contacts, mapped) -> None:
@@ -252,7 +256,10 @@ class _Pass:
         file_fields = parsed.fields if changed else held
         new = {"uid": entry.get("uid"), "cid": contact.id, "sig": sig, "sha": sha,
                "base": mapping.to_json(theirs if changed else base) if (changed or base is not None) else None,
-               "held": mapping.to_json(file_fields), "pending": pending}
+               "held": mapping.to_json(file_fields), "pending": pending,
+               # The contact's row as read, when this pass leaves it as it is: the next sync skips the
+               # merge while the row and the file stay the same.
+               "row": None if from_phone else contact.row}
         if write and merged != file_fields:
             old = text
             if old is None:
@@ -277,12 +284,15 @@ class _Pass:
         skipped: set[int] = set()
         if self.updates or self.archives or self.new_cards:
             with store.write(self.db):
+                # Re-read inside the write transaction: a contact changed in relterm since the pass read it
+                # is left for the next sync to merge.
+                fresh_all = mapping.db_contacts(self.db, [u[0] for u in self.updates if u[-1] == "update"])
                 for cid, ours, merged, labels, from_phone, conflicts, name, what in self.updates:
                     if what == "restore":
                         Contact.update(archived_at=None, updated_at=now).where(Contact.id == cid).execute()
                         _note(cid, "Card back on the phone: restored by sync", now)
                         continue
-                    fresh = mapping.db_contacts(self.db, [cid]).get(cid)
+                    fresh = fresh_all.get(cid)
                     if fresh is None or fresh.fields != ours:
                         skipped.add(cid)
                         self.report.problems.append(f"{name}: changed in relterm during the sync; "
@@ -302,7 +312,7 @@ class _Pass:
                     cid = self._add(parsed)
                     self.entries[href]["cid"] = cid
         for cid, href in self.archives:
-            name = mapping.db_contacts(self.db, [cid])[cid].fields["name"]
+            name = self.contacts[cid].fields["name"]
             self.report.add(f"{name} archived: the card was deleted on the phone", "archived")
         for href, text in self.files:
             entry = self.entries.get(href)
@@ -380,18 +390,22 @@ def run_sync(core, paths: SyncPaths, settings: Settings, *, dry_run: bool = Fals
     def own_work(confirm: bool) -> bool:
         t0 = time.perf_counter()
         say("Merging the contacts vdir with the database")
-        wrote = contacts_pass(core, paths, state, prefer=prefer, dry_run=dry_run, report=report, confirm=confirm)
+        cards_before = len(state.cards)
+        sync = _Pass(core, paths, state, prefer, dry_run, report, confirm)
+        sync.run()
+        sync.apply()
         say("Writing the agenda vdir")
+        agenda_before = dict(state.agenda)
         agenda = agenda_vdir.sync_agenda(core, paths.agenda, settings.agenda_days, dry_run=dry_run,
                                          memory=state.agenda)
         for name in agenda.written:
             report.add(f"agenda: {name} written", "agenda_written")
         for name in agenda.removed:
             report.add(f"agenda: {name} removed", "agenda_removed")
-        if not dry_run:
-            state.save()
+        if not dry_run and (sync.entries or len(state.cards) != cards_before or state.agenda != agenda_before):
+            state.save()  # what this pass did is remembered before vdirsyncer runs (the end saves again)
         report.relterm_seconds += time.perf_counter() - t0
-        return wrote or bool(agenda.written or agenda.removed)
+        return sync.wrote or bool(agenda.written or agenda.removed)
 
     wrote = own_work(False)
     if use_vdirsyncer and not dry_run:

@@ -16,6 +16,7 @@ file, so a relterm edit never strips what the phone added.
 
 from __future__ import annotations
 
+import hashlib
 import re
 from dataclasses import dataclass, field
 from typing import Optional
@@ -209,17 +210,48 @@ def render(uid: str, fields: dict, labels: Optional[dict] = None, old_text: Opti
 # The database side ------------------------------------------------------------------------
 
 
-@dataclass
 class DbContact:
-    id: int
-    uid: str
-    archived: bool
-    fields: dict
-    labels: dict
+    """One contact's synced fields as the database holds them. ``row`` is a digest of the columns and
+    details they come from: equal digests, equal fields. ``fields`` and ``labels`` are normalised on
+    first use, so a sync that finds a contact unchanged never pays for it."""
+
+    __slots__ = ("id", "uid", "archived", "row", "_raw", "_details", "_fields", "_labels")
+
+    def __init__(self, cid: int, uid: str, archived: bool, raw: tuple, details: list):
+        self.id, self.uid, self.archived = cid, uid, archived
+        self._raw, self._details = raw, details
+        self.row = digest_row((uid, archived, raw, details))
+        self._fields: Optional[dict] = None
+        self._labels: Optional[dict] = None
+
+    @property
+    def fields(self) -> dict:
+        if self._fields is None:
+            name, company, title, email, phone, birthday, notes, tags = self._raw
+            found = {"email": [email] if email else [], "phone": [phone] if phone else [], "address": []}
+            for kind, _, value in self._details:
+                found[kind].append(value)
+            self._fields = normalize({
+                "name": name, "company": company, "title": title, "birthday": birthday, "notes": notes,
+                "emails": found["email"], "phones": found["phone"], "addresses": found["address"],
+                "tags": split_tags(tags or ""),
+            })
+        return self._fields
+
+    @property
+    def labels(self) -> dict:
+        if self._labels is None:
+            self._labels = {(kind, _address(value) if kind == "address" else clean_line(value)): label or ""
+                            for kind, label, value in self._details}
+        return self._labels
+
+
+def digest_row(row: tuple) -> str:
+    return hashlib.blake2b(repr(row).encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
 
 
 def db_contacts(db, ids=None) -> dict[int, DbContact]:
-    """contact id -> DbContact (every contact, archived ones too, or those in ``ids``)."""
+    """contact id -> DbContact (every contact, archived ones too, or those in ``ids``): two queries."""
     where, params = "", []
     if ids is not None:
         ids = list(ids)
@@ -227,26 +259,18 @@ def db_contacts(db, ids=None) -> dict[int, DbContact]:
             return {}
         where = f" WHERE id IN ({','.join('?' * len(ids))})"
         params = ids
-    raw: dict[int, list] = {}
-    for cid, uid, name, company, title, email, phone, birthday, notes, tags, archived in db.execute_sql(
-            "SELECT id, uid, name, company, title, email, phone, birthday, notes, tags, archived_at "
-            f"FROM contact{where}", params):
-        raw[cid] = [uid, archived is not None, {
-            "name": name, "company": company, "title": title, "birthday": birthday, "notes": notes,
-            "emails": [email] if email else [], "phones": [phone] if phone else [], "addresses": [],
-            "tags": split_tags(tags or ""),
-        }, {}]
+    details: dict[int, list] = {}
     detail_where = where.replace("id IN", "contact_id IN") + (" AND" if where else " WHERE")
     for cid, kind, label, value in db.execute_sql(
             f"SELECT contact_id, kind, label, value FROM contact_detail{detail_where} "
             "kind IN ('email', 'phone', 'address') ORDER BY contact_id, position, id", params):
-        entry = raw.get(cid)
-        if entry is None:
-            continue
-        key = {"email": "emails", "phone": "phones", "address": "addresses"}[kind]
-        entry[2][key].append(value)
-        entry[3][(kind, _address(value) if kind == "address" else clean_line(value))] = label or ""
-    return {cid: DbContact(cid, uid, archived, normalize(f), labels) for cid, (uid, archived, f, labels) in raw.items()}
+        details.setdefault(cid, []).append((kind, label, value))
+    return {
+        cid: DbContact(cid, uid, archived is not None, tuple(raw), details.get(cid, []))
+        for cid, uid, archived, *raw in db.execute_sql(
+            "SELECT id, uid, archived_at, name, company, title, email, phone, birthday, notes, tags "
+            f"FROM contact{where}", params)
+    }
 
 
 def contact_columns(fields: dict) -> dict:

@@ -54,3 +54,22 @@ def test_second_sync_with_nothing_changed_rewrites_no_file(core, synced):
     report = sync(core, synced)
     assert report.counts["written"] == 0 and report.counts["agenda_written"] == 0
     assert (snapshot(synced.contacts), snapshot(synced.agenda)) == before
+
+
+def test_a_relterm_change_to_a_field_or_a_detail_reaches_the_card(core, synced):
+    cid = core.add_contact("Ann Lee", company="ACME", email="ann@example.org",
+                           details=[("email", "work", "ann@work.example")])
+    sync(core, synced)
+    (card,) = synced.contacts.glob("*.vcf")
+    assert sync(core, synced).counts["written"] == 0
+
+    core.edit_contact(cid, company="Initech")
+    assert sync(core, synced).counts["written"] == 1
+    assert "ORG:Initech" in card.read_text()
+
+    # A detail row changed by another writer (nothing on the contact row itself moves).
+    with core.db.atomic():
+        core.db.execute_sql("UPDATE contact_detail SET value = 'ann@new.example' WHERE value = 'ann@work.example'")
+    assert sync(core, synced).counts["written"] == 1
+    text = card.read_text()
+    assert "ann@new.example" in text and "ann@work.example" not in text
