@@ -134,7 +134,7 @@ def sync_agenda(core, directory: Path, days: int, *, dry_run: bool = False,
             text = event_text(event_uid, item, on)
         result.written.append(name)
         if not dry_run:
-            write_file(target, text, database=database, batch=True)
+            write_file(target, text, database=database, follow=False, batch=True)
             memory[name] = [key, signature(target)]
     for name in sorted(present - set(files)):
         result.removed.append(name)

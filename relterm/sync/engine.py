@@ -37,7 +37,8 @@ from typing import Callable, Optional
 from .. import store
 from ..clock import now as _now
 from ..dates import today as _today
-from ..io.common import safe_file_stem, write_private
+from ..io.common import safe_file_stem
+from ..safewrite import clean_stale, fsync_dir, write_file
 from ..sanitize import clean_line
 from ..store import Contact, ContactDetail, Event
 from . import agenda_vdir, mapping
@@ -314,12 +315,16 @@ class _Pass:
         for cid, href in self.archives:
             name = self.contacts[cid].fields["name"]
             self.report.add(f"{name} archived: the card was deleted on the phone", "archived")
+        if self.files:
+            clean_stale(self.paths.contacts)  # cards a killed sync left half-written
         for href, text in self.files:
             entry = self.entries.get(href)
             if entry and entry.get("cid") in skipped:
                 continue
             path = self.paths.contacts / href
-            write_private(path, text)
+            # One card among many: the directory is synced once, below (per card, each write would list
+            # and sync the whole directory again).
+            write_file(path, text, database=self.db.database, follow=False, batch=True)
             entry["sig"], entry["sha"] = signature(path), digest(text.encode("utf-8"))
             self.wrote = True
         for href in self.removals:
@@ -329,6 +334,8 @@ class _Pass:
                 self.wrote = True
             except FileNotFoundError:
                 pass
+        if self.wrote:
+            fsync_dir(self.paths.contacts)
         for href, entry in self.entries.items():
             if entry is None:
                 self.state.cards.pop(href, None)
