@@ -56,6 +56,94 @@ def test_second_sync_with_nothing_changed_rewrites_no_file(core, synced):
     assert (snapshot(synced.contacts), snapshot(synced.agenda)) == before
 
 
+# Bad input from the server side: reported, skipped, the database untouched, retried next time -----------
+
+
+def db_snapshot(core) -> tuple:
+    return (core.db.execute_sql("SELECT * FROM contact ORDER BY id").fetchall(),
+            core.db.execute_sql("SELECT * FROM contact_detail ORDER BY id").fetchall(),
+            core.db.execute_sql("SELECT * FROM event ORDER BY id").fetchall())
+
+
+@pytest.fixture
+def ann(core, synced):
+    """Ann Lee synced once: (contact id, her card file)."""
+    cid = core.add_contact("Ann Lee", company="ACME", email="ann@example.org")
+    sync(core, synced)
+    (card,) = synced.contacts.glob("*.vcf")
+    return cid, card
+
+
+def test_malformed_cards_are_skipped_and_read_again_once_fixed(core, synced, ann):
+    cid, card = ann
+    good = card.read_bytes().decode()
+    card.write_text(good.replace("END:VCARD\r\n", "").replace("ORG:ACME", "ORG:Phone Co"))  # cut short
+    (synced.contacts / "new.vcf").write_text("BEGIN:VCARD\r\nVERSION:3.0\r\nUID:new-1\r\nEND:VCARD\r\n")  # no name
+    before = db_snapshot(core)
+
+    report = sync(core, synced)
+
+    assert len(report.problems) == 2, report.problems
+    assert any(card.name in p for p in report.problems) and any("new.vcf: the card has no name" in p
+                                                                 for p in report.problems)
+    assert db_snapshot(core) == before
+    assert "ORG:Phone Co" in card.read_text()  # the phone's file is not overwritten either
+
+    card.write_text(good.replace("ORG:ACME", "ORG:Phone Co"))
+    (synced.contacts / "new.vcf").write_text(
+        "BEGIN:VCARD\r\nVERSION:3.0\r\nUID:new-1\r\nFN:Cy Dee\r\nEND:VCARD\r\n")
+    report = sync(core, synced)
+    assert report.problems == []
+    assert core.contact_record(cid).company == "Phone Co"  # the edit the broken file held comes through
+    names = [row[0] for row in core.db.execute_sql("SELECT name FROM contact ORDER BY id")]
+    assert names == ["Ann Lee", "Cy Dee"]
+
+
+def test_a_card_with_another_cards_uid_is_skipped_until_it_has_its_own(core, synced, ann):
+    cid, card = ann
+    twin = synced.contacts / "twin.vcf"
+    twin.write_text(card.read_text().replace("FN:Ann Lee", "FN:Ann Twin").replace("ORG:ACME", "ORG:Twin Co"))
+    before, ann_card = db_snapshot(core), card.read_bytes()
+
+    report = sync(core, synced)
+
+    assert [p for p in report.problems if p.startswith("twin.vcf: its UID") and card.name in p], report.problems
+    assert db_snapshot(core) == before
+    assert card.read_bytes() == ann_card and twin.exists()
+
+    again = sync(core, synced)  # still there: still reported, still nothing changed
+    assert len(again.problems) == 1 and db_snapshot(core) == before
+
+    uid_line = next(line for line in twin.read_text().splitlines() if line.startswith("UID:"))
+    twin.write_text(twin.read_text().replace(uid_line, "UID:twin-own-uid"))
+    fixed = sync(core, synced)
+    assert fixed.problems == []
+    names = [row[0] for row in core.db.execute_sql("SELECT name FROM contact ORDER BY id")]
+    assert names == ["Ann Lee", "Ann Twin"]
+
+
+def test_an_unreadable_card_is_skipped_not_taken_for_deleted(core, synced, ann):
+    cid, card = ann
+    good = card.read_text()
+    card.unlink()
+    # A file whose read fails (EIO), also for root, who may read any mode: /proc/self/mem at offset 0.
+    card.symlink_to("/proc/self/mem")
+    before = db_snapshot(core)
+
+    report = sync(core, synced)
+
+    assert [p for p in report.problems if p.startswith(f"{card.name}: cannot read")], report.problems
+    assert db_snapshot(core) == before  # not archived, not changed
+    assert card.is_symlink()
+
+    card.unlink()
+    card.write_text(good.replace("ORG:ACME", "ORG:Phone Co"))
+    report = sync(core, synced)
+    assert report.problems == []
+    record = core.contact_record(cid)
+    assert record.company == "Phone Co" and record.archived_at is None
+
+
 def test_a_relterm_change_to_a_field_or_a_detail_reaches_the_card(core, synced):
     cid = core.add_contact("Ann Lee", company="ACME", email="ann@example.org",
                            details=[("email", "work", "ann@work.example")])
