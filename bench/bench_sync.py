@@ -43,7 +43,7 @@ def main() -> int:
 
         def timed(label: str) -> float:
             report = run_sync(core, paths, settings, use_vdirsyncer=False)
-            print(f"{label:<34} relterm {report.relterm_seconds:6.2f} s   "
+            print(f"{label:<34} relterm {report.relterm_seconds:6.2f} s (vdirsyncer not run)   "
                   f"(cards written {report.counts['written']}, updated {report.counts['updated']}, "
                   f"agenda files {report.counts['agenda_written']})")
             return report.relterm_seconds
