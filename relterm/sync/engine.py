@@ -103,6 +103,9 @@ class _Pass:
         path = self.paths.contacts / href
         sig = signature(path)
         if sig is None:
+            if os.path.lexists(path):  # a link to nothing: not a deleted card, so never an archived contact
+                self.report.problems.append(f"{href}: cannot read: a link to a file that does not exist; skipped")
+                return "bad", None, None, None, None
             return "gone", None, None, None, None
         if entry is not None and entry.get("sig") == sig:
             return "same", None, None, sig, entry.get("sha")

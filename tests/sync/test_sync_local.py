@@ -144,6 +144,16 @@ def test_an_unreadable_card_is_skipped_not_taken_for_deleted(core, synced, ann):
     assert record.company == "Phone Co" and record.archived_at is None
 
 
+def test_a_card_turned_into_a_dangling_link_does_not_archive_its_contact(core, synced, ann):
+    cid, card = ann
+    card.unlink()
+    card.symlink_to(card.parent / "nowhere.vcf")
+    before = db_snapshot(core)
+    report = sync(core, synced)
+    assert [p for p in report.problems if p.startswith(f"{card.name}: cannot read")], report.problems
+    assert db_snapshot(core) == before and core.contact_record(cid).archived_at is None
+
+
 def test_a_relterm_change_to_a_field_or_a_detail_reaches_the_card(core, synced):
     cid = core.add_contact("Ann Lee", company="ACME", email="ann@example.org",
                            details=[("email", "work", "ann@work.example")])
