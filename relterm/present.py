@@ -521,3 +521,51 @@ def name_match_text(name: str, how: str, other: str) -> str:
         return f"{name} → close to {other}; type their full name, or it is refused" if other else \
             f"{name} → close to an existing name"
     return f"{name} → new contact, to contact"
+
+
+# Sync -------------------------------------------------------------------------------------
+
+
+def _plural(n: int, word: str) -> str:
+    return f"{n} {word}{'' if n == 1 else 's'}"
+
+
+def sync_summary(report) -> str:
+    """The last line of `relterm sync` (``report``: a ``relterm.sync.Report``)."""
+    c = report.counts
+    verb = "would be " if report.dry_run else ""
+    parts = [
+        f"{_plural(c['updated'], 'contact')} {verb}updated from cards",
+        f"{c['added']} {verb}added", f"{c['linked']} {verb}linked", f"{c['archived']} {verb}archived",
+        f"{_plural(c['written'], 'card')} {verb}written",
+        f"{c['removed']} {verb}removed",
+        _plural(c["conflicts"], "conflict"),
+        f"agenda: {c['agenda_written']} {verb}written, {c['agenda_removed']} {verb}removed",
+    ]
+    if report.problems:
+        parts.append(f"{len(report.problems)} skipped")
+    text = "Sync" + (" (dry run)" if report.dry_run else "") + ": " + ", ".join(parts) + "."
+    text += f" relterm {report.relterm_seconds:.2f} s"
+    if report.vdirsyncer_runs:
+        text += f", vdirsyncer {report.vdirsyncer_seconds:.2f} s ({_plural(report.vdirsyncer_runs, 'run')})"
+    return text
+
+
+def sync_status_lines(info: dict) -> list[str]:
+    """`relterm sync --status` in words (``info``: ``relterm.sync.status``)."""
+    if not info["set_up"]:
+        return ["Sync is not set up for this database; run `relterm sync init --url URL`."]
+    lines = [
+        f"Sync directory: {info['directory']}",
+        f"vdirsyncer config: {info['vdirsyncer_config'] or 'missing (run relterm sync init)'}",
+        f"Last sync: {info['last_sync'] or 'never'}",
+        f"Cards: {info['cards']} ({info['waiting_for_upload']} written by relterm, not yet confirmed on the server)",
+    ]
+    counts = info["last_counts"]
+    if counts:
+        lines.append("Last run: " + ", ".join(f"{k.replace('_', ' ')} {v}" for k, v in sorted(counts.items())))
+    lines.append(f"Conflicts kept on timelines (recent): {len(info['conflicts'])}")
+    lines += [f"  {line}" for line in info["conflicts"]]
+    lines.append(f"Cards skipped last time: {len(info['problems'])}")
+    lines += [f"  {line}" for line in info["problems"]]
+    return lines

@@ -48,6 +48,7 @@ COMMANDS: dict[str, str] = {
     "matrix": "intel:matrix",
     "brief": "intel:brief",
     "goal": "intel:goal",
+    "sync": "sync_cmd:sync",
 }
 
 

@@ -28,7 +28,8 @@ from ..rules import health as rule_health
 PRODID = "-//relterm//relterm export//EN"
 
 
-def _all_day(uid: str, summary: str, day: dt.date, stamp: dt.datetime, description: str = "") -> Event:
+def all_day_event(uid: str, summary: str, day: dt.date, stamp: dt.datetime, description: str = "") -> Event:
+    """A transparent all-day VEVENT on ``day`` (the export's events and the sync agenda's are all built here)."""
     event = Event()
     event.add("uid", uid)
     event.add("dtstamp", stamp)
@@ -54,7 +55,7 @@ def birthday_event(contact: dict, stamp: dt.datetime) -> Optional[Event]:
     year, month, day = parsed
     # A leap year when none is known, so 29 February is a valid start.
     start = dt.date(year if year is not None else 2000, month, day)
-    event = _all_day(f"{contact['uid']}-birthday@relterm", f"{contact['name']}'s birthday", start, stamp,
+    event = all_day_event(f"{contact['uid']}-birthday@relterm", f"{contact['name']}'s birthday", start, stamp,
                      f"Born {start.isoformat()}" if year is not None else "")
     if (month, day) == (2, 29):
         event.add("rrule", {"freq": "yearly", "bymonth": 2, "bymonthday": -1})
@@ -80,14 +81,14 @@ def keep_in_touch_event(core, contact: dict, stamp: dt.datetime, today: dt.date,
     last = _date(contact.get("last_interaction"))
     note = f"Last contact {last.isoformat()}; keep in touch every {cadence} days." if last else \
         f"No contact logged yet; keep in touch every {cadence} days."
-    return _all_day(f"{contact['uid']}-keep-in-touch@relterm", f"Keep in touch: {contact['name']}", due, stamp, note)
+    return all_day_event(f"{contact['uid']}-keep-in-touch@relterm", f"Keep in touch: {contact['name']}", due, stamp, note)
 
 
 def review_event(contact: dict, stamp: dt.datetime) -> Optional[Event]:
     due = _date(contact.get("review_due"))
     if due is None:
         return None
-    return _all_day(f"{contact['uid']}-review@relterm", f"Review relationship: {contact['name']}", due, stamp,
+    return all_day_event(f"{contact['uid']}-review@relterm", f"Review relationship: {contact['name']}", due, stamp,
                     "What is going well, what should stop, what new opportunities to explore.")
 
 

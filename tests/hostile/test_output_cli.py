@@ -90,6 +90,9 @@ INVOCATIONS: dict[str, list[list[str]] | None] = {
     "stats": [["stats"], ["stats", "--json"]],
     "suggest": [["suggest"], ["suggest", "--json"]],
     "who-knows": [["who-knows", "2"], ["who-knows", "2", "--json"], ["who-knows", "1"]],
+    "sync init": [["sync", "init", "--url", "http://127.0.0.1:9/x/", "--force"]],
+    "sync": [["sync", "init", "--url", "http://127.0.0.1:9/x/", "--force"], ["sync", "--no-vdirsyncer"],
+             ["sync", "--dry-run"], ["sync", "--status"]],
 }
 
 
