@@ -281,6 +281,13 @@ def is_in_person(config: "Config", kind: str) -> bool:
     return bool(getattr(spec, "in_person", False)) if spec is not None else False
 
 
+def asks_for_names(config: "Config", kind: str, went_badly: bool = False) -> bool:
+    """Whether logging an entry ends by asking "did they give you names?": after an in-person meeting,
+    unless it went badly (then the ripple to whoever they came through comes first, and asking them for
+    more people is the wrong moment)."""
+    return is_in_person(config, kind) and not went_badly
+
+
 def in_person_kinds(config: "Config") -> tuple[str, ...]:
     """The configured kinds that are meetings face to face."""
     return tuple(kind for kind in config.kinds if is_in_person(config, kind))

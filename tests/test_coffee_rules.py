@@ -27,6 +27,13 @@ def test_in_person_is_the_kinds_flag_in_levels_yaml():
     assert rules.in_person_kinds(edited) == ("call", "coffee", "meal", "meeting", "event")
 
 
+def test_names_are_asked_for_after_a_meeting_unless_it_went_badly():
+    config = load_config()
+    assert rules.asks_for_names(config, "coffee")
+    assert not rules.asks_for_names(config, "coffee", went_badly=True)
+    assert not rules.asks_for_names(config, "call")
+
+
 def test_first_meetings_keep_each_persons_earliest_day():
     pairs = [(1, D(2026, 3, 2)), (2, "2026-01-05"), (1, D(2026, 1, 9)), (2, D(2026, 6, 1)), (3, None)]
     assert first_meetings(pairs) == {1: D(2026, 1, 9), 2: D(2026, 1, 5)}

@@ -11,7 +11,7 @@ from . import fail
 from .context import AppContext
 from ..present import (card_json, event_json, event_text, follow_up_json, health_short, keep_in_touch_line,
                        names_hint, ripple_json, row_json)
-from ..rules import is_in_person
+from ..rules import asks_for_names
 from .followup_cmd import add_all, follow_up_option, offer, one_write
 from .output import clean, echo, echo_json, paused_gc, table
 
@@ -129,7 +129,7 @@ def log(app: AppContext, person, note, kind, date, force, with_, went_badly, fol
     echo(f"Logged {event.kind} with {name}{together} on {event.date.isoformat()}{badly}.")
     if event.warning:
         echo(f"Warning kept with it: {event.warning}", err=True)
-    if is_in_person(core.config, event.kind):
+    if asks_for_names(core.config, event.kind, event.went_badly):
         echo(names_hint(name))
     offer(core, ripple, follow_up, added)
 

@@ -383,7 +383,7 @@ class FlowsPart(Screen):
         self.post_message(messages.InteractionLogged(contact_id, event_id))
         if result.went_badly:
             await self.offer_ripple(self.core.intel.ripple_for_event, event_id)
-        if rules.is_in_person(self.config, result.kind):
+        if rules.asks_for_names(self.config, result.kind, result.went_badly):
             # The end of a coffee: "who else should I meet?" The names popup at once; escape skips it.
             await self.run_names(contact_id, name, after_meeting=True)
         return event_id

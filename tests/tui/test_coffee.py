@@ -99,7 +99,7 @@ async def test_the_edit_popup_sets_the_profile_link_and_the_card_shows_it(people
         url.value = "https://ben.example/okri"
         await press(pilot, "enter")
         await settle(pilot)
-        assert "Profile  https://ben.example/okri" in str(app.screen.query_one("#card").render())
+        assert "Profile  https://ben.example/okri" in app.screen.query_one("#card").plain
     assert db_rows(db_path, "SELECT url FROM contact WHERE name = 'Ben Okri'") == [("https://ben.example/okri",)]
 
 
