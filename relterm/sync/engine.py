@@ -280,13 +280,16 @@ class _Pass:
 
     # Applying ----------------------------------------------------------------------------
 
-    def apply(self) -> None:
+    def apply(self, say: Optional[Progress] = None) -> None:
         """Database first (one transaction), then the files, then the state."""
         if self.dry_run:
             return
+        say = say or (lambda text: None)
         now = _now()
         skipped: set[int] = set()
         if self.updates or self.archives or self.new_cards:
+            say(f"Applying {_count(len(self.updates) + len(self.archives) + len(self.new_cards), 'change')} "
+                "to the database")
             with store.write(self.db):
                 # Re-read inside the write transaction: a contact changed in relterm since the pass read it
                 # is left for the next sync to merge.
@@ -319,6 +322,7 @@ class _Pass:
             name = self.contacts[cid].fields["name"]
             self.report.add(f"{name} archived: the card was deleted on the phone", "archived")
         if self.files:
+            say(f"Writing {_count(len(self.files), 'card')}")
             clean_stale(self.paths.contacts)  # cards a killed sync left half-written
         for href, text in self.files:
             entry = self.entries.get(href)
@@ -367,6 +371,10 @@ class _Pass:
         )
 
 
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}{'' if n == 1 else 's'}"
+
+
 def _digits(text: str) -> str:
     return "".join(ch for ch in text if ch.isdigit())
 
@@ -399,11 +407,11 @@ def run_sync(core, paths: SyncPaths, settings: Settings, *, dry_run: bool = Fals
 
     def own_work(confirm: bool) -> bool:
         t0 = time.perf_counter()
-        say("Merging the contacts vdir with the database")
+        say("Reading what vdirsyncer brought down" if confirm else "Reading the contacts vdir")
         cards_before = len(state.cards)
         sync = _Pass(core, paths, state, prefer, dry_run, report, confirm)
         sync.run()
-        sync.apply()
+        sync.apply(say)
         say("Writing the agenda vdir")
         agenda_before = dict(state.agenda)
         agenda = agenda_vdir.sync_agenda(core, paths.agenda, settings.agenda_days, dry_run=dry_run,
@@ -431,7 +439,6 @@ def run_sync(core, paths: SyncPaths, settings: Settings, *, dry_run: bool = Fals
                 if not run.ok:
                     report.vdirsyncer_error = f"vdirsyncer failed: {clean_line(run.message)}"
                     break
-                say("Merging what vdirsyncer brought down")
                 if not own_work(True):
                     break
     if not dry_run:
