@@ -102,7 +102,9 @@ def test_malformed_cards_are_skipped_and_read_again_once_fixed(core, synced, ann
 def test_a_card_with_another_cards_uid_is_skipped_until_it_has_its_own(core, synced, ann):
     cid, card = ann
     twin = synced.contacts / "twin.vcf"
-    twin.write_text(card.read_text().replace("FN:Ann Lee", "FN:Ann Twin").replace("ORG:ACME", "ORG:Twin Co"))
+    # Another person (her own email) whose card carries Ann's UID.
+    twin.write_text(card.read_text().replace("FN:Ann Lee", "FN:Ann Twin").replace("ORG:ACME", "ORG:Twin Co")
+                    .replace("ann@example.org", "twin@example.org"))
     before, ann_card = db_snapshot(core), card.read_bytes()
 
     report = sync(core, synced)
