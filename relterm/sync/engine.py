@@ -359,7 +359,8 @@ class _Pass:
                     old = (self.paths.contacts / href).read_text(encoding="utf-8", errors="replace")
                 except OSError:
                     old = None
-            self.files.append((href, mapping.render(entry.get("uid") or contact.uid, merged, labels, old)))
+            self.files.append((href, mapping.render(entry.get("uid") or contact.uid, merged, labels, old,
+                                                    old_url=file_fields["url"])))
             new["held"] = mapping.to_json(merged)
             new["pending"] = True
             self.report.add(f"card written for {name} ({', '.join(k for k in mapping.FIELDS if merged[k] != file_fields[k])})",
@@ -458,7 +459,8 @@ class _Pass:
         f = parsed.fields
         taken = Contact.select(Contact.id).where(Contact.uid == parsed.uid).exists()
         return self.core.add_contact(
-            f["name"], company=f["company"], title=f["title"], email=f["emails"][0] if f["emails"] else "",
+            f["name"], company=f["company"], title=f["title"], url=f["url"],
+            email=f["emails"][0] if f["emails"] else "",
             phone=f["phones"][0] if f["phones"] else "", tags=f["tags"], notes=f["notes"],
             birthday=f["birthday"] or None, details=mapping.detail_rows(f, parsed.labels),
             uid=None if taken else parsed.uid, reason="added from your phone (sync)",

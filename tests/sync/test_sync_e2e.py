@@ -174,16 +174,19 @@ def test_relterm_edit_goes_up_and_phone_extras_survive(world):
     world.init()
     world.cli("sync")
     world.phone.sync()
-    # The phone adds a property relterm does not manage: relterm's rewrite must keep it.
-    world.phone.edit("Ann Lee", "END:VCARD", "URL:https://ann.example.org\r\nEND:VCARD")
+    # The phone adds a property relterm does not manage (kept by relterm's rewrite) and a link, which is
+    # the standard profile link field: it comes down, and a relterm edit of it goes up.
+    world.phone.edit("Ann Lee", "END:VCARD", "NICKNAME:Annie\r\nURL:https://ann.example.org\r\nEND:VCARD")
     world.phone.sync()
     world.cli("sync")
-    world.cli("edit", "Ann Lee", "--company", "Initech", "--title", "CTO")
+    assert show(world, "Ann Lee")["url"] == "https://ann.example.org"
+    world.cli("edit", "Ann Lee", "--company", "Initech", "--title", "CTO", "--url", "https://ann.example.com")
     world.cli("sync")
     world.phone.sync()
     text = world.phone.card("Ann Lee").read_text()
     assert "ORG:Initech" in text and "TITLE:CTO" in text
-    assert "URL:https://ann.example.org" in text
+    assert "NICKNAME:Annie" in text
+    assert "URL;TYPE=pref:https://ann.example.com" in text and "ann.example.org" not in text
 
 
 def test_both_sides_edit_different_fields_and_the_same_field(world):
