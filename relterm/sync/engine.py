@@ -498,7 +498,7 @@ def run_sync(core, paths: SyncPaths, settings: Settings, *, dry_run: bool = Fals
     say = progress or (lambda text: None)
     report = Report(dry_run=dry_run)
     prefer = prefer or settings.prefer
-    state = SyncState.load(paths.state_file)
+    state = SyncState.load(paths.state_file, database=core.db.database)
     started = time.perf_counter()
 
     def own_work(confirm: bool) -> bool:
