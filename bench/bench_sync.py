@@ -38,7 +38,7 @@ def main() -> int:
         shutil.copy(cached_database(args.contacts, per_contact=2), db)
         core = Core(db, load_config())
         paths = SyncPaths.for_database(db, work / "config")
-        setup(paths, "http://127.0.0.1:9/unused/")
+        setup(paths, "http://127.0.0.1:9/unused/", database=db)
         settings = Settings()
 
         def timed(label: str) -> float:

@@ -542,6 +542,8 @@ def sync_summary(report) -> str:
         _plural(c["conflicts"], "conflict"),
         f"agenda: {c['agenda_written']} {verb}written, {c['agenda_removed']} {verb}removed",
     ]
+    if c["ambiguous"]:
+        parts.append(f"{_plural(c['ambiguous'], 'new card')} like an existing contact (check `relterm duplicates`)")
     if report.problems:
         parts.append(f"{len(report.problems)} skipped")
     text = "Sync" + (" (dry run)" if report.dry_run else "") + ": " + ", ".join(parts) + "."

@@ -9,6 +9,7 @@ import click
 
 from .context import AppContext
 from ..present import sync_status_lines, sync_summary
+from ..sync.state import AGENDA_DAYS, DEFAULT_AGENDA_DAYS
 from .output import echo, echo_json
 
 pass_app = click.make_pass_decorator(AppContext)
@@ -85,7 +86,7 @@ def sync(ctx: click.Context, dry_run, show_status, no_vdirsyncer, prefer, as_jso
                                          f"else ${PASSWORD_ENV} is written into the 0600 config, else none.")
 @click.option("--prefer", type=click.Choice(["relterm", "phone"]), default="relterm", show_default=True,
               help="Who wins a field both sides changed since the last sync.")
-@click.option("--agenda-days", type=click.IntRange(0, 366), default=30, show_default=True,
+@click.option("--agenda-days", type=click.IntRange(*AGENDA_DAYS), default=DEFAULT_AGENDA_DAYS, show_default=True,
               help="How many days ahead the agenda calendar reaches.")
 @click.option("--force", is_flag=True, help="Replace an existing vdirsyncer config.")
 @pass_app
@@ -107,7 +108,8 @@ def init(app: AppContext, url, calendar_url, username, password_command, prefer,
     password = os.environ.get(PASSWORD_ENV) if not password_command else None
     paths = _paths(app)
     written = _sync.setup(paths, url, calendar_url=calendar_url, username=username, password=password,
-                          password_command=password_command, prefer=prefer, agenda_days=agenda_days, force=force)
+                          password_command=password_command, prefer=prefer, agenda_days=agenda_days, force=force,
+                          database=app.database)
     echo(f"vdirsyncer config: {written[0]}")
     echo(f"sync settings:     {written[1]}")
     echo(f"contacts vdir:     {written[2]}")

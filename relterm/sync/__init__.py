@@ -11,11 +11,11 @@ from pathlib import Path
 from typing import Optional
 
 from ..errors import InputError
-from ..io.common import write_private
 from ..paths import make_private_dir
+from ..safewrite import write_file
 from .engine import Report, run_sync, status
 from .merge import PHONE, RELTERM
-from .state import Settings, SyncPaths
+from .state import AGENDA_DAYS, DEFAULT_AGENDA_DAYS, Settings, SyncPaths, agenda_days_ok
 
 __all__ = ["Report", "run_sync", "status", "setup", "Settings", "SyncPaths", "RELTERM", "PHONE", "load"]
 
@@ -29,8 +29,10 @@ def _check_url(url: str, what: str) -> str:
 
 def setup(paths: SyncPaths, url: str, *, calendar_url: Optional[str] = None, username: str = "",
           password: Optional[str] = None, password_command: Optional[str] = None, prefer: str = RELTERM,
-          agenda_days: int = 30, force: bool = False) -> list[Path]:
-    """Write the vdirsyncer config and the settings, create the vdirs; return what was written."""
+          agenda_days: int = DEFAULT_AGENDA_DAYS, force: bool = False, database: Optional[Path] = None) -> list[Path]:
+    """Write the vdirsyncer config and the settings, create the vdirs; return what was written.
+
+    ``database``: the database the sync is for (its file and journals are never written over)."""
     from .vdirsyncer import config_text
 
     url = _check_url(url, "address book URL")
@@ -38,8 +40,8 @@ def setup(paths: SyncPaths, url: str, *, calendar_url: Optional[str] = None, use
         calendar_url = _check_url(calendar_url, "calendar URL")
     if prefer not in (RELTERM, PHONE):
         raise InputError("--prefer must be relterm or phone")
-    if not 0 <= agenda_days <= 366:
-        raise InputError("--agenda-days must be from 0 to 366")
+    if not agenda_days_ok(agenda_days):
+        raise InputError(f"--agenda-days must be from {AGENDA_DAYS[0]} to {AGENDA_DAYS[1]}")
     if paths.vdirsyncer_config.exists() and not force:
         raise InputError(f"{paths.vdirsyncer_config} exists; pass --force to replace it "
                          "(the vdirs and what was synced are kept)")
@@ -48,10 +50,10 @@ def setup(paths: SyncPaths, url: str, *, calendar_url: Optional[str] = None, use
     make_private_dir(paths.config_dir)
     for directory in (paths.root, paths.contacts, paths.agenda):
         make_private_dir(directory)
-    write_private(paths.vdirsyncer_config, config_text(
+    write_file(paths.vdirsyncer_config, config_text(
         paths, url, calendar_url=calendar_url, username=username, password=password,
-        password_command=password_command))
-    Settings(prefer, agenda_days, str(paths.root)).save(paths.settings_file)
+        password_command=password_command), database=database)
+    Settings(prefer, agenda_days, str(paths.root)).save(paths.settings_file, database=database)
     return [paths.vdirsyncer_config, paths.settings_file, paths.contacts, paths.agenda]
 
 

@@ -5,14 +5,27 @@ The database is the truth for everything relterm owns; only the standard
 fields (``mapping.FIELDS``) travel. Per card file (see ``state``):
 
 * a file the state does not know is a card from the phone: linked to the
-  contact with its UID, else (an active contact without a card of its own)
-  the same email or phone, else added as a new contact at the ladder's
-  new-contact rank, with a timeline entry;
+  contact with its UID, else to the one active contact with the same email
+  or phone (compared normalised: case aside, phones by ``merge.phone_key``),
+  else added as a new contact at the ladder's new-contact rank, with a
+  timeline entry. Linking merges the card into the contact field by field
+  (no common ancestor: an empty value never wins, two different values are a
+  conflict, relterm's wins by default and the other goes on the timeline).
+  When the contact already has a card relterm wrote for it (the first sync
+  writes one for everyone before vdirsyncer brings the server's down), that
+  card is removed and the phone's card, now holding the merged fields, is
+  the contact's card from then on: the server ends with one card per person,
+  and it is the one the phone already knew (its UID, photo and everything
+  relterm does not manage stay). A card matching several contacts is added
+  as a new contact and reported; one matching a contact that already has a
+  card from the phone is added too (two cards on the phone: check with
+  `relterm duplicates`);
 * a known file that changed is merged with the contact, three ways, against
   the last synced copy (``merge``); conflicts leave the losing value on the
   timeline as a note;
 * a known file that is gone archives its contact (never deletes), with a
-  timeline entry; `relterm restore` brings the contact back and the next
+  timeline entry, unless the contact has another card (the phone's card that
+  replaced relterm's, in a sync killed before it saved its state); `relterm restore` brings the contact back and the next
   sync writes its card again;
 * a card is written only when the merged fields differ from the file's, so
   unchanged contacts keep their file's bytes and mtime;
@@ -38,6 +51,7 @@ from .. import store
 from ..clock import now as _now
 from ..dates import today as _today
 from ..io.common import safe_file_stem
+from ..merge import phone_key
 from ..safewrite import clean_stale, fsync_dir, write_file
 from ..sanitize import clean_line
 from ..store import Contact, ContactDetail, Event
@@ -92,6 +106,9 @@ class _Pass:
         self.removals: list[str] = []
         self.archives: list[tuple[int, str]] = []
         self.new_cards: list[tuple[str, mapping.ParsedCard]] = []
+        self.retired: list[tuple[str, str, str]] = []  # (relterm's card, whose, the phone's card kept instead)
+        self.claimed: set[int] = set()  # contacts a new card from the phone was linked to in this pass
+        self._index: Optional[tuple[dict, dict]] = None
         self.entries: dict[str, Optional[dict]] = {}  # href -> new state entry (None: drop it)
         self.wrote = False
         self.contacts: dict[int, mapping.DbContact] = {}
@@ -138,6 +155,7 @@ class _Pass:
         for href, entry in state.items():
             uids_seen.setdefault(entry.get("uid", ""), href)
         mapped = {entry["cid"] for entry in state.values() if entry.get("cid") is not None}
+        fresh: list[tuple] = []
 
         for href in sorted(set(present) | set(state)):
             entry = state.get(href)
@@ -153,7 +171,7 @@ class _Pass:
                         f"{href}: its UID {parsed.uid[:60]!r} is also the UID of {owner}; skipped")
                     continue
                 uids_seen[parsed.uid] = href
-                self._new_card(href, parsed, text, sig, sha, contacts, mapped)
+                fresh.append((href, parsed, text, sig, sha))
                 continue
             contact = contacts.get(entry.get("cid"))
             if status == "gone":
@@ -174,6 +192,15 @@ class _Pass:
                 continue  # neither the file nor the contact changed since the last sync: nothing to do
             self._merge(href, entry, contact, parsed, text, sig, sha)
 
+        # New cards after the known ones: linking one may retire a card the loop above has seen.
+        for href, parsed, text, sig, sha in fresh:
+            self._new_card(href, parsed, text, sig, sha, contacts, mapped)
+        if self.archives:
+            # A contact that still has a card is not archived because another of its cards left.
+            carded = {e["cid"] for e in self.entries.values() if e} | {
+                e.get("cid") for h, e in state.items() if h not in self.entries}
+            self.archives = [(cid, href) for cid, href in self.archives if cid not in carded]
+
         # Step 3 for contacts without a card: a new card each.
         taken = set(present) | set(state) | set(self.entries)
         linked = {e["cid"] for e in self.entries.values() if e} | mapped
@@ -185,38 +212,99 @@ class _Pass:
                 href = f"{safe_file_stem(contact.uid)}-{cid}.vcf"
             taken.add(href)
             self.files.append((href, mapping.render(contact.uid, contact.fields, contact.labels)))
-            self.entries[href] = {"uid": contact.uid, "cid": cid, "base": None,
+            self.entries[href] = {"uid": contact.uid, "cid": cid, "base": None, "made": True,
                                   "held": mapping.to_json(contact.fields), "pending": True, "row": contact.row}
             self.report.add(f"card written for {contact.fields['name']} (new in relterm)", "written")
 
+    def _match_index(self, contacts) -> tuple[dict, dict]:
+        """Active contacts by email (case aside) and by phone (``merge.phone_key``): built once a pass."""
+        if self._index is None:
+            by_email: dict[str, set[int]] = {}
+            by_phone: dict[str, set[int]] = {}
+            for contact in contacts.values():
+                if contact.archived:
+                    continue
+                for email in contact.fields["emails"]:
+                    by_email.setdefault(email.casefold(), set()).add(contact.id)
+                for phone in contact.fields["phones"]:
+                    key = phone_key(phone)
+                    if key:
+                        by_phone.setdefault(key, set()).add(contact.id)
+            self._index = by_email, by_phone
+        return self._index
+
+    def _candidates(self, parsed: mapping.ParsedCard, contacts) -> dict[int, str]:
+        """contact id -> how it matches the card (same email, same phone)."""
+        by_email, by_phone = self._match_index(contacts)
+        found: dict[int, str] = {}
+        for email in parsed.fields["emails"]:
+            for cid in sorted(by_email.get(email.casefold(), ())):
+                found.setdefault(cid, "same email")
+        for phone in parsed.fields["phones"]:
+            for cid in sorted(by_phone.get(phone_key(phone) or "", ())):
+                found.setdefault(cid, "same phone")
+        return found
+
+    def _made_by_relterm(self, href: str, entry: dict, contact: mapping.DbContact) -> bool:
+        """A card relterm wrote for a contact that had none (not a card that came from the phone)."""
+        if entry.get("made"):
+            return True
+        stem = safe_file_stem(contact.uid)  # state from before the mark: relterm's names and the contact's UID
+        return entry.get("uid") == contact.uid and href in (f"{stem}.vcf", f"{stem}-{contact.id}.vcf")
+
     def _new_card(self, href, parsed: mapping.ParsedCard, text, sig, sha, contacts, mapped) -> None:
-        match, how = None, ""
+        match, how, note = None, "", ""
         for contact in contacts.values():
             if contact.uid == parsed.uid:
                 match, how = contact, "same UID"
                 break
+        retire: list[str] = []
         if match is None:
-            emails = {e.lower() for e in parsed.fields["emails"]}
-            phones = {_digits(p) for p in parsed.fields["phones"] if len(_digits(p)) >= 6}
-            for contact in contacts.values():
-                if contact.archived or contact.id in mapped:
-                    continue
-                if emails & {e.lower() for e in contact.fields["emails"]}:
-                    match, how = contact, "same email"
-                    break
-                if phones & {_digits(p) for p in contact.fields["phones"]}:
-                    match, how = contact, "same phone"
-                    break
+            found = self._candidates(parsed, contacts)
+            if len(found) > 1:
+                whom = ", ".join(f"{contacts[cid].fields['name']} (id {cid})" for cid in list(found)[:5])
+                note = (f"; it matches {len(found)} contacts by email or phone ({whom}): "
+                        "check with `relterm duplicates`")
+                self.report.counts["ambiguous"] += 1
+            elif found:
+                (cid, how), = found.items()
+                contact = contacts[cid]
+                cards = [h for h, e in self.state.cards.items()
+                         if e.get("cid") == cid and h != href and self.entries.get(h, e) is not None]
+                if cid in self.claimed:
+                    note = (f"; it matches {contact.fields['name']} (id {cid}, {how}), who has another new card "
+                            "from the phone in this sync: check with `relterm duplicates`")
+                    self.report.counts["ambiguous"] += 1
+                elif any(not self._made_by_relterm(h, self.state.cards[h], contact) for h in cards):
+                    note = (f"; it matches {contact.fields['name']} (id {cid}, {how}), who has a card from the "
+                            "phone already: check with `relterm duplicates`")
+                    self.report.counts["ambiguous"] += 1
+                elif any(u[0] == cid for u in self.updates):
+                    # relterm's card changed on the phone too: merged first, this card is linked next time.
+                    self.report.problems.append(
+                        f"{href}: matches {contact.fields['name']} ({how}), whose card changed on the phone too; "
+                        "the next sync links it")
+                    return
+                else:
+                    match, retire = contact, cards
         if match is None:
             self.new_cards.append((href, parsed))
             self.entries[href] = {"uid": parsed.uid, "cid": None, "sig": sig, "sha": sha,
                                   "base": mapping.to_json(parsed.fields), "held": mapping.to_json(parsed.fields),
                                   "pending": False}
-            self.report.add(f"new contact {parsed.fields['name']} from the phone ({href})", "added")
+            self.report.add(f"new contact {parsed.fields['name']} from the phone ({href}){note}", "added")
             return
         mapped.add(match.id)
+        self.claimed.add(match.id)
         if how != "same UID" or match.fields != parsed.fields:
             self.report.add(f"card {href} linked to {match.fields['name']} (id {match.id}, {how})", "linked")
+        for old in retire:
+            # relterm's own card for them goes: the phone's card, with the merged fields, takes its place.
+            self.files = [(h, t) for h, t in self.files if h != old]
+            self.entries[old] = None
+            self.retired.append((old, match.fields["name"], href))
+            self.report.add(f"card {old} removed: {match.fields['name']}'s card from the phone ({href}) "
+                            "is theirs now", "removed")
         if match.archived:
             self.updates.append((match.id, None, None, {}, [], [], match.fields["name"], "restore"))
         entry = {"uid": parsed.uid, "cid": match.id, "base": None, "held": None, "pending": False}
@@ -260,7 +348,7 @@ class _Pass:
         file_fields = parsed.fields if changed else held
         new = {"uid": entry.get("uid"), "cid": contact.id, "sig": sig, "sha": sha,
                "base": mapping.to_json(theirs if changed else base) if (changed or base is not None) else None,
-               "held": mapping.to_json(file_fields), "pending": pending,
+               "held": mapping.to_json(file_fields), "pending": pending, **({"made": True} if entry.get("made") else {}),
                # The contact's row as read, when this pass leaves it as it is: the next sync skips the
                # merge while the row and the file stay the same.
                "row": None if from_phone else contact.row}
@@ -271,7 +359,8 @@ class _Pass:
                     old = (self.paths.contacts / href).read_text(encoding="utf-8", errors="replace")
                 except OSError:
                     old = None
-            self.files.append((href, mapping.render(entry.get("uid") or contact.uid, merged, labels, old)))
+            self.files.append((href, mapping.render(entry.get("uid") or contact.uid, merged, labels, old,
+                                                    old_url=file_fields["url"])))
             new["held"] = mapping.to_json(merged)
             new["pending"] = True
             self.report.add(f"card written for {name} ({', '.join(k for k in mapping.FIELDS if merged[k] != file_fields[k])})",
@@ -280,13 +369,16 @@ class _Pass:
 
     # Applying ----------------------------------------------------------------------------
 
-    def apply(self) -> None:
+    def apply(self, say: Optional[Progress] = None) -> None:
         """Database first (one transaction), then the files, then the state."""
         if self.dry_run:
             return
+        say = say or (lambda text: None)
         now = _now()
         skipped: set[int] = set()
         if self.updates or self.archives or self.new_cards:
+            say(f"Applying {_count(len(self.updates) + len(self.archives) + len(self.new_cards), 'change')} "
+                "to the database")
             with store.write(self.db):
                 # Re-read inside the write transaction: a contact changed in relterm since the pass read it
                 # is left for the next sync to merge.
@@ -319,6 +411,7 @@ class _Pass:
             name = self.contacts[cid].fields["name"]
             self.report.add(f"{name} archived: the card was deleted on the phone", "archived")
         if self.files:
+            say(f"Writing {_count(len(self.files), 'card')}")
             clean_stale(self.paths.contacts)  # cards a killed sync left half-written
         for href, text in self.files:
             entry = self.entries.get(href)
@@ -330,6 +423,12 @@ class _Pass:
             write_file(path, text, database=self.db.database, follow=False, batch=True)
             entry["sig"], entry["sha"] = signature(path), digest(text.encode("utf-8"))
             self.wrote = True
+        for old, name, kept in self.retired:
+            try:
+                (self.paths.contacts / old).unlink()
+                self.wrote = True
+            except FileNotFoundError:
+                pass
         for href in self.removals:
             try:
                 (self.paths.contacts / href).unlink()
@@ -360,11 +459,16 @@ class _Pass:
         f = parsed.fields
         taken = Contact.select(Contact.id).where(Contact.uid == parsed.uid).exists()
         return self.core.add_contact(
-            f["name"], company=f["company"], title=f["title"], email=f["emails"][0] if f["emails"] else "",
+            f["name"], company=f["company"], title=f["title"], url=f["url"],
+            email=f["emails"][0] if f["emails"] else "",
             phone=f["phones"][0] if f["phones"] else "", tags=f["tags"], notes=f["notes"],
             birthday=f["birthday"] or None, details=mapping.detail_rows(f, parsed.labels),
             uid=None if taken else parsed.uid, reason="added from your phone (sync)",
         )
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}{'' if n == 1 else 's'}"
 
 
 def _digits(text: str) -> str:
@@ -394,16 +498,16 @@ def run_sync(core, paths: SyncPaths, settings: Settings, *, dry_run: bool = Fals
     say = progress or (lambda text: None)
     report = Report(dry_run=dry_run)
     prefer = prefer or settings.prefer
-    state = SyncState.load(paths.state_file)
+    state = SyncState.load(paths.state_file, database=core.db.database)
     started = time.perf_counter()
 
     def own_work(confirm: bool) -> bool:
         t0 = time.perf_counter()
-        say("Merging the contacts vdir with the database")
+        say("Reading what vdirsyncer brought down" if confirm else "Reading the contacts vdir")
         cards_before = len(state.cards)
         sync = _Pass(core, paths, state, prefer, dry_run, report, confirm)
         sync.run()
-        sync.apply()
+        sync.apply(say)
         say("Writing the agenda vdir")
         agenda_before = dict(state.agenda)
         agenda = agenda_vdir.sync_agenda(core, paths.agenda, settings.agenda_days, dry_run=dry_run,
@@ -431,7 +535,6 @@ def run_sync(core, paths: SyncPaths, settings: Settings, *, dry_run: bool = Fals
                 if not run.ok:
                     report.vdirsyncer_error = f"vdirsyncer failed: {clean_line(run.message)}"
                     break
-                say("Merging what vdirsyncer brought down")
                 if not own_work(True):
                     break
     if not dry_run:

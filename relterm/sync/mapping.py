@@ -1,7 +1,7 @@
 """The standard fields a card and a contact share, and the way between them.
 
 A contact's synced fields are a plain dict (``FIELDS``): scalars (name,
-company, title, birthday, notes) and tuples (emails and phones, the first
+company, title, profile link, birthday, notes) and tuples (emails and phones, the first
 being the primary one; addresses; tags, sorted). Both sides are normalised
 with the cleaners the core uses for every other way in, so a card relterm
 wrote reads back equal to the contact it came from, and a card that only
@@ -12,6 +12,13 @@ card_to_record) and written with its ``contact_to_vcard``. When relterm
 rewrites a card that exists, the properties it does not manage (a photo,
 URLs, anniversaries, a phone's own extensions) are carried over from the
 file, so a relterm edit never strips what the phone added.
+
+The profile link (``url``) is the card's preferred URL, else its first one,
+as ``relterm import`` reads it (only http and https; another scheme counts as
+no link). A card may hold more URLs: relterm replaces only the one that was
+the profile link and keeps the others; when the contact has no profile link
+but the card keeps other URLs, ``X-RELTERM-NO-PRIMARY:url`` says so (a phone
+that drops it makes its first URL the profile link, no more).
 """
 
 from __future__ import annotations
@@ -25,15 +32,16 @@ from ..dates import parse_birthday
 from ..domain import join_tags, split_tags
 from ..errors import InputError
 from ..io.vcard import card_to_record, contact_to_vcard, parse_card, split_cards
-from ..sanitize import clean_line, clean_text
+from ..sanitize import clean_line, clean_text, clean_url
 
-SCALARS = ("name", "company", "title", "birthday", "notes")
+SCALARS = ("name", "company", "title", "url", "birthday", "notes")
 LISTS = ("emails", "phones", "addresses", "tags")
 FIELDS = SCALARS + LISTS
 
 # What each field is called in reports and timeline notes.
 FIELD_NAMES = {
-    "name": "name", "company": "company", "title": "title", "birthday": "birthday", "notes": "notes",
+    "name": "name", "company": "company", "title": "title", "url": "profile link", "birthday": "birthday",
+    "notes": "notes",
     "emails": "emails", "phones": "phones", "addresses": "addresses", "tags": "tags",
 }
 
@@ -56,6 +64,14 @@ def _address(text: str) -> str:
     return "\n".join(line for line in lines if line)
 
 
+def _url(text) -> str:
+    """A profile link as the database stores it, or "" for one it would refuse (not http or https)."""
+    try:
+        return clean_url(text or "")
+    except ValueError:
+        return ""
+
+
 def _unique(values) -> tuple:
     return tuple(dict.fromkeys(v for v in values if v))
 
@@ -72,6 +88,7 @@ def normalize(fields: dict) -> dict:
         "name": clean_line(fields.get("name") or ""),
         "company": clean_line(fields.get("company") or ""),
         "title": clean_line(fields.get("title") or ""),
+        "url": _url(fields.get("url")),
         "birthday": birthday,
         "notes": clean_text(fields.get("notes") or "").strip(),
         "emails": _unique(clean_line(v) for v in fields.get("emails") or ()),
@@ -122,7 +139,7 @@ def parse_text(text: str, where: str) -> ParsedCard:
     addresses = [(label, value) for kind, label, value in record.details if kind == "address"]
     fields = normalize({
         "name": record.name, "company": record.fields.get("company", ""), "title": record.fields.get("title", ""),
-        "birthday": record.fields.get("birthday", ""), "notes": record.fields.get("notes", ""),
+        "url": record.fields.get("url", ""), "birthday": record.fields.get("birthday", ""), "notes": record.fields.get("notes", ""),
         "emails": [v for _, v in record.emails], "phones": [v for _, v in record.phones],
         "addresses": [v for _, v in addresses], "tags": record.tags,
     })
@@ -148,14 +165,32 @@ def _logical(text: str) -> list[list[str]]:
     return props
 
 
-def kept_lines(old_text: str) -> list[str]:
+def _value(prop: list[str]) -> str:
+    """A property's value: what follows the first colon outside quotes, unfolded and unescaped."""
+    line = prop[0] + "".join(part[1:] for part in prop[1:])
+    quoted = False
+    for n, ch in enumerate(line):
+        if ch == '"':
+            quoted = not quoted
+        elif ch == ":" and not quoted:
+            return re.sub(r"\\([,;:\\])", r"\1", line[n + 1:])
+    return ""
+
+
+def _is_url(prop: list[str], urls: frozenset) -> bool:
+    m = _PROP.match(prop[0])
+    return bool(m and m.group(2).upper() == "URL" and urls and _url(_value(prop)) in urls)
+
+
+def kept_lines(old_text: str, replaced_urls: frozenset = frozenset()) -> list[str]:
     """The lines of ``old_text`` relterm does not manage, with item groups renamed k1, k2 ... so they
-    never collide with relterm's own labels; the same old card always gives the same lines."""
+    never collide with relterm's own labels; the same old card always gives the same lines. URL lines
+    holding one of ``replaced_urls`` (the profile link relterm writes, or wrote) are left out."""
     props = _logical(old_text)
     managed_groups = set()
     for prop in props:
         m = _PROP.match(prop[0])
-        if m and m.group(1) and m.group(2).upper() in MANAGED:
+        if m and m.group(1) and (m.group(2).upper() in MANAGED or _is_url(prop, replaced_urls)):
             managed_groups.add(m.group(1).lower())
     kept: list[str] = []
     renamed: dict[str, str] = {}
@@ -175,7 +210,7 @@ def kept_lines(old_text: str) -> list[str]:
         if name == "END":
             depth -= 1
             continue
-        if name in MANAGED or name.startswith("X-RELTERM-"):
+        if name in MANAGED or name.startswith("X-RELTERM-") or _is_url(prop, replaced_urls):
             continue
         if group:
             if group.lower() in managed_groups:
@@ -186,8 +221,10 @@ def kept_lines(old_text: str) -> list[str]:
     return kept
 
 
-def render(uid: str, fields: dict, labels: Optional[dict] = None, old_text: Optional[str] = None) -> str:
-    """A vCard 3.0 text with ``fields``; what ``old_text`` holds besides them is kept."""
+def render(uid: str, fields: dict, labels: Optional[dict] = None, old_text: Optional[str] = None,
+           old_url: str = "") -> str:
+    """A vCard 3.0 text with ``fields``; what ``old_text`` holds besides them is kept (but its URL
+    ``old_url``, the profile link the file held, which ``fields["url"]`` replaces)."""
     labels = labels or {}
     emails, phones = list(fields["emails"]), list(fields["phones"])
     details = [("email", labels.get(("email", v), ""), v) for v in emails[1:]]
@@ -195,12 +232,15 @@ def render(uid: str, fields: dict, labels: Optional[dict] = None, old_text: Opti
     details += [("address", labels.get(("address", v), ""), v) for v in fields["addresses"]]
     text = contact_to_vcard({
         "uid": uid, "name": fields["name"], "company": fields["company"], "title": fields["title"],
-        "email": emails[0] if emails else "", "phone": phones[0] if phones else "",
+        "url": fields["url"], "email": emails[0] if emails else "", "phone": phones[0] if phones else "",
         "birthday": fields["birthday"] or None, "notes": fields["notes"], "tags": list(fields["tags"]),
         "details": details,
     })
     if old_text:
-        extra = kept_lines(old_text)
+        extra = kept_lines(old_text, frozenset(u for u in (old_url, fields["url"]) if u))
+        if not fields["url"] and any(_PROP.match(line) and _PROP.match(line).group(2).upper() == "URL"
+                                     for line in extra):
+            extra.append("X-RELTERM-NO-PRIMARY:url")  # the card's other links are not a profile link
         if extra:
             end = text.rstrip("\r\n").rfind("END:VCARD")
             text = text[:end] + "".join(line + "\r\n" for line in extra) + text[end:]
@@ -227,12 +267,12 @@ class DbContact:
     @property
     def fields(self) -> dict:
         if self._fields is None:
-            name, company, title, email, phone, birthday, notes, tags = self._raw
+            name, company, title, email, phone, birthday, notes, tags, url = self._raw
             found = {"email": [email] if email else [], "phone": [phone] if phone else [], "address": []}
             for kind, _, value in self._details:
                 found[kind].append(value)
             self._fields = normalize({
-                "name": name, "company": company, "title": title, "birthday": birthday, "notes": notes,
+                "name": name, "company": company, "title": title, "url": url, "birthday": birthday, "notes": notes,
                 "emails": found["email"], "phones": found["phone"], "addresses": found["address"],
                 "tags": split_tags(tags or ""),
             })
@@ -268,7 +308,7 @@ def db_contacts(db, ids=None) -> dict[int, DbContact]:
     return {
         cid: DbContact(cid, uid, archived is not None, tuple(raw), details.get(cid, []))
         for cid, uid, archived, *raw in db.execute_sql(
-            "SELECT id, uid, archived_at, name, company, title, email, phone, birthday, notes, tags "
+            "SELECT id, uid, archived_at, name, company, title, email, phone, birthday, notes, tags, url "
             f"FROM contact{where}", params)
     }
 
@@ -276,7 +316,7 @@ def db_contacts(db, ids=None) -> dict[int, DbContact]:
 def contact_columns(fields: dict) -> dict:
     """The contact table's columns for ``fields`` (the first email and phone are the primary ones)."""
     return {
-        "name": fields["name"], "company": fields["company"], "title": fields["title"],
+        "name": fields["name"], "company": fields["company"], "title": fields["title"], "url": fields["url"],
         "birthday": fields["birthday"] or None, "notes": fields["notes"],
         "email": fields["emails"][0] if fields["emails"] else "",
         "phone": fields["phones"][0] if fields["phones"] else "",

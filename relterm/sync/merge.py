@@ -7,7 +7,9 @@ Field by field:
 * a field both sides changed to the same value takes it;
 * a list (emails, phones, addresses, tags) both sides changed is merged by
   element: what either side removed is removed, what either added is added,
-  relterm's order first (so relterm's primary email stays primary);
+  relterm's order first (so relterm's primary email stays primary); an added
+  email or phone that is one relterm has, written another way (case, spaces,
+  a country prefix: ``relterm.merge.phone_key``), is not added twice;
 * a scalar (name, company, title, birthday, notes) both sides changed to
   different values is a conflict: the preferred side wins (relterm unless the
   settings say ``prefer: phone``) and the losing value is returned, to be kept
@@ -48,10 +50,26 @@ class Merged:
         return [key for key in FIELDS if self.fields[key] != side[key]]
 
 
-def _merge_list(base: tuple, ours: tuple, theirs: tuple) -> tuple:
+def _same_key(key: str):
+    """How two values of list ``key`` are told apart: emails case aside, phones by their last digits."""
+    if key == "emails":
+        return lambda value: value.casefold()
+    if key == "phones":
+        from ..merge import phone_key
+
+        return lambda value: phone_key(value) or value
+    return lambda value: value
+
+
+def _merge_list(base: tuple, ours: tuple, theirs: tuple, key: str = "") -> tuple:
     removed = (set(base) - set(theirs)) | (set(base) - set(ours))
     result = [v for v in ours if v not in removed]
-    result += [v for v in theirs if v not in removed and v not in result]
+    same = _same_key(key)
+    seen = {same(v) for v in result}
+    for value in theirs:
+        if value not in removed and same(value) not in seen:
+            result.append(value)
+            seen.add(same(value))
     return tuple(result)
 
 
@@ -69,7 +87,7 @@ def merge(base: Optional[dict], ours: dict, theirs: dict, prefer: str = RELTERM)
         elif mine == old:
             result[key] = other
         elif key in LISTS:
-            merged = _merge_list(old or (), mine, other)
+            merged = _merge_list(old or (), mine, other, key)
             result[key] = tuple(sorted(merged)) if key == "tags" else merged
         else:
             keep, lose, side = (mine, other, PHONE) if prefer == RELTERM else (other, mine, RELTERM)

@@ -30,13 +30,18 @@ from typing import Optional
 import yaml
 
 from ..errors import InputError
-from ..io.common import write_private
+from ..safewrite import write_file
 from .merge import RELTERM, SIDES
 
 STATE_VERSION = 1
 SETTINGS_FILE = "sync.yaml"
 VDIRSYNCER_FILE = "vdirsyncer.conf"
 DEFAULT_AGENDA_DAYS = 30
+AGENDA_DAYS = (0, 366)  # how far ahead the agenda may reach, in days (sync init, sync.yaml): the one place
+
+
+def agenda_days_ok(value) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and AGENDA_DAYS[0] <= value <= AGENDA_DAYS[1]
 
 
 @dataclass(frozen=True)
@@ -95,12 +100,13 @@ class Settings:
         if prefer not in SIDES:
             raise InputError(f"{path}: prefer must be relterm or phone, not {prefer!r}")
         days = data.get("agenda_days", DEFAULT_AGENDA_DAYS)
-        if not isinstance(days, int) or isinstance(days, bool) or not 0 <= days <= 366:
-            raise InputError(f"{path}: agenda_days must be a whole number from 0 to 366")
+        if not agenda_days_ok(days):
+            raise InputError(f"{path}: agenda_days must be a whole number from {AGENDA_DAYS[0]} to {AGENDA_DAYS[1]}")
         root = data.get("root")
         return cls(prefer, days, str(root) if root else None)
 
-    def save(self, path: Path) -> None:
+    def save(self, path: Path, *, database: Optional[Path]) -> None:
+        """Write the settings atomically (0600); never over ``database`` (the core's) or its journals."""
         text = (
             "# relterm sync settings (written by `relterm sync init`).\n"
             "# prefer: who wins when relterm and the phone changed the same field since the last sync\n"
@@ -109,7 +115,7 @@ class Settings:
             + yaml.safe_dump({"prefer": self.prefer, "agenda_days": self.agenda_days, "root": self.root},
                              sort_keys=False)
         )
-        write_private(path, text)
+        write_file(path, text, database=database)
 
 
 def signature(path: Path) -> Optional[list]:
@@ -128,8 +134,9 @@ def digest(data: bytes) -> str:
 class SyncState:
     """What the last sync saw. ``cards``: file name -> entry (a plain dict, see the module docstring)."""
 
-    def __init__(self, path: Path, data: Optional[dict] = None):
+    def __init__(self, path: Path, data: Optional[dict] = None, *, database: Optional[Path] = None):
         self.path = path
+        self.database = database  # the core's database file: never written over (``safewrite``)
         data = data or {}
         self.cards: dict[str, dict] = data.get("cards", {})
         self.last_sync: Optional[str] = data.get("last_sync")
@@ -139,11 +146,11 @@ class SyncState:
         self.agenda: dict[str, list] = data.get("agenda", {})  # agenda file name -> [event key, signature]
 
     @classmethod
-    def load(cls, path: Path) -> "SyncState":
+    def load(cls, path: Path, *, database: Optional[Path] = None) -> "SyncState":
         try:
             raw = path.read_bytes()
         except FileNotFoundError:
-            return cls(path)
+            return cls(path, database=database)
         except OSError as exc:
             raise InputError(f"{path}: cannot read the sync state: {exc.strerror or exc}") from None
         try:
@@ -154,13 +161,13 @@ class SyncState:
             # Only a memory: without it the next sync compares every card again and links by UID.
             raise InputError(f"{path}: the sync state is damaged; delete it and sync again "
                              "(cards are matched to contacts by UID, nothing is lost)") from None
-        return cls(path, data)
+        return cls(path, data, database=database)
 
     def save(self) -> None:
         data = {"version": STATE_VERSION, "last_sync": self.last_sync, "last_counts": self.last_counts,
                 "conflicts": self.conflicts[-200:], "problems": self.problems[-200:], "cards": self.cards,
                 "agenda": self.agenda}
-        write_private(self.path, json.dumps(data, ensure_ascii=False, separators=(",", ":")))
+        write_file(self.path, json.dumps(data, ensure_ascii=False, separators=(",", ":")), database=self.database)
 
     def by_contact(self) -> dict[int, str]:
         return {entry["cid"]: href for href, entry in self.cards.items() if entry.get("cid") is not None}

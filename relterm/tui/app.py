@@ -246,7 +246,8 @@ class RelTermApp(App[None]):
                     continue
                 target = self if command.action.startswith("app.") else main
                 action = command.action.removeprefix("app.")
-                yield SystemCommand(f"{command.title} ({command.shown_keys})", command.help,
+                title = f"{command.title} ({command.shown_keys})" if command.keys else command.title
+                yield SystemCommand(title, command.help,
                                     partial(target.run_action, action))
             for level in main.ladder.ordered:
                 yield SystemCommand(

@@ -20,7 +20,7 @@ from textual.binding import Binding
 @dataclass(frozen=True)
 class Command:
     id: str
-    keys: str  # Textual key names, comma separated: the first is the one shown
+    keys: str  # Textual key names, comma separated: the first is the one shown ("": the palette only)
     action: str  # an action of the main screen, e.g. "add_contact" or "rung(3)"
     title: str  # short, for the footer and the palette
     help: str  # one sentence, for the help screen and the palette
@@ -32,6 +32,8 @@ class Command:
     scope: str = "screen"
 
     def bindings(self) -> Iterator[Binding]:
+        if not self.keys:
+            return
         action = f"screen.{self.action}" if self.scope == "timeline" else self.action
         yield Binding(
             self.keys, action, self.title, show=self.footer, key_display=self.key_display, id=self.id,
@@ -42,6 +44,8 @@ class Command:
     def shown_keys(self) -> str:
         if self.key_display:
             return self.key_display
+        if not self.keys:
+            return "ctrl+p"  # the palette only
         return " ".join(_pretty(key) for key in self.keys.split(","))
 
 
@@ -206,6 +210,12 @@ COMMANDS: list[Command] = [
     Command("export", "X", "export_contacts", "Export contacts…",
             "Export the contacts shown, or everyone, to a vCard, CSV, ICS calendar, vdir folder or JSON backup.",
             group="Contacts"),
+    Command("sync", "S", "sync", "Sync with phone",
+            "Run `relterm sync`: merge the contacts vdir, write cards and the agenda, run vdirsyncer "
+            "(set it up first with `relterm sync init`).", group="App"),
+    Command("sync-vdirs", "", "sync(False)", "Sync vdirs only",
+            "`relterm sync --no-vdirsyncer`: bring the vdirs and the database in step; run vdirsyncer yourself.",
+            group="App"),
     Command("help", "question_mark", "app.help", "Help", "Show every key.", group="App", footer=True,
             key_display="?"),
     Command("quit", "q", "app.quit", "Quit", "Leave relterm.", group="App", footer=True),

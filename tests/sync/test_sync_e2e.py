@@ -174,16 +174,19 @@ def test_relterm_edit_goes_up_and_phone_extras_survive(world):
     world.init()
     world.cli("sync")
     world.phone.sync()
-    # The phone adds a property relterm does not manage: relterm's rewrite must keep it.
-    world.phone.edit("Ann Lee", "END:VCARD", "URL:https://ann.example.org\r\nEND:VCARD")
+    # The phone adds a property relterm does not manage (kept by relterm's rewrite) and a link, which is
+    # the standard profile link field: it comes down, and a relterm edit of it goes up.
+    world.phone.edit("Ann Lee", "END:VCARD", "NICKNAME:Annie\r\nURL:https://ann.example.org\r\nEND:VCARD")
     world.phone.sync()
     world.cli("sync")
-    world.cli("edit", "Ann Lee", "--company", "Initech", "--title", "CTO")
+    assert show(world, "Ann Lee")["url"] == "https://ann.example.org"
+    world.cli("edit", "Ann Lee", "--company", "Initech", "--title", "CTO", "--url", "https://ann.example.com")
     world.cli("sync")
     world.phone.sync()
     text = world.phone.card("Ann Lee").read_text()
     assert "ORG:Initech" in text and "TITLE:CTO" in text
-    assert "URL:https://ann.example.org" in text
+    assert "NICKNAME:Annie" in text
+    assert "URL;TYPE=pref:https://ann.example.com" in text and "ann.example.org" not in text
 
 
 def test_both_sides_edit_different_fields_and_the_same_field(world):
@@ -262,6 +265,34 @@ def test_new_phone_card_with_a_known_email_is_linked(world):
     assert len(world.cli("list", "--json").json()) == 1
     assert show(world, "Ann Lee")["title"] == "CTO"
     assert len(list((world.sync_dir / "contacts").glob("*.vcf"))) == 1  # no second card for Ann
+
+
+def test_first_sync_with_a_server_that_already_has_the_person_leaves_one_contact_and_one_card(world):
+    # The phone (and so the server) already knows Ann, under its own UID, with her number written its way.
+    world.phone.sync()
+    (world.phone.dir / "ann-on-phone.vcf").write_text(
+        "BEGIN:VCARD\r\nVERSION:3.0\r\nUID:ann-on-phone\r\nFN:Ann Lee\r\nN:Lee;Ann;;;\r\n"
+        "TEL;TYPE=cell:555 010 0100\r\nTITLE:CTO\r\nNICKNAME:Annie\r\nEND:VCARD\r\n")
+    world.phone.sync()
+    world.cli("add", "Ann Lee", "--company", "ACME", "--phone", "+1 (555) 010-0100", "--title", "CEO")
+    world.cli("add", "Bob Ray")
+    world.init()
+
+    out = world.cli("sync").out
+
+    assert "linked to Ann Lee" in out and "removed: Ann Lee's card from the phone" in out, out
+    assert sorted(row["name"] for row in world.cli("list", "--json").json()) == ["Ann Lee", "Bob Ray"]
+    ann_cards = [text for text in server_cards(world).values() if "FN:Ann Lee" in text]
+    assert len(ann_cards) == 1 and len(server_cards(world)) == 2, server_cards(world)
+    assert "UID:ann-on-phone" in ann_cards[0] and "ORG:ACME" in ann_cards[0]  # the phone's card, merged
+    card = show(world, "Ann Lee")
+    assert card["title"] == "CEO" and card["phone"] == "+1 (555) 010-0100"  # relterm wins, one number
+    assert any("CTO" in e["summary"] for e in card["timeline"])  # the phone's title is kept as a note
+    world.phone.sync()
+    assert sorted(world.phone.names()) == ["Ann Lee", "Bob Ray"]
+    text = world.phone.card("Ann Lee").read_text()
+    assert "ORG:ACME" in text and "NICKNAME:Annie" in text
+    assert "0 cards written" in world.cli("sync").out  # settled
 
 
 def test_agenda_item_moves_and_disappears(world):

@@ -102,7 +102,9 @@ def test_malformed_cards_are_skipped_and_read_again_once_fixed(core, synced, ann
 def test_a_card_with_another_cards_uid_is_skipped_until_it_has_its_own(core, synced, ann):
     cid, card = ann
     twin = synced.contacts / "twin.vcf"
-    twin.write_text(card.read_text().replace("FN:Ann Lee", "FN:Ann Twin").replace("ORG:ACME", "ORG:Twin Co"))
+    # Another person (her own email) whose card carries Ann's UID.
+    twin.write_text(card.read_text().replace("FN:Ann Lee", "FN:Ann Twin").replace("ORG:ACME", "ORG:Twin Co")
+                    .replace("ann@example.org", "twin@example.org"))
     before, ann_card = db_snapshot(core), card.read_bytes()
 
     report = sync(core, synced)
@@ -171,3 +173,29 @@ def test_a_relterm_change_to_a_field_or_a_detail_reaches_the_card(core, synced):
     assert sync(core, synced).counts["written"] == 1
     text = card.read_text()
     assert "ann@new.example" in text and "ann@work.example" not in text
+
+
+def test_the_profile_link_syncs_both_ways(core, synced):
+    cid = core.add_contact("Ann Lee", url="https://ann.example.org")
+    sync(core, synced)
+    (card,) = synced.contacts.glob("*.vcf")
+    assert "URL;TYPE=pref:https://ann.example.org" in card.read_text()
+
+    card.write_text(card.read_text().replace("https://ann.example.org", "https://ann.example.com"))
+    report = sync(core, synced)
+    assert "Ann Lee: profile link updated from the phone" in report.lines
+    assert core.contact_record(cid).url == "https://ann.example.com"
+
+    core.edit_contact(cid, url="https://linkedin.example/in/ann")
+    assert sync(core, synced).counts["written"] == 1
+    text = card.read_text()
+    assert "URL;TYPE=pref:https://linkedin.example/in/ann" in text and "ann.example.com" not in text
+    assert sync(core, synced).counts["written"] == 0
+
+
+def test_a_new_card_from_the_phone_brings_its_profile_link(core, synced):
+    (synced.contacts / "new.vcf").write_text("BEGIN:VCARD\r\nVERSION:3.0\r\nUID:new-1\r\nFN:Cy Dee\r\n"
+                                             "URL:https://cy.example\r\nEND:VCARD\r\n")
+    sync(core, synced)
+    cid = core.resolve("Cy Dee")
+    assert core.contact_record(cid).url == "https://cy.example"

@@ -88,3 +88,42 @@ def test_cards_that_cannot_sync_are_refused_with_the_reason():
                           "2 cards")):
         with pytest.raises(mapping.BadCard, match=reason):
             mapping.parse_text(text, "f.vcf")
+
+
+# The profile link (url): a standard field, the card's preferred URL --------------------------------------
+
+
+def test_the_profile_link_is_the_cards_preferred_url_and_reads_back_equal():
+    f = fields(name="Ann Lee", url="https://ann.example.org/")
+    text = mapping.render("u-1", f)
+    assert "URL;TYPE=pref:https://ann.example.org/" in text
+    assert mapping.parse_text(text, "x.vcf").fields == f
+    card = ("BEGIN:VCARD\r\nVERSION:3.0\r\nUID:u-2\r\nFN:Bo\r\nURL:https://blog.example\r\n"
+            "URL;TYPE=pref:https://bo.example\r\nEND:VCARD\r\n")
+    assert mapping.parse_text(card, "y.vcf").fields["url"] == "https://bo.example"
+    # A link the database would refuse (not http or https) is no profile link.
+    assert mapping.parse_text(card.replace("https://bo.example", "javascript:alert(1)"), "y.vcf").fields["url"] == ""
+
+
+def test_a_new_profile_link_replaces_the_old_one_and_keeps_the_cards_other_urls():
+    f = fields(name="Ann Lee", url="https://old.example")
+    phone = mapping.render("u-1", f).replace("END:VCARD", "item1.URL:https://blog.example\r\n"
+                                                          "item1.X-ABLABEL:blog\r\nEND:VCARD")
+    assert mapping.parse_text(phone, "x.vcf").fields["url"] == "https://old.example"
+    again = mapping.render("u-1", dict(f, url="https://new.example"), None, phone, old_url="https://old.example")
+    assert "https://old.example" not in again and "k1.URL:https://blog.example" in again
+    assert mapping.parse_text(again, "x.vcf").fields["url"] == "https://new.example"
+    # Cleared in relterm: the other link stays on the card, and is not read as the profile link.
+    cleared = mapping.render("u-1", dict(f, url=""), None, again, old_url="https://new.example")
+    assert "https://new.example" not in cleared and "https://blog.example" in cleared
+    assert mapping.parse_text(cleared, "x.vcf").fields["url"] == ""
+    assert mapping.render("u-1", dict(f, url=""), None, cleared) == cleared
+
+
+def test_the_profile_link_merges_three_ways_like_any_scalar():
+    base = dict(BASE, url="https://a.example")
+    result = merge(base, dict(base, company="Initech"), dict(base, url="https://b.example"))
+    assert result.fields["url"] == "https://b.example" and result.fields["company"] == "Initech"
+    clash = merge(base, dict(base, url="https://mine.example"), dict(base, url="https://phone.example"))
+    assert clash.fields["url"] == "https://mine.example"
+    assert [(c.field, c.lost) for c in clash.conflicts] == [("url", "https://phone.example")]

@@ -41,11 +41,12 @@ from ..widgets.timeline import Timeline
 from ..workers import WorkersPart, in_thread
 from .main_filters import FiltersPart
 from .main_rows import RowsPart
+from .main_sync import SyncPart
 
 TIMELINE_LIMIT = 300
 
 
-class MainScreen(FlowsPart, FiltersPart, RowsPart, WorkersPart):
+class MainScreen(FlowsPart, FiltersPart, RowsPart, SyncPart, WorkersPart):
     """The list, pyramid, card and timeline.
 
     What the app and the views (agenda, circles, matrix) may use, and nothing
