@@ -114,7 +114,7 @@ class AgendaScreen(ViewScreen):
         box.border_title = "Agenda · loading"
         box.border_subtitle = "enter: go to · l: log · s: snooze · d/x: follow-up done/dismissed · esc: back"
         self.query_one(OptionList).focus()
-        self.load()
+        self.call_after_refresh(self.load)  # after the first frame: a loader thread would delay it
 
     # Loading -------------------------------------------------------------------------
 

@@ -108,7 +108,7 @@ class CirclesScreen(ViewScreen):
     def on_mount(self) -> None:
         self.query_one("#circles-box").border_title = "Circles of influence"
         self.query_one(Tree).focus()
-        self.load()
+        self.call_after_refresh(self.load)  # after the first frame: a loader thread would delay it
 
     @work(exclusive=True, exit_on_error=False, group="circles")
     async def load(self) -> None:

@@ -61,7 +61,8 @@ class MatrixScreen(ViewScreen):
         ladder = main.ladder if main is not None else self.app.config.ladder
         self.query_one("#matrix-box").border_title = Content(f"Contacts by sphere and rung · {ladder.name}")  # literal
         self.query_one(DataTable).focus()
-        self.load(main.ladder_key if main is not None else self.app.config.default_ladder)
+        # After the first frame: a loader thread would delay it.
+        self.call_after_refresh(self.load, main.ladder_key if main is not None else self.app.config.default_ladder)
 
     @work(exclusive=True, exit_on_error=False, group="matrix")
     async def load(self, ladder_key: str) -> None:
