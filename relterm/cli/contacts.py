@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from pathlib import Path
 
 import click
 
@@ -346,12 +347,18 @@ def levels(app: AppContext, ladder, history, as_json):
 @click.option("--introduced-by", "-i", metavar="PERSON", help='Who introduced them ("none" to clear).')
 @click.option("--birthday", metavar="DATE", help="YYYY-MM-DD or --MM-DD.")
 @click.option("--notes", help="Replace the notes.")
+@click.option("--notes-file", metavar="PATH",
+              help='Replace the notes with the text of PATH ("-": standard input), e.g. notes too long for an argument.')
 @click.option("--cadence", metavar="DAYS", help='Keep-in-touch override: days (1 to 3650), "none" or "default".')
 @pass_app
 def edit(app: AppContext, person, name, sphere, company, title, email, phone, url, tags, untag, introduced_by, birthday,
-         notes, cadence):
+         notes, notes_file, cadence):
     """Change PERSON's details."""
     core = app.core
+    if notes_file is not None:
+        if notes is not None:
+            fail("give --notes or --notes-file, not both; nothing was changed")
+        notes = _notes_from(notes_file)
     cid = _person(app, person)
     fields = {k: v for k, v in dict(name=name, sphere=sphere, company=company, title=title, email=email, phone=phone,
                                     notes=notes, url=url).items() if v is not None}
@@ -367,6 +374,22 @@ def edit(app: AppContext, person, name, sphere, company, title, email, phone, ur
         fail("nothing to change; see `relterm edit --help`")
     core.edit_contact(cid, add_tags=tags, remove_tags=untag, **fields, **kwargs)
     echo(f"Updated {core.card(cid).name}.")
+
+
+NOTES_FILE_MAX = 16 * 2**20  # bytes: far more than anyone writes by hand (the card shows a 10 MB note at once)
+
+
+def _notes_from(source: str) -> str:
+    """The text of ``--notes-file``: a regular file of at most NOTES_FILE_MAX bytes, or standard input ("-")."""
+    if source == "-":
+        text = sys.stdin.read(NOTES_FILE_MAX + 1)  # valid UTF-8 or one line (streams.guard)
+        if len(text) > NOTES_FILE_MAX:
+            fail(f"standard input holds more than {NOTES_FILE_MAX // 2**20} MiB: notes can be at most that; "
+                 "nothing was changed")
+        return text
+    from ..io.common import read_text_limited
+
+    return read_text_limited(Path(source), NOTES_FILE_MAX, what="notes")
 
 
 @click.command()

@@ -96,8 +96,9 @@ def _kind(mode: int) -> str:
     return "not a regular file"
 
 
-def open_regular(path: Path):
-    """``path`` opened for reading in binary, or InputError if it is not a regular file.
+def open_regular(path: Path, *, wanted: str = "a regular file or a vdir"):
+    """``path`` opened for reading in binary, or InputError (saying what to give: ``wanted``) if it is
+    not a regular file.
 
     Opened without blocking and checked on the open descriptor, so a FIFO (which
     would wait forever for a writer), a device or a directory is refused at
@@ -113,7 +114,7 @@ def open_regular(path: Path):
     try:
         mode = os.fstat(fd).st_mode
         if not stat.S_ISREG(mode):
-            raise InputError(f"{clean_line(str(path))} is {_kind(mode)}, not a file; give a regular file or a vdir")
+            raise InputError(f"{clean_line(str(path))} is {_kind(mode)}, not a file; give {wanted}")
         if hasattr(os, "set_blocking"):
             os.set_blocking(fd, True)
         return os.fdopen(fd, "rb")
@@ -161,6 +162,26 @@ def iter_lines(path: Path) -> Iterator[str]:
 
 def read_text(path: Path) -> str:
     return decode_bytes(read_bytes(path))
+
+
+def read_text_limited(path: Path, limit: int, *, what: str) -> str:
+    """The text of a regular file of at most ``limit`` bytes (decoded as ``decode_bytes`` does).
+
+    InputError, naming the file and ``what`` it was for, when it is a FIFO, a directory, a device,
+    or larger than ``limit``: checked on the open file, and at most ``limit + 1`` bytes are read
+    (a file that grows meanwhile, or one that reports no size, such as those in /proc).
+    """
+    with open_regular(path, wanted="a regular file") as handle:
+        size = os.fstat(handle.fileno()).st_size
+        try:
+            data = handle.read(limit + 1) if size <= limit else b""
+        except OSError as exc:
+            raise InputError(f"{clean_line(str(path))}: cannot read: {exc.strerror or exc}") from None
+    if size > limit or len(data) > limit:
+        shown = f"{size / 2**20:,.1f} MiB" if size > limit else "larger than that"
+        raise InputError(f"{clean_line(str(path))} is {shown}: {what} can be at most {limit // 2**20} MiB; "
+                         "nothing was changed")
+    return decode_bytes(data)
 
 
 # Writing -------------------------------------------------------------------------------

@@ -30,14 +30,18 @@ class Command:
     palette: bool = True
     # "timeline": a key of the focused timeline (its binding runs the screen's action); else the screen's.
     scope: str = "screen"
+    # Shown in the footer together with the next command of the same group, under this one word
+    # ("+- Level"): the footer must hold every key needed at 80 columns.
+    footer_group: str | None = None
 
     def bindings(self) -> Iterator[Binding]:
         if not self.keys:
             return
         action = f"screen.{self.action}" if self.scope == "timeline" else self.action
+        group = Binding.Group(self.footer_group, compact=True) if self.footer_group else None
         yield Binding(
             self.keys, action, self.title, show=self.footer, key_display=self.key_display, id=self.id,
-            tooltip=self.help,
+            tooltip=self.help, group=group,
         )
 
     @property
@@ -156,7 +160,7 @@ VIEWS.append(View("archive", "V", "Archive", "Archived contacts: browse, filter 
                               "(after confirmation).", key_display="R enter"),
                       ViewKey("slash", "focus_filter", "Filter", "Filter the archive by name, company, email or "
                               "tags.", key_display="/"),
-                  ), footer=False))
+                  )))
 
 
 def view(view_id: str) -> View:
@@ -168,9 +172,9 @@ COMMANDS: list[Command] = [
             footer=True),
     Command("log", "l", "log_interaction", "Log", "Log an interaction with the selected contact.", footer=True),
     Command("promote", "plus", "promote", "Promote", "Move the selected contact one rung up, with a reason.",
-            footer=True, key_display="+"),
+            footer=True, key_display="+", footer_group="Level"),
     Command("demote", "minus", "demote", "Demote", "Move the selected contact one rung down, with a reason.",
-            footer=True, key_display="-"),
+            footer=True, key_display="-", footer_group="Level"),
     Command("move", "p", "move_level", "Move to rung", "Move the selected contact to any rung, with a reason."),
     Command("edit", "e", "edit_contact", "Edit", "Edit the selected contact."),
     Command("archive", "d", "archive", "Archive", "Archive the selected contact (after confirmation; u undoes)."),

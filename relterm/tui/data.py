@@ -296,3 +296,23 @@ def fit(text: str, width: int) -> str:
     if space >= max(3, (width - 1) // 2):
         cut = cut[:space].rstrip()
     return set_cell_size(cut + "…", width)
+
+
+def share_width(rest: int, name_need: int, company_need: int) -> tuple[int, int]:
+    """Widths (cells) of a name and a company column sharing ``rest`` cells, by what each needs.
+
+    Both fit: each gets what it needs and the spare cells are split. Else the name, by which a
+    person is found, keeps what it needs while that leaves the company two fifths; else a column
+    that needs less than half keeps what it needs and the other takes the rest; else they share
+    in proportion to what they need. A cut costs a whole word (``fit``), so one cell short of the
+    widest name must not cut it while the company column has a cell to spare.
+    """
+    if name_need + company_need <= rest:
+        extra = rest - name_need - company_need
+        return name_need + extra // 2, company_need + extra - extra // 2
+    if name_need <= rest * 3 // 5:
+        return name_need, rest - name_need
+    if company_need <= rest // 2:
+        return rest - company_need, company_need
+    name = rest * name_need // (name_need + company_need)
+    return name, rest - name

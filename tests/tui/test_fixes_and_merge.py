@@ -140,7 +140,7 @@ async def test_edit_shows_a_huge_note_read_only_and_opens_fast(people, make_app,
         assert isinstance(app.screen, ContactForm)
         assert not app.screen.query("#notes")
         shown = str(app.screen.query_one("#notes-shown").render())
-        assert "too long to edit here" in shown and "relterm edit" in shown and "--notes" in shown
+        assert "too long to edit here" in shown and "relterm edit 'Ada Lovelace' --notes-file FILE" in shown
         await _focus_field(pilot, "title")
         await type_text(pilot, "Countess")
         await press(pilot, "enter")

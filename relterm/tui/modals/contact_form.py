@@ -9,6 +9,7 @@ note), with a line saying how to replace them from the command line.
 
 from __future__ import annotations
 
+import shlex
 from dataclasses import dataclass, replace
 from typing import Callable, Optional
 
@@ -174,7 +175,8 @@ class ContactForm(FormModal[ContactFormResult]):
         else:
             shown = Text(d.notes[:NOTES_PREVIEW] + " …", style="dim")
             shown.append(f"\n\nThese notes are {len(d.notes):,} characters: too long to edit here. "
-                         f'`relterm edit "{d.name}" --notes TEXT` replaces them.', style="not dim bold")
+                         f"`relterm edit {shlex.quote(d.name)} --notes-file FILE` replaces them with a file's "
+                         "text (FILE - reads standard input).", style="not dim bold")
             yield Static(shown, id="notes-shown")
 
     def on_mount(self) -> None:

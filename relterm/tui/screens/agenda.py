@@ -20,11 +20,11 @@ from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
-from textual.worker import get_current_worker
 
 from ...dates import today
 from ..widgets.footer import AppFooter
 from ...present import goal_line
+from ..workers import in_thread
 from .view import ViewScreen
 from ...intel.followups import DONE, FollowUp
 from ...intel.model import BIRTHDAY, ITEM_KINDS, KEEP_IN_TOUCH, REVIEW, AgendaItem
@@ -114,21 +114,20 @@ class AgendaScreen(ViewScreen):
         box.border_title = "Agenda · loading"
         box.border_subtitle = "enter: go to · l: log · s: snooze · d/x: follow-up done/dismissed · esc: back"
         self.query_one(OptionList).focus()
-        self.load()
+        self.call_after_refresh(self.load)  # after the first frame: a loader thread would delay it
 
     # Loading -------------------------------------------------------------------------
 
-    @work(thread=True, exclusive=True, exit_on_error=False, group="agenda")
-    def load(self) -> None:
-        worker = get_current_worker()
-        core = self.app.core
-        with self.app.connection():
-            items = core.intel.agenda()
-            follow_ups = core.intel.follow_ups()
-            goals = core.intel.goal_progress()
-        if not worker.is_cancelled:
-            self.app.call_from_thread(self._show_goals, goals)
-            self.app.call_from_thread(self._loaded, items, follow_ups)
+    @work(exclusive=True, exit_on_error=False, group="agenda")
+    async def load(self) -> None:
+        items, follow_ups, goals = await in_thread(self, self._read, group="agenda")
+        self._show_goals(goals)
+        self._loaded(items, follow_ups)
+
+    def _read(self) -> tuple[list[AgendaItem], list[FollowUp], list]:
+        """In a thread: the agenda's items, the open follow-ups and the goals' progress."""
+        intel = self.app.core.intel
+        return intel.agenda(), intel.follow_ups(), intel.goal_progress()
 
     def _show_goals(self, goals) -> None:
         """Each goal's progress this period and streak (``relterm goal``), above the items."""

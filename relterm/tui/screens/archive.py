@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from typing import Optional
 
+from rich.cells import cell_len
 from rich.style import Style
 from rich.text import Text
 from textual import on, work
@@ -22,12 +23,14 @@ from textual.widgets.option_list import Option
 
 from ...domain import ContactRow
 from .. import messages
-from ..data import fit, haystack
+from ..data import fit, haystack, share_width
 from ..widgets.footer import AppFooter
 from ..workers import in_thread
 from .view import ViewScreen
 
 SHOWN = 500
+DATE = len("last 2026-10-14")  # the last-contact column, always whole
+GAP = 2  # cells between columns
 
 
 class ArchiveScreen(ViewScreen):
@@ -68,7 +71,7 @@ class ArchiveScreen(ViewScreen):
     def on_mount(self) -> None:
         self.query_one("#archive-box").border_title = "Archive · loading"
         self.query_one(OptionList).focus()
-        self.load()
+        self.call_after_refresh(self.load)  # after the first frame: a loader thread would delay it
 
     @work(exclusive=True, exit_on_error=False, group="archive")
     async def load(self, select: Optional[int] = None) -> None:
@@ -84,8 +87,8 @@ class ArchiveScreen(ViewScreen):
         matching = [row for row, hay in zip(self.rows, self._hays) if all(word in hay for word in words)]
         self.shown = matching[:SHOWN]
         options = self.query_one(OptionList)
-        width = max(options.scrollable_content_region.width - 2, 30) if options.size.width else 80
-        prompts: list[Option] = [Option(self._line(row, width), id=str(row.id)) for row in self.shown]
+        columns = self._columns(self._width())
+        prompts: list[Option] = [Option(self._line(row, columns), id=str(row.id)) for row in self.shown]
         if len(matching) > SHOWN:
             prompts.append(Option(Text(f"... and {len(matching) - SHOWN} more: / filters the archive",
                                        Style(dim=True)), disabled=True))
@@ -106,19 +109,50 @@ class ArchiveScreen(ViewScreen):
                 position = min(select, len(self.shown) - 1)
             options.highlighted = position
 
-    def _line(self, row: ContactRow, width: int) -> Text:
+    @property
+    def _ladder(self):
         main = self.main
-        ladder = main.ladder if main is not None else self.app.config.ladders[self.app.config.default_ladder]
-        label = ladder.label(row.rank) if row.rank is not None else "-"
+        return main.ladder if main is not None else self.app.config.ladders[self.app.config.default_ladder]
+
+    def _width(self) -> int:
+        """Cells for a row: the list's width once laid out, else the screen's less the box and the list's padding."""
+        options = self.query_one(OptionList)
+        if options.size.width:
+            return options.scrollable_content_region.width - 2
+        return self.app.size.width - 4
+
+    def _columns(self, width: int) -> tuple[int, int, int]:
+        """Cells for the name, the level and the company, measured on the rows shown (in terminal cells).
+
+        The date ("last 2026-10-14") is always whole: name and company share what is left
+        (``data.share_width``); a company narrower than a few cells is left out.
+        """
+        level = max([cell_len(self._ladder.label(row.rank)) for row in self.shown if row.rank is not None]
+                    + [1])
+        name_need = max([cell_len(row.name) for row in self.shown] + [4])
+        company_need = max([cell_len(row.company) for row in self.shown] + [0])
+        rest = width - DATE - level - 3 * GAP
+        name, company = share_width(rest, name_need, company_need)
+        if company < 6:
+            name, company = rest + GAP, 0
+        return max(name, 4), level, company
+
+    def _line(self, row: ContactRow, columns: tuple[int, int, int]) -> Text:
+        name_width, level_width, company_width = columns
+        label = self._ladder.label(row.rank) if row.rank is not None else "-"
         last = row.last_interaction.isoformat() if row.last_interaction else "never"
-        name_width = max(min(width - 44, 32), 12)
+        gap = " " * GAP
         line = Text(no_wrap=True, overflow="ellipsis")
-        line.append(fit(row.name, name_width) + "  ", Style(bold=True))
-        line.append(fit(label, 14) + "  ")
-        line.append(fit(row.company, 16) + "  ", Style(dim=True))
+        line.append(fit(row.name, name_width) + gap, Style(bold=True))
+        line.append(fit(label, level_width) + gap)
+        if company_width:
+            line.append(fit(row.company, company_width) + gap, Style(dim=True))
         line.append(f"last {last}", Style(dim=True))
-        line.truncate(width, overflow="ellipsis")
         return line
+
+    def on_resize(self, event) -> None:
+        if self.rows:
+            self._show(self.query_one(OptionList).highlighted)
 
     # Keys ---------------------------------------------------------------------------------
 

@@ -22,9 +22,9 @@ from textual.binding import Binding
 from textual.containers import Vertical
 from textual.widgets import Static, Tree
 from textual.widgets.tree import TreeNode
-from textual.worker import get_current_worker
 
 from ..widgets.footer import AppFooter
+from ..workers import in_thread
 from .view import ViewScreen
 from ...intel.model import Circle, IntroNode, Overlap
 from ...present import how_text
@@ -108,17 +108,17 @@ class CirclesScreen(ViewScreen):
     def on_mount(self) -> None:
         self.query_one("#circles-box").border_title = "Circles of influence"
         self.query_one(Tree).focus()
-        self.load()
+        self.call_after_refresh(self.load)  # after the first frame: a loader thread would delay it
 
-    @work(thread=True, exclusive=True, exit_on_error=False, group="circles")
-    def load(self) -> None:
-        worker = get_current_worker()
-        with self.app.connection():
-            forest = self.app.core.intel.forest()
-            overlaps = self.app.core.intel.overlaps()
-        roots = forest.roots()
-        if not worker.is_cancelled:
-            self.app.call_from_thread(self._loaded, forest, roots, overlaps)
+    @work(exclusive=True, exit_on_error=False, group="circles")
+    async def load(self) -> None:
+        self._loaded(*await in_thread(self, self._read, group="circles"))
+
+    def _read(self) -> tuple:
+        """In a thread: the introductions' forest, its roots and the people in several circles."""
+        forest = self.app.core.intel.forest()
+        overlaps = self.app.core.intel.overlaps()
+        return forest, forest.roots(), overlaps
 
     def _loaded(self, forest, roots: list[IntroNode], overlaps: list[Overlap] = ()) -> None:
         self.forest = forest

@@ -38,7 +38,11 @@ class RowsPart(Screen):
         if first_page:
             page = await in_thread(self, self._read_first_page, key, group="rows")
             self._rows_loaded(key, page, None, select, False)
-        rows, hays = await in_thread(self, self._read_all_rows, key, group="rows")
+        try:
+            rows, hays = await in_thread(self, self._read_all_rows, key, group="rows")
+        finally:
+            if not quiet:
+                self.query_one("#left").border_subtitle = ""  # "reloading…" (action_reload)
         self._rows_loaded(key, rows, hays, select, True)
         if not quiet:
             self.notify(f"Reloaded {len(rows)} contacts.", timeout=2)
@@ -159,6 +163,7 @@ class RowsPart(Screen):
         if pyramid.history_shown:
             pyramid.set_history(None)
             return
+        pyramid.border_subtitle = "history: reading…"  # the key's answer while the months are read
         self.load_history(self.ladder_key)
 
     @work(exclusive=True, exit_on_error=False, group="history")
@@ -170,11 +175,13 @@ class RowsPart(Screen):
         return self.core.intel.level_history(ladder=key)
 
     def _history_loaded(self, key: str, history) -> None:
+        self.query_one(Pyramid).border_subtitle = ""
         if key != self.ladder_key:
             return
         self.query_one(Pyramid).set_history(dict(history.counts), history.months)
 
     def action_reload(self) -> None:
+        self.query_one("#left").border_subtitle = "reloading…"  # the key's answer while every row is read
         self.load_rows(select=self.selected_id, quiet=False)
 
     def reload_quietly(self) -> None:

@@ -18,9 +18,9 @@ from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.content import Content
 from textual.widgets import DataTable, Static
-from textual.worker import get_current_worker
 
 from ..widgets.footer import AppFooter
+from ..workers import in_thread
 from .view import ViewScreen
 from ...intel.model import Matrix
 from ...sanitize import clean_for_display
@@ -61,15 +61,12 @@ class MatrixScreen(ViewScreen):
         ladder = main.ladder if main is not None else self.app.config.ladder
         self.query_one("#matrix-box").border_title = Content(f"Contacts by sphere and rung · {ladder.name}")  # literal
         self.query_one(DataTable).focus()
-        self.load(main.ladder_key if main is not None else self.app.config.default_ladder)
+        # After the first frame: a loader thread would delay it.
+        self.call_after_refresh(self.load, main.ladder_key if main is not None else self.app.config.default_ladder)
 
-    @work(thread=True, exclusive=True, exit_on_error=False, group="matrix")
-    def load(self, ladder_key: str) -> None:
-        worker = get_current_worker()
-        with self.app.connection():
-            matrix = self.app.core.intel.matrix(ladder=ladder_key)
-        if not worker.is_cancelled:
-            self.app.call_from_thread(self._loaded, matrix)
+    @work(exclusive=True, exit_on_error=False, group="matrix")
+    async def load(self, ladder_key: str) -> None:
+        self._loaded(await in_thread(self, self.app.core.intel.matrix, ladder=ladder_key, group="matrix"))
 
     def _loaded(self, matrix: Matrix) -> None:
         ladder = self.app.config.ladders[matrix.ladder]

@@ -29,7 +29,7 @@ from textual.strip import Strip
 
 from ...config import Ladder
 from ...domain import ContactRow
-from ..data import fit, health_state
+from ..data import fit, health_state, share_width
 
 SAMPLE = 2_000  # rows measured for the column widths (evenly spread over a long list)
 from . import set_virtual_size_quietly
@@ -300,8 +300,8 @@ class ContactList(ScrollView, can_focus=True):
     def _columns(self, width: int) -> tuple[int, int, int, int, int]:
         """Widths of name, level, sphere, company, days (0 = column hidden), shared by content.
 
-        Each column asks for its widest cell; when they do not all fit, a column that needs less
-        than half keeps what it needs and the other takes the rest; else they share in proportion.
+        Each column asks for its widest cell; name and company share what the others leave
+        (``data.share_width``: the name first).
         """
         name_need, sphere_need, company_need = self._natural
         name_need += 4  # the markers before the name and a space after it
@@ -311,18 +311,10 @@ class ContactList(ScrollView, can_focus=True):
         rest = width - days - level - sphere
         if rest < 34:
             return max(rest, 4), level, sphere, 0, days
-        company_need += 1
-        if name_need + company_need <= rest:
-            extra = rest - name_need - company_need
-            name, company = name_need + extra // 2, company_need + extra - extra // 2
-        elif name_need <= rest // 2:
-            name, company = name_need, rest - name_need
-        elif company_need <= rest // 2:
-            name, company = rest - company_need, company_need
-        else:  # both want more than half: in proportion to what they want
-            name = max(rest * name_need // (name_need + company_need), 12)
-            company = rest - name
-        return max(name, 4), level, sphere, company, days
+        # No space after the company: the days column starts with one.
+        name, company = share_width(rest, name_need, company_need)
+        name = max(name, min(12, rest - 8))
+        return max(name, 4), level, sphere, rest - name, days
 
     def render_line(self, y: int) -> Strip:
         width = self.scrollable_content_region.width

@@ -2,7 +2,9 @@
 
 At 80 columns the roomy footer cut off the last keys (C Circles, M Matrix).
 Below ``NARROW`` columns it drops the padding and the palette's own key
-(ctrl+p stays in the help screen).
+(ctrl+p stays in the help screen); promote and demote share one entry,
+``+- Level`` (``Command.footer_group``), so that every view's key fits beside
+add, log, help and quit.
 """
 
 from __future__ import annotations
@@ -13,6 +15,13 @@ NARROW = 100
 
 
 class AppFooter(Footer):
+    # A group of keys ("+- Level": promote and demote) keeps a space after its word when compact too.
+    DEFAULT_CSS = """
+    AppFooter.-compact FooterLabel {
+        margin: 0 1 0 0;
+    }
+    """
+
     def on_mount(self) -> None:
         self._fit(self.app.size.width)
 
