@@ -521,7 +521,7 @@ def run_sync(core, paths: SyncPaths, settings: Settings, *, dry_run: bool = Fals
         report.relterm_seconds += time.perf_counter() - t0
         return sync.wrote or bool(agenda.written or agenda.removed)
 
-    wrote = own_work(False)
+    own_work(False)
     if use_vdirsyncer and not dry_run:
         if not paths.vdirsyncer_config.exists():
             report.vdirsyncer_error = (f"{paths.vdirsyncer_config} is missing; run `relterm sync init` "
