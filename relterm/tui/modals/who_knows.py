@@ -57,8 +57,8 @@ class WhoKnowsPopup(ModalScreen[None]):
     def fill(self, known_by, paths) -> None:
         """The ways in, read in a thread after the popup opened."""
         self.person, self.known_by, self.paths = paths.name, known_by, paths
-        if self.is_mounted:
-            self.query_one("#who-body", Static).update(self.body())
+        for shown in self.query("#who-body").results(Static):  # none yet: compose shows what was read
+            shown.update(self.body())
 
     def body(self) -> Text:
         bold, dim = Style(bold=True), Style(dim=True)
