@@ -260,6 +260,28 @@ class ContactStore:
     def names(self) -> list[str]:
         return [row.name for row in self.rows]
 
+    def first_name_starting(self, prefix: str) -> Optional[str]:
+        """The first name in the list's order whose case-folded form starts with ``prefix`` (case-folded).
+
+        What ``SuggestFromList(names(), case_sensitive=False)`` suggests, without building the list
+        of 100k names when a popup opens: the rows are in ``sort_key`` order, and a name that starts
+        with an ASCII prefix has a sort key that starts with it, so a binary search finds where such
+        names begin. Other prefixes (accents, other scripts) are looked for in every name.
+        """
+        rows = self.rows
+        if not prefix.isascii():
+            return next((row.name for row in rows if row.name.casefold().startswith(prefix)), None)
+        key = sort_key(prefix)
+        index = bisect.bisect_left(_KeyView(rows), (key,))
+        while index < len(rows):
+            name = rows[index].name
+            if not sort_key(name).startswith(key):
+                return None
+            if name.casefold().startswith(prefix):
+                return name
+            index += 1
+        return None
+
 
 class _KeyView(Sequence):
     def __init__(self, rows: list[ContactRow]):

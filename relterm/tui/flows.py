@@ -166,7 +166,8 @@ class FlowsPart(Screen):
             return result.draft
 
         saved = await self.popup_then_write(
-            lambda draft: ContactForm(self.config, key, self.store.names, self._find_ids, draft=draft),
+            lambda draft: ContactForm(self.config, key, self.store.names, self._find_ids, draft=draft,
+                                      first_name=self.store.first_name_starting),
             lambda result: self.core.add_contact(
                 result.name, level=result.rank, ladder=key, sphere=result.sphere, company=result.company,
                 email=result.email, introduced_by=result.introduced_by_id, new_name_only=not second,
@@ -263,6 +264,7 @@ class FlowsPart(Screen):
 
         saved = await self.popup_then_write(
             lambda draft: ContactForm(self.config, self.ladder_key, self.store.names, self._find_ids, draft=draft,
+                                      first_name=self.store.first_name_starting,
                                       editing=contact_id, title="Edit contact"),
             lambda result: self._save_edit(contact_id, card.version, *changes),
             draft=opened, check=check, failed=failed,
@@ -457,12 +459,16 @@ class FlowsPart(Screen):
         from .modals.who_knows import WhoKnowsPopup
 
         intel = self.core.intel
+        # The popup opens at once, saying it is reading; the ways in fill it when the thread returns.
+        popup = WhoKnowsPopup(name, [], None, self.config.ladders[self.config.default_ladder])
+        closed = self.app.push_screen(popup, wait_for_dismiss=True)
         ok, found = await self.run_db(lambda: (intel.who_knows(contact_id), intel.paths(contact_id)))
         if not ok:
-            return
-        known_by, paths = found
-        ladder = self.config.ladders[self.config.default_ladder]
-        await self.app.push_screen_wait(WhoKnowsPopup(paths.name, known_by, paths, ladder))
+            if popup.is_attached:
+                popup.dismiss(None)
+        else:
+            popup.fill(*found)
+        await closed
 
     def action_show_brief(self) -> None:
         self._start_on_selected(lambda row: self.brief_flow(row.id, row.name))
@@ -645,10 +651,13 @@ class FlowsPart(Screen):
         from ..io import export
         from .modals.import_form import ExportForm
 
-        ids = [row.id for row in self.store.view()]  # the contacts shown, read before the popup opens
+        # The contacts shown when the popup opens: the rows (a copy of the list of pointers, as a write
+        # can change the list in place) and the indices shown; their 100k ids are picked in the thread.
+        rows, shown = list(self.store.rows), self.store.indices
         saved = await self.popup_then_write(
-            lambda _: ExportForm(Path.cwd(), shown=len(ids), total=len(self.store.rows)),
-            lambda request: export(self.core, request.format, request.path, ids=None if request.everyone else ids),
+            lambda _: ExportForm(Path.cwd(), shown=len(shown), total=len(rows)),
+            lambda request: export(self.core, request.format, request.path,
+                                   ids=None if request.everyone else [rows[i].id for i in shown]),
             retry=False,
         )
         if saved is not None:

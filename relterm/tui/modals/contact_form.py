@@ -16,7 +16,7 @@ from typing import Callable, Optional
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.suggester import SuggestFromList
+from textual.suggester import SuggestFromList, Suggester
 from textual.widgets import Input, Label, Static, TextArea
 
 from ...config import Config, Ladder
@@ -85,6 +85,21 @@ def parse_level_text(ladder: Ladder, text: str) -> int:
         raise InputError(f'level: no level "{text.strip()}"; levels: {levels}') from None
 
 
+class NameSuggester(Suggester):
+    """Suggests a contact's name as the user types, from the loaded rows (``first_match(prefix)``).
+
+    Nothing is read when the popup opens: a ``SuggestFromList`` over 100k names built (and case-folded)
+    that list on every open of the add and edit popups.
+    """
+
+    def __init__(self, first_match: Callable[[str], Optional[str]]) -> None:
+        super().__init__(case_sensitive=False)
+        self._first_match = first_match
+
+    async def get_suggestion(self, value: str) -> Optional[str]:
+        return self._first_match(value)
+
+
 class ContactForm(FormModal[ContactFormResult]):
     TITLE_TEXT = "Add a contact"
 
@@ -118,6 +133,7 @@ class ContactForm(FormModal[ContactFormResult]):
         names: Callable[[], list[str]],
         find_id: Callable[[str], list[int]],
         *,
+        first_name: Optional[Callable[[str], Optional[str]]] = None,
         draft: Optional[ContactDraft] = None,
         editing: Optional[int] = None,
         title: Optional[str] = None,
@@ -128,6 +144,9 @@ class ContactForm(FormModal[ContactFormResult]):
         self.ladder = config.ladders[ladder_key]
         self._names = names
         self._find_id = find_id
+        # The introducer's completion: the first name starting with what was typed (case-folded).
+        self._first_name = first_name or (lambda prefix: next(
+            (name for name in self._names() if name.casefold().startswith(prefix)), None))
         self.editing = editing
         self.draft = draft or ContactDraft(
             level=self.ladder.label(self.ladder.default_rank), sphere=config.sphere_default
@@ -156,7 +175,7 @@ class ContactForm(FormModal[ContactFormResult]):
         yield self.row("Email", Input(d.email, id="email", compact=True))
         yield self.row("Introduced by", Input(d.introduced_by, id="introduced-by", placeholder="a name you know",
                                               compact=True,
-                                              suggester=SuggestFromList(self._names(), case_sensitive=False)))
+                                              suggester=NameSuggester(self._first_name)))
         if self.editing is None:
             return
         yield self.row("Title", Input(d.title, id="title", placeholder="job title", compact=True))

@@ -45,17 +45,28 @@ class WhoKnowsPopup(ModalScreen[None]):
     BINDINGS = [Binding("escape,w,q", "close", "Close", id="who-close")]
 
     def __init__(self, name: str, known_by, paths, ladder) -> None:
-        """``known_by``: intel ``Knows`` items; ``paths``: an intel ``Paths``; ``ladder``: the default ladder."""
+        """``known_by``: intel ``Knows`` items; ``paths``: an intel ``Paths``; ``ladder``: the default ladder.
+
+        With ``paths`` None the popup says it is reading; ``fill`` shows what was read."""
         super().__init__()
         self.person = name
         self.known_by = known_by
         self.paths = paths
         self.ladder = ladder
 
+    def fill(self, known_by, paths) -> None:
+        """The ways in, read in a thread after the popup opened."""
+        self.person, self.known_by, self.paths = paths.name, known_by, paths
+        for shown in self.query("#who-body").results(Static):  # none yet: compose shows what was read
+            shown.update(self.body())
+
     def body(self) -> Text:
         bold, dim = Style(bold=True), Style(dim=True)
         text = Text(no_wrap=False, end="")
         text.append(f"Who knows {self.person}\n", bold)
+        if self.paths is None:
+            text.append("reading…", dim)
+            return text
         if not self.known_by:
             text.append("Nobody in your contacts is connected to them yet.\n", dim)
         for item in self.known_by:

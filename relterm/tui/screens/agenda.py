@@ -283,6 +283,9 @@ class AgendaScreen(ViewScreen):
 
 
     def action_reload(self) -> None:
+        box = self.query_one("#agenda-box")
+        title = str(box.border_title or "Agenda").removesuffix(" · reading…")
+        box.border_title = f"{title} · reading…"  # the key's answer while the agenda is read again
         self.load()
 
     @on(OptionList.OptionSelected)

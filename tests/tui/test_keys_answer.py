@@ -1,0 +1,97 @@
+"""Keys that answer at once on a big list: what they show first, and that the answer is still the same one."""
+
+from __future__ import annotations
+
+import asyncio
+import gc
+
+from textual.suggester import SuggestFromList
+from textual.widgets import Input
+
+from relterm.domain import ContactRow
+from relterm.rules import sort_key
+from relterm.tui.data import ContactStore
+from relterm.tui.modals.contact_form import ContactForm
+from relterm.tui.modals.who_knows import WhoKnowsPopup
+from relterm.tui.screens import main_rows
+from relterm.tui.screens.agenda import AgendaScreen
+
+from .helpers import filter_to, press, screen_text, settle, started, type_text
+
+SIZE = (120, 40)
+NAMES = ["Ada Lovelace", "adam Smith", "Élodie Martin", "elodie Zed", "Straße Hans", "Strasse Otto", "Zoë Kravitz",
+         "zoe B", "Ömer Aydın", "Omer Ali", "O'Neil Shaq", "de la Cruz", "De Vries", "Ångström Anders", "angela",
+         "ﬁona Apple", "Ωmega Point", "Dana Scully", "Dana Scully"]
+
+
+def store_of(names: list[str]) -> ContactStore:
+    order = sorted(enumerate(names), key=lambda pair: (sort_key(pair[1]), pair[0]))
+    store = ContactStore()
+    store.load([ContactRow(i, name, 0, "", "", "", (), None) for i, name in order])
+    return store
+
+
+def test_the_introducers_completion_is_the_one_a_list_of_every_name_gave():
+    store = store_of(NAMES)
+    every_name = SuggestFromList(store.names(), case_sensitive=False)
+    prefixes = {name[:k].casefold() for name in NAMES for k in range(1, len(name) + 1)}
+    prefixes |= {"x", "zz", "é", "ß", "straß", "fi", "ω", "dana scully ", "o'", "de "}
+    for prefix in sorted(prefixes):
+        assert store.first_name_starting(prefix) == asyncio.run(every_name.get_suggestion(prefix)), prefix
+
+
+async def test_the_add_popup_completes_the_introducer_from_the_list(people, make_app):
+    app = make_app()
+    async with started(app, SIZE) as pilot:
+        await press(pilot, "a")
+        assert isinstance(app.screen, ContactForm)
+        field = app.screen.query_one("#introduced-by", Input)
+        field.focus()
+        await type_text(pilot, "gra")
+        assert field._suggestion == "Grace Hopper"
+        await press(pilot, "escape")
+
+
+async def test_who_knows_opens_reading_and_fills_in(people, core, make_app):
+    app = make_app()
+    async with started(app, SIZE) as pilot:
+        await filter_to(pilot, "Elena")
+        await pilot.press("w")  # not settled: the popup is up before the ways in are read
+        assert isinstance(app.screen, WhoKnowsPopup)
+        await settle(pilot)
+        text = screen_text(app)
+        assert "Who knows Elena Ferrante" in text and "reading…" not in text
+        assert "you -> Ben Okri -> Elena Ferrante" in text
+
+
+async def test_r_in_the_agenda_says_reading_until_it_is_read(people, make_app):
+    app = make_app()
+    async with started(app, SIZE) as pilot:
+        await press(pilot, "A")
+        screen = app.screen
+        assert isinstance(screen, AgendaScreen)
+        box = screen.query_one("#agenda-box")
+        title = str(box.border_title)
+        screen.action_reload()
+        assert str(box.border_title) == f"{title} · reading…"
+        screen.action_reload()  # twice: said once
+        assert str(box.border_title) == f"{title} · reading…"
+        await settle(pilot)
+        assert str(box.border_title) == title
+
+
+async def test_a_big_list_is_frozen_out_of_the_cycle_collector(people, make_app, monkeypatch):
+    monkeypatch.setattr(main_rows, "FREEZE_ROWS", 3)  # the test list stands for 100k contacts
+    gc.unfreeze()
+    app = make_app()
+    try:
+        async with started(app, SIZE):
+            assert gc.get_freeze_count() > 0
+    finally:
+        gc.unfreeze()
+
+
+async def test_a_small_list_is_not_frozen(people, make_app):
+    gc.unfreeze()
+    async with started(make_app(), SIZE):
+        assert gc.get_freeze_count() == 0
