@@ -82,8 +82,11 @@ def row_json(config: "Config", row: "ContactRow", ranks: dict[str, int], health:
     }
 
 
-def card_json(config: "Config", card: "Card", timeline: Sequence["TimelineEvent"], health: Health, balance) -> dict:
-    """A contact's card, keep-in-touch health, give/ask ledger and timeline as JSON (``show --json``)."""
+def card_json(config: "Config", card: "Card", timeline: Sequence["TimelineEvent"], health: Health, balance,
+              also_known: Sequence[tuple[int, str]] = ()) -> dict:
+    """A contact's card, keep-in-touch health, give/ask ledger and timeline as JSON (``show --json``).
+
+    ``also_known``: (id, name) of the other ways in besides the first introducer (relterm.graph)."""
     rank = card.ranks.get(config.default_ladder)
     return {
         "id": card.id,
@@ -101,6 +104,7 @@ def card_json(config: "Config", card: "Card", timeline: Sequence["TimelineEvent"
         "notes": card.notes,
         "tags": list(card.tags),
         "introduced_by": card.introduced_by,
+        "also_known_through": [{"id": cid, "name": name} for cid, name in also_known],
         "cadence_days": card.cadence_days,
         "last_interaction": _iso(card.last_interaction),
         **health_json(health),

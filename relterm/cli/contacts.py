@@ -246,8 +246,10 @@ def show(app: AppContext, person, as_json, archived):
     cid = _person(app, person, archived=archived)
     card = core.card(cid)
     timeline = core.timeline(cid)
+    also_known = core.intel.also_known_through(cid)
     if as_json:
-        echo_json(card_json(core.config, card, timeline, core.intel.health_of(cid), core.intel.balance(cid)))
+        echo_json(card_json(core.config, card, timeline, core.intel.health_of(cid), core.intel.balance(cid),
+                            also_known))
         return
     key, lad = core.ladder()
     rank = card.ranks.get(key)
@@ -261,6 +263,7 @@ def show(app: AppContext, person, as_json, archived):
         ("Sphere", card.sphere), ("Company", card.company), ("Title", card.title), ("Email", card.email),
         ("Phone", card.phone), ("Profile", card.url), ("Birthday", card.birthday or ""), ("Tags", ", ".join(card.tags)),
         ("Introduced by", card.introduced_by or ""),
+        ("Also through", ", ".join(name for _, name in also_known)),
         ("Cadence", "" if card.cadence_days is None else ("none" if card.cadence_days == 0 else f"{card.cadence_days} days")),
         ("Last contact", _days_ago(card.last_interaction)),
         ("Keep in touch", keep_in_touch_line(core.intel.health_of(card.id))),

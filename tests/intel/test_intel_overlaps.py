@@ -174,3 +174,13 @@ def test_cli_graph_output_cleans_names_written_by_another_tool(run_cli, db_path)
         assert result.code == 0, (args, result)
         assert "\x1b" not in result.out and "\x07" not in result.out, args
         assert "Ann" in result.out
+
+
+def test_cli_show_lists_every_way_in(people):
+    """show and show --json keep all the ways in, not only the first introducer."""
+    invoke = people
+    data = invoke("show", "John", "--json").json()
+    assert data["introduced_by"] == "Doug"
+    assert [way["name"] for way in data["also_known_through"]] == ["Ann", "Zed"]
+    assert "Also through: Ann, Zed" in invoke("show", "John").out
+    assert invoke("show", "Tom", "--json").json()["also_known_through"] == []
