@@ -257,6 +257,16 @@ class RelTermApp(App[None]):
                 )
         yield SystemCommand("Theme", "Change the colours (remembered for next time).", self.action_change_theme)
 
+    def push_screen(self, screen, *args, **kwargs):
+        """Notifications are cleared when a popup opens: at 80 columns a stack of them covered the popup's
+        text (a merge preview, a form's hint). What they said was about the step before; a failed save
+        says why inside the reopened form."""
+        from textual.screen import ModalScreen
+
+        if isinstance(screen, ModalScreen):
+            self.clear_notifications()
+        return super().push_screen(screen, *args, **kwargs)
+
     def action_help(self) -> None:
         if not isinstance(self.screen, HelpScreen):
             self.push_screen(HelpScreen())

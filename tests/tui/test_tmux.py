@@ -85,13 +85,21 @@ def test_end_in_the_timeline_reaches_the_first_entry_in_a_real_terminal(tmux):
     term.keys("q")
 
 
-def test_a_notification_leaves_a_popups_hint_readable_at_80x24(tmux):
+def test_a_popup_opened_over_notifications_is_readable_at_80x24(tmux):
+    """At 80 columns a stack of notifications covered half a popup (a merge preview, a form's hint):
+    opening a popup clears them."""
     term = tmux("demo", size=(80, 24))
     term.wait_for("Aisha Bello")
     term.keys("d", "y")  # "Archived Aisha Bello. Press u to undo ..." stays 8 seconds
     term.wait_for("Archived Aisha Bello")
+    term.keys("m", "j", "m", pause=0.3)  # two more notifications: the marks for a merge
+    term.wait_for("J previews")
+    term.keys("J", pause=0.8)
+    screen = term.screen()
+    assert "Merge " in screen and "Archived Aisha Bello" not in screen and "J previews" not in screen, screen
+    assert "y: merge · s: keep the other one instead" in screen, screen
+    term.keys("Escape", pause=0.3)
     term.keys("a", pause=0.8)
     screen = term.screen()
-    assert "Add a contact" in screen and "Archived Aisha Bello" in screen, screen
-    assert "enter saves · escape cancels · tab next field" in screen, screen
+    assert "Add a contact" in screen and "enter saves · escape cancels · tab next field" in screen, screen
     term.keys("Escape", "q")
