@@ -367,16 +367,19 @@ class FlowsPart(Screen):
             return True
 
         saved = await self.popup_then_write(
-            lambda draft: LogForm(self.config, name, draft=draft),
-            lambda result: self.core.log(contact_id, result.kind, result.note, date=result.date, force=force,
-                                         went_badly=result.went_badly),
+            lambda draft: LogForm(self.config, name, draft=draft, first_name=self.store.first_name_starting),
+            lambda result: self.core.log(
+                contact_id, result.kind, result.note, date=result.date, force=force, went_badly=result.went_badly,
+                # Who else was there: the one contact the name means, as `relterm log --with` finds them.
+                other=self.core.resolve(result.with_name) if result.with_name else None),
             draft=LogDraft(kind=kind), check=check,
         )
         if saved is None:
             return None
         result, event_id = saved
         self.last_kind = result.kind
-        said = f"Logged {result.kind} with {name} on {result.date.isoformat()}."
+        together = f" (with {result.with_name})" if result.with_name else ""
+        said = f"Logged {result.kind} with {name}{together} on {result.date.isoformat()}."
         if not rules.counts_as_contact(self.config, result.kind):
             said += f" A {result.kind} is not contact: the keep-in-touch date stays."
         if result.went_badly:

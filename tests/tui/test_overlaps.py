@@ -97,3 +97,37 @@ async def test_w_shows_who_knows_them_and_every_chain(people, core, make_app):
         assert "you -> Grace Hopper -(named)-> Elena Ferrante" in text
         await press(pilot, "escape")
         assert isinstance(app.screen, MainScreen)
+
+
+async def test_the_log_popup_records_who_else_was_there(people, core, make_app, db_path):
+    """l, a note, a kind, then With: the entry names the other person (met together, as `relterm log
+    --with`); a name that means nobody keeps the popup and what was typed."""
+    from relterm.tui.modals.log_form import LogForm
+
+    from .helpers import db_rows, type_text
+
+    overlapping(people, core)
+    app = make_app()
+    async with started(app, SIZE) as pilot:
+        await filter_to(pilot, "Ivy")  # came through Ada only
+        await press(pilot, "l")
+        assert isinstance(app.screen, LogForm)
+        await type_text(pilot, "Lunch with Dana")
+        await press(pilot, "tab")
+        app.screen.query_one("#kind").value = "meal"
+        await press(pilot, "tab", "tab", "tab")  # the date, the toggle, then With
+        assert app.focused.id == "with"
+        await type_text(pilot, "Nobody Such")
+        await press(pilot, "enter")
+        assert isinstance(app.screen, LogForm)  # refused: the popup is back with what was typed
+        assert app.screen.query_one("#with").value == "Nobody Such"
+        app.screen.query_one("#with").value = "Dana Scully"
+        await press(pilot, "enter")
+        await press(pilot, "escape")  # the names popup after a meal
+        assert isinstance(app.screen, MainScreen)
+        rows = db_rows(db_path, "SELECT e.kind, o.name FROM event e JOIN contact o ON o.id = e.other_id "
+                                "JOIN contact c ON c.id = e.contact_id WHERE c.name = 'Ivy Quist' AND e.kind = 'meal'")
+        assert rows == [("meal", "Dana Scully")]
+    # Met together: Dana joins Ivy's circle (as `relterm log Ivy --with Dana`), so Ivy is a way in to Dana.
+    ivy = db_rows(db_path, "SELECT id FROM contact WHERE name = 'Ivy Quist'")[0][0]
+    assert (ivy, "Ivy Quist") in core.intel.also_known_through(people["Dana Scully"])

@@ -1,10 +1,10 @@
-"""Log an interaction: the note first, kind and date preset, and whether it went badly."""
+"""Log an interaction: the note first, kind and date preset, who else was there, and whether it went badly."""
 
 from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import Optional
+from typing import Callable, Optional
 
 from rich.text import Text
 from textual.app import ComposeResult
@@ -23,6 +23,7 @@ class LogDraft:
     kind: str = "note"
     date: str = "today"
     went_badly: bool = False
+    with_name: str = ""  # someone else who was there (met together), as typed
 
 
 @dataclass(frozen=True)
@@ -32,6 +33,7 @@ class LogResult:
     date: dt.date
     note: str
     went_badly: bool = False
+    with_name: str = ""  # resolved to a contact by the core (Core.resolve, as `relterm log --with`)
 
 
 class WentBadly(Checkbox, inherit_bindings=False):
@@ -41,11 +43,13 @@ class WentBadly(Checkbox, inherit_bindings=False):
 
 
 class LogForm(FormModal[LogResult]):
-    def __init__(self, config: Config, contact_name: str, *, draft: Optional[LogDraft] = None) -> None:
+    def __init__(self, config: Config, contact_name: str, *, draft: Optional[LogDraft] = None,
+                 first_name: Optional[Callable[[str], Optional[str]]] = None) -> None:
         super().__init__()
         self.config = config
         self.contact_name = contact_name
         self.draft = draft or LogDraft()
+        self._first_name = first_name or (lambda prefix: None)
 
     def title_text(self) -> Text:
         title = Text("Log an interaction with ")
@@ -60,6 +64,10 @@ class LogForm(FormModal[LogResult]):
         yield self.date_row(d.date, DATE_HINT + ', "3 days ago"')
         yield WentBadly("Went badly (space): shows who else it touches", d.went_badly, id="went-badly",
                         compact=True)
+        from .contact_form import NameSuggester
+
+        yield self.row("With", Input(d.with_name, placeholder="someone else who was there (optional)", id="with",
+                                     compact=True, suggester=NameSuggester(self._first_name)))
 
     def on_mount(self) -> None:
         super().on_mount()
@@ -71,6 +79,7 @@ class LogForm(FormModal[LogResult]):
             kind=self.query_one("#kind", Input).value,
             date=self.query_one("#date", Input).value,
             went_badly=self.query_one("#went-badly", Checkbox).value,
+            with_name=self.query_one("#with", Input).value,
         )
         kind = "note"
         if draft.kind.strip():
@@ -81,7 +90,7 @@ class LogForm(FormModal[LogResult]):
         when = check_date(draft.date, problems)
         if problems or when is None:
             return None
-        return LogResult(draft, kind, when, draft.note.strip(), draft.went_badly)
+        return LogResult(draft, kind, when, draft.note.strip(), draft.went_badly, draft.with_name.strip())
 
     def _snapshot(self) -> tuple:
         return super()._snapshot() + (self.query_one("#went-badly", Checkbox).value,)
