@@ -44,7 +44,6 @@ import os
 import time
 from collections import Counter
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Callable, Optional
 
 from .. import store
@@ -57,7 +56,7 @@ from ..sanitize import clean_line
 from ..store import Contact, ContactDetail, Event
 from . import agenda_vdir, mapping
 from . import vdirsyncer as _vdirsyncer
-from .merge import PHONE, RELTERM, merge
+from .merge import PHONE, merge
 from .state import Settings, SyncPaths, SyncState, digest, signature
 
 NOTE_KIND = "note"  # timeline entries sync adds: a record about someone, not contact with them
@@ -473,15 +472,6 @@ def _count(n: int, noun: str) -> str:
 
 def _digits(text: str) -> str:
     return "".join(ch for ch in text if ch.isdigit())
-
-
-def contacts_pass(core, paths: SyncPaths, state: SyncState, *, prefer: str = RELTERM, dry_run: bool = False,
-                  report: Optional[Report] = None, confirm: bool = False) -> bool:
-    """Steps 1-3 once; returns whether a card file was written or removed."""
-    sync = _Pass(core, paths, state, prefer, dry_run, report or Report(dry_run=dry_run), confirm)
-    sync.run()
-    sync.apply()
-    return sync.wrote
 
 
 def check_ready(paths: SyncPaths) -> None:

@@ -314,7 +314,7 @@ class FlowsPart(Screen):
         review = fields.pop("review_every", False)
         if "birthday" in fields:
             fields["birthday"] = read_birthday(fields["birthday"])
-        with store.write():
+        with store.write(self.core.db):
             self.core.edit_contact(contact_id, if_version=version, **fields)
             if review is not False:
                 self.core.intel.schedule_review(contact_id, review)
@@ -420,7 +420,7 @@ class FlowsPart(Screen):
         from ..present import ripple_reason
 
         reason = ripple_reason(self.config, ripple)
-        with store.write():
+        with store.write(self.core.db):
             return [self.core.intel.add_follow_up(item.contact_id, about=ripple.contact_id, reason=reason,
                                                   trigger=ripple.trigger, event_id=ripple.event.id)[0]
                     for item in waiting]
@@ -526,7 +526,7 @@ class FlowsPart(Screen):
         """Schedule (when the popup changed it) and record the answers, in one transaction."""
         from .. import store
 
-        with store.write():
+        with store.write(self.core.db):
             next_due = None
             if result.every is not None:
                 next_due = self.core.intel.schedule_review(contact_id, result.every)

@@ -7,56 +7,35 @@ as ``relterm brief``; shown as plain text, never markup.
 from __future__ import annotations
 
 from rich.text import Text
-from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import VerticalScroll
-from textual.screen import ModalScreen
-from textual.widgets import Footer, Static
+
+from .text_popup import TextPopup
 
 
-class BriefScreen(ModalScreen[None]):
+class BriefScreen(TextPopup):
     DEFAULT_CSS = """
-    BriefScreen {
-        align: center middle;
-    }
     BriefScreen > VerticalScroll {
         width: 100;
-        max-width: 100%;
-        height: 90%;
-        border: thick $primary;
-        border-title-align: center;
-        background: $panel;
-        padding: 0 1;
     }
     """
 
     BINDINGS = [
         Binding("escape,q,b", "close", "Close", id="brief-close"),
-        Binding("j,down", "scroll(1)", "Down", show=False, id="brief-down"),
-        Binding("k,up", "scroll(-1)", "Up", show=False, id="brief-up"),
-        Binding("pagedown,space", "scroll(10)", "Page down", show=False, id="brief-page-down"),
-        Binding("pageup", "scroll(-10)", "Page up", show=False, id="brief-page-up"),
+        Binding("space", "scroll(10)", "Page down", show=False, id="brief-page-down"),
     ]
+    BODY_ID = "brief-body"
+    TEXT_ID = "brief-text"
 
     def __init__(self, name: str, lines: list[str]) -> None:
         super().__init__()
         self.contact_name = name
         self.lines = lines
 
-    def compose(self) -> ComposeResult:
-        scroll = VerticalScroll(Static(Text("\n".join(self.lines)), id="brief-text"), id="brief-body")
+    def body(self) -> Text:
+        return Text("\n".join(self.lines))
+
+    def popup_title(self) -> str:
         title = Text("Brief: ")
         title.append(self.contact_name)
         title.append(" (escape closes)")
-        scroll.border_title = title.plain
-        yield scroll
-        yield Footer()
-
-    def on_mount(self) -> None:
-        self.query_one("#brief-body").focus()
-
-    def action_scroll(self, step: int) -> None:
-        self.query_one("#brief-body", VerticalScroll).scroll_relative(y=step, animate=False)
-
-    def action_close(self) -> None:
-        self.dismiss(None)
+        return title.plain

@@ -5,13 +5,9 @@ from __future__ import annotations
 from rich.style import Style
 from rich.table import Table
 from rich.text import Text
-from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import VerticalScroll
-from textual.screen import ModalScreen
-from textual.widgets import Static
 
-from ..widgets.footer import AppFooter
+from .text_popup import TextPopup
 from ..commands import NAVIGATION_HELP, VIEW_COMMON, VIEWS, all_commands
 
 
@@ -49,47 +45,16 @@ def help_text() -> Table:
     return table
 
 
-class HelpScreen(ModalScreen[None]):
-    DEFAULT_CSS = """
-    HelpScreen {
-        align: center middle;
-    }
-    HelpScreen > VerticalScroll {
-        width: 96;
-        max-width: 100%;
-        height: 90%;
-        border: thick $primary;
-        border-title-align: center;
-        background: $panel;
-        padding: 0 1;
-    }
-    """
-
+class HelpScreen(TextPopup):
     BINDINGS = [
         Binding("escape,question_mark", "close", "Close", id="help-close"),
         Binding("q", "app.quit", "Quit", id="help-quit"),
-        Binding("j,down", "scroll(1)", "Down", show=False, id="help-down"),
-        Binding("k,up", "scroll(-1)", "Up", show=False, id="help-up"),
-        Binding("g,home", "edge(0)", "Top", show=False, id="help-top"),
-        Binding("G,end", "edge(1)", "Bottom", show=False, id="help-bottom"),
     ]
+    BODY_ID = "help-body"
+    TEXT_ID = "help-text"
 
-    def compose(self) -> ComposeResult:
-        scroll = VerticalScroll(Static(help_text()), id="help-body")
-        scroll.border_title = "relterm keys (escape closes)"
-        yield scroll
-        yield AppFooter()
+    def body(self) -> Table:
+        return help_text()
 
-    def on_mount(self) -> None:
-        self.query_one("#help-body").focus()
-
-    def action_scroll(self, step: int) -> None:
-        body = self.query_one("#help-body", VerticalScroll)
-        body.scroll_relative(y=step, animate=False)
-
-    def action_edge(self, end: int) -> None:
-        body = self.query_one("#help-body", VerticalScroll)
-        body.scroll_to(y=body.max_scroll_y if end else 0, animate=False)
-
-    def action_close(self) -> None:
-        self.dismiss(None)
+    def popup_title(self) -> str:
+        return "relterm keys (escape closes)"
