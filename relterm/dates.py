@@ -27,26 +27,29 @@ MIN_DATE = dt.date(1900, 1, 1)
 MAX_DAYS = 3650
 
 
-def max_date() -> dt.date:
-    """The last date accepted: 31 December of next year."""
-    return dt.date(today().year + 1, 12, 31)
+def max_date(day: dt.date | None = None) -> dt.date:
+    """The last date accepted: 31 December of next year (of ``day`` when given, else of today)."""
+    return dt.date((day or today()).year + 1, 12, 31)
 
 
-def check_date(value: dt.date, what: str = "date") -> dt.date:
-    """``value`` when it lies in the accepted range, else ``InputError`` naming ``what``."""
+def check_date(value: dt.date, what: str = "date", *, day: dt.date | None = None) -> dt.date:
+    """``value`` when it lies in the accepted range, else ``InputError`` naming ``what``. ``day`` is
+    today when the caller has already read it (an import checks several dates per record)."""
     if isinstance(value, dt.datetime):
         value = value.date()
-    high = max_date()
+    high = max_date(day)
     if not MIN_DATE <= value <= high:
         raise InputError(f"{what} {value.isoformat()} is out of range; give a date from "
                          f"{MIN_DATE.isoformat()} to {high.isoformat()}")
     return value
 
 
-def not_after_today(value: dt.date, what: str = "an interaction") -> dt.date:
-    """``value`` unless it is after today: things that happened cannot be dated in the future."""
-    if value > today():
-        raise InputError(f"{value.isoformat()} is after today ({today().isoformat()}); "
+def not_after_today(value: dt.date, what: str = "an interaction", *, day: dt.date | None = None) -> dt.date:
+    """``value`` unless it is after today (``day``, when the caller has read it): things that happened
+    cannot be dated in the future."""
+    day = day or today()
+    if value > day:
+        raise InputError(f"{value.isoformat()} is after today ({day.isoformat()}); "
                          f"{what} cannot be dated in the future")
     return value
 
@@ -205,8 +208,9 @@ def parse_birthday(text: str | None, *, omit_year: str | None = None, what: str 
         raise InputError(f'{what} "{value}" is not a real date') from None
     if year is None:
         return f"--{month:02d}-{day:02d}"
-    check_date(born, what)
-    return not_after_today(born, f"a {what}").isoformat()
+    day = today()
+    check_date(born, what, day=day)
+    return not_after_today(born, f"a {what}", day=day).isoformat()
 
 
 def read_birthday(value: str | None) -> str | None:

@@ -209,9 +209,12 @@ def sort_key(name: Optional[str]) -> str:
     "Élodie Martin" -> "elodie martin", "Straße" -> "strasse". Stored beside the
     name (``contact.sort_key``, indexed) so the list is read in this order straight from the index.
     """
+    text = str(name or "")
+    if text.isascii():  # no accents to drop; casefold() and lower() agree on ASCII
+        return text.lower()
     import unicodedata
 
-    text = unicodedata.normalize("NFKD", str(name or "").casefold())
+    text = unicodedata.normalize("NFKD", text.casefold())
     return unicodedata.normalize("NFC", "".join(ch for ch in text if not unicodedata.combining(ch)))
 
 
