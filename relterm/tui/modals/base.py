@@ -10,11 +10,11 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.screen import ModalScreen
 from textual.widgets import Footer, Input, Label, Static
 
 from ...dates import MAX_DAYS, check_days, parse_date
 from ...errors import InputError
+from ..popup import Popup
 
 ResultT = TypeVar("ResultT")
 DATE_HINT = 'today, yesterday, "last friday", 2026-11-01'
@@ -69,7 +69,7 @@ def complete(text: str, options: Iterable[str]) -> str:
     return matches[0] if len(distinct) == 1 else typed
 
 
-class FormModal(ModalScreen[Optional[ResultT]], Generic[ResultT]):
+class FormModal(Popup[Optional[ResultT]], Generic[ResultT]):
     """A small centred form. Subclasses compose their rows and implement ``collect``."""
 
     DEFAULT_CSS = """

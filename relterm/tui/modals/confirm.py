@@ -6,11 +6,12 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Footer, Static
 
+from ..popup import Popup
 
-class Confirm(ModalScreen[bool]):
+
+class Confirm(Popup[bool]):
     DEFAULT_CSS = """
     Confirm {
         align: center middle;

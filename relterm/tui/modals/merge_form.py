@@ -11,11 +11,11 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
-from textual.screen import ModalScreen
 from textual.widgets import Footer, OptionList, Static
 from textual.widgets.option_list import Option
 
 from ...sanitize import clean_for_terminal
+from ..popup import Popup
 
 _CSS_FRAME = """
     align: center middle;
@@ -44,7 +44,7 @@ class MergeAnswer:
     swap: bool = False
 
 
-class MergePreview(ModalScreen[Optional[MergeAnswer]]):
+class MergePreview(Popup[Optional[MergeAnswer]]):
     DEFAULT_CSS = "MergePreview {" + _CSS_FRAME % ("MergePreview", "MergePreview") + """
     MergePreview VerticalScroll {
         height: auto;
@@ -84,7 +84,7 @@ class MergePreview(ModalScreen[Optional[MergeAnswer]]):
         self.dismiss(None)
 
 
-class DuplicatesList(ModalScreen[Optional[tuple[int, int]]]):
+class DuplicatesList(Popup[Optional[tuple[int, int]]]):
     """Likely duplicates, one pair per line with the evidence; enter opens the pair in the merge preview."""
 
     DEFAULT_CSS = "DuplicatesList {" + _CSS_FRAME % ("DuplicatesList", "DuplicatesList") + """

@@ -12,13 +12,13 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
-from textual.screen import ModalScreen
 from textual.widgets import Footer, Static
 
 from ...present import chain_line
+from ..popup import Popup
 
 
-class WhoKnowsPopup(ModalScreen[None]):
+class WhoKnowsPopup(Popup[None]):
     DEFAULT_CSS = """
     WhoKnowsPopup {
         align: center middle;

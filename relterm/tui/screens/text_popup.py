@@ -12,13 +12,13 @@ from rich.console import RenderableType
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
-from textual.screen import ModalScreen
 from textual.widgets import Static
 
+from ..popup import Popup
 from ..widgets.footer import AppFooter
 
 
-class TextPopup(ModalScreen[None]):
+class TextPopup(Popup[None]):
     DEFAULT_CSS = """
     TextPopup {
         align: center middle;
