@@ -22,6 +22,7 @@ from textual.screen import Screen
 from ..config import Config
 from . import messages
 from .commands import VIEW_COMMON, VIEWS, all_commands
+from .memory import CollectorPolicy
 from .screens.help import HelpScreen
 from .screens.main import MainScreen
 from .themes import DEFAULT_THEME, Settings, level_colors, level_variables, load_themes, save_setting
@@ -67,6 +68,7 @@ class RelTermApp(App[None]):
         self._watch: Optional[sqlite3.Connection] = None
         self._data_version: Optional[int] = None
         super().__init__()
+        self.collector = CollectorPolicy()  # see memory.py
         self._theme_problems = self._setup_themes()
         if demo:
             self.sub_title = "demo data"
@@ -167,6 +169,7 @@ class RelTermApp(App[None]):
             self.notify("\n".join(self._theme_problems), title="Theme problems", severity="error", timeout=12,
                         markup=False)
         self.theme_changed_signal.subscribe(self, self._theme_changed)
+        self.collector.start()
         self.push_screen(MainScreen())
         if self.watch_database:
             self._open_watch()
@@ -297,6 +300,7 @@ class RelTermApp(App[None]):
             self.exit()
 
     def on_unmount(self) -> None:
+        self.collector.restore()
         if self._watch is not None:
             self._watch.close()
             self._watch = None

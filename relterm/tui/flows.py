@@ -35,6 +35,8 @@ if TYPE_CHECKING:
     from .modals.level_form import Suggested
 
 UNDO_SECONDS = 8.0
+# From this many contacts the duplicate search takes long enough (about 9 s at 100k) to say it has started.
+SLOW_SEARCH_ROWS = 5_000
 # Returned by a flow's ``failed`` step: end the flow instead of reopening the popup,
 STOP = object()
 # or write again with the same answer (the user said yes to a question about the error).
@@ -823,6 +825,9 @@ class FlowsPart(Screen):
         from .modals.merge_form import DuplicatesList
 
         while True:
+            count = len(self.store.rows)
+            if count >= SLOW_SEARCH_ROWS:  # seconds at 100k: say so at once rather than seem to ignore the key
+                self.notify(f"Looking for likely duplicates among {count:,} contacts…", markup=False, timeout=30)
             ok, pairs = await self.run_db(merging.find_duplicates, self.core)
             if not ok:
                 return

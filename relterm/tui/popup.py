@@ -18,6 +18,7 @@ from typing import Optional, TypeVar
 
 from rich.segment import Segment
 from rich.style import Style as RichStyle
+from textual import events
 from textual._context import visible_screen_stack
 from textual.color import Color
 from textual.screen import ModalScreen
@@ -80,7 +81,23 @@ class _Tinter:
 
 
 class Popup(ModalScreen[ResultT]):
-    """A modal screen whose dimmed background is drawn by :class:`DimmedScreen`."""
+    """A modal screen whose dimmed background is drawn by :class:`DimmedScreen`, and which is styled once
+    when it opens."""
+
+    _shown = False
+
+    def _on_screen_resume(self, event: events.ScreenResume) -> None:
+        # Runs before Screen's own handler. Mounting has just applied the stylesheet to every widget of
+        # the popup; restyling all of them again as it first appears took a quarter of the time to the
+        # first frame. Later resumes (back from a popup over this one) restyle as usual.
+        if not self._shown:
+            self._shown = True
+            event.refresh_styles = False
+
+    def on_unmount(self) -> None:
+        main = getattr(self.app, "main_screen", None)
+        if main is not None and main.is_attached:
+            main.tidy_soon()  # free this popup's widgets while the user is idle (relterm.tui.memory)
 
     def render(self):
         background = self.styles.background

@@ -95,3 +95,47 @@ async def test_a_small_list_is_not_frozen(people, make_app):
     gc.unfreeze()
     async with started(make_app(), SIZE):
         assert gc.get_freeze_count() == 0
+
+
+async def test_back_on_a_big_list_the_app_collects_while_idle(people, make_app, monkeypatch):
+    from relterm.tui import memory
+
+    monkeypatch.setattr(main_rows, "FREEZE_ROWS", 3)  # the test list stands for 100k contacts
+    monkeypatch.setattr(main_rows, "IDLE_S", 0.05)
+    collected = []
+    monkeypatch.setattr(memory.CollectorPolicy, "tidy", lambda self: collected.append(gc.get_count()))
+    gc.unfreeze()
+    young = gc.get_threshold()
+    app = make_app()
+    try:
+        async with started(app, SIZE) as pilot:
+            assert gc.get_threshold()[0] == memory.YOUNG  # the youngest generation waits longer while the app runs
+            await press(pilot, "e")
+            assert isinstance(app.screen, ContactForm)
+            await asyncio.sleep(0.2)
+            assert not collected  # never while a popup is open
+            await press(pilot, "escape")
+            await asyncio.sleep(0.3)  # idle on the list: the closed popup is collected now, not at a later key
+            await settle(pilot)
+            assert collected
+            count = len(collected)
+            await press(pilot, "j", "j")
+            await asyncio.sleep(0.2)
+            assert len(collected) == count  # moving in the list is not a reason to collect
+        assert gc.get_threshold() == young  # put back when the app ends
+        assert gc.get_freeze_count() == 0  # and nothing it froze stays frozen
+    finally:
+        gc.unfreeze()
+
+
+async def test_the_duplicate_search_of_a_big_list_says_it_has_started(people, make_app, monkeypatch):
+    from relterm.tui import flows
+
+    from .helpers import notifications
+
+    monkeypatch.setattr(flows, "SLOW_SEARCH_ROWS", 3)  # the test list stands for 100k contacts
+    app = make_app()
+    async with started(app, SIZE) as pilot:
+        await pilot.press("D")
+        assert "Looking for likely duplicates among" in notifications(app)
+        await settle(pilot)

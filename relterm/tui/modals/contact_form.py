@@ -22,6 +22,7 @@ from textual.widgets import Input, Label, Static, TextArea
 from ...config import Config, Ladder
 from ...errors import InputError
 from .base import FormModal, complete
+from ..widgets.field import Field
 
 
 @dataclass(frozen=True)
@@ -165,28 +166,28 @@ class ContactForm(FormModal[ContactFormResult]):
     def compose_form(self) -> ComposeResult:
         d = self.draft
         levels = [self.ladder.label(level.rank) for level in self.ladder.ordered]
-        yield self.row("Name", Input(d.name, placeholder="First Last", id="name", compact=True))
-        yield self.row("Level", Input(d.level, id="level", compact=True,
+        yield self.row("Name", Field(d.name, placeholder="First Last", id="name", compact=True))
+        yield self.row("Level", Field(d.level, id="level", compact=True,
                                       suggester=SuggestFromList(levels + [lv.name for lv in self.ladder.ordered],
                                                                 case_sensitive=False)))
-        yield self.row("Sphere", Input(d.sphere, id="sphere", compact=True,
+        yield self.row("Sphere", Field(d.sphere, id="sphere", compact=True,
                                        suggester=SuggestFromList(self.config.spheres, case_sensitive=False)))
-        yield self.row("Company", Input(d.company, id="company", compact=True))
-        yield self.row("Email", Input(d.email, id="email", compact=True))
-        yield self.row("Introduced by", Input(d.introduced_by, id="introduced-by", placeholder="a name you know",
+        yield self.row("Company", Field(d.company, id="company", compact=True))
+        yield self.row("Email", Field(d.email, id="email", compact=True))
+        yield self.row("Introduced by", Field(d.introduced_by, id="introduced-by", placeholder="a name you know",
                                               compact=True,
                                               suggester=NameSuggester(self._first_name)))
         if self.editing is None:
             return
-        yield self.row("Title", Input(d.title, id="title", placeholder="job title", compact=True))
-        yield self.row("Phone", Input(d.phone, id="phone", compact=True))
-        yield self.row("Profile", Input(d.url, id="url", placeholder="https://...", compact=True))
-        yield self.row("Tags", Input(d.tags, id="tags", placeholder="comma separated", compact=True))
-        yield self.row("Birthday", Input(d.birthday, id="birthday", placeholder='1985-04-15, --04-15, "15 april"',
+        yield self.row("Title", Field(d.title, id="title", placeholder="job title", compact=True))
+        yield self.row("Phone", Field(d.phone, id="phone", compact=True))
+        yield self.row("Profile", Field(d.url, id="url", placeholder="https://...", compact=True))
+        yield self.row("Tags", Field(d.tags, id="tags", placeholder="comma separated", compact=True))
+        yield self.row("Birthday", Field(d.birthday, id="birthday", placeholder='1985-04-15, --04-15, "15 april"',
                                          compact=True))
-        yield self.row("Keep in touch", Input(d.cadence, id="cadence", compact=True,
+        yield self.row("Keep in touch", Field(d.cadence, id="cadence", compact=True,
                                               placeholder='days; empty: the level\'s; "none": never due'))
-        yield self.row("Review every", Input(d.review_every, id="review-every", compact=True,
+        yield self.row("Review every", Field(d.review_every, id="review-every", compact=True,
                                              placeholder="days; empty: no reviews"))
         yield Label("Notes", classes="notes-label")
         if self.notes_editable:

@@ -15,6 +15,7 @@ from ...config import Config
 from ...errors import InputError
 from ...rules import LEVEL_CHANGE
 from .base import FormModal, check_date, complete
+from ..widgets.field import Field
 
 
 @dataclass(frozen=True)
@@ -50,10 +51,10 @@ class EntryForm(FormModal[EntryResult]):
     def compose_form(self) -> ComposeResult:
         d = self.draft
         yield self.date_row(d.date)
-        kind = Input(d.kind, id="kind", compact=True, disabled=self.fixed_kind,
+        kind = Field(d.kind, id="kind", compact=True, disabled=self.fixed_kind,
                      suggester=SuggestFromList(list(self.config.kinds), case_sensitive=False))
         yield self.row("Kind", kind)
-        yield self.row("Reason" if d.kind == LEVEL_CHANGE else "Text", Input(d.text, id="text", compact=True))
+        yield self.row("Reason" if d.kind == LEVEL_CHANGE else "Text", Field(d.text, id="text", compact=True))
 
     def on_mount(self) -> None:
         super().on_mount()

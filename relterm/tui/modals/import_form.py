@@ -26,6 +26,7 @@ from textual.widgets import DirectoryTree, Footer, Input, ProgressBar, Select, S
 from ...io import EXPORT_FORMATS, IMPORT_FORMATS
 from ...sanitize import clean_for_terminal, clean_line
 from .base import FormModal
+from ..widgets.field import Field
 
 IMPORTABLE = {".vcf", ".vcard", ".csv", ".json"}
 SUFFIXES = {"vcard": ".vcf", "csv": ".csv", "json": ".json", "ics": ".ics", "vdir": ""}
@@ -81,7 +82,7 @@ class ImportForm(FormModal[ImportRequest]):
 
     def compose_form(self) -> ComposeResult:
         yield ContactFileTree(self.start, id="files")
-        yield self.row("File", Input(self.initial_path, placeholder="a .vcf, .csv or .json file, or a vCard folder",
+        yield self.row("File", Field(self.initial_path, placeholder="a .vcf, .csv or .json file, or a vCard folder",
                                  id="path", compact=True))
         yield self.row("Format", Select([(name, name) for name in IMPORT_FORMATS], value=self.initial_format,
                                     allow_blank=False, compact=True, id="format"))
@@ -170,7 +171,7 @@ class ExportForm(FormModal[ExportRequest]):
         yield self.row("Contacts", Select(choices, value=choices[0][1], allow_blank=False, compact=True, id="whom"))
         yield self.row("Format", Select([(FORMAT_NAMES.get(name, name), name) for name in EXPORT_FORMATS],
                                         value="vcard", allow_blank=False, compact=True, id="format"))
-        yield self.row("File", Input(str(self.start / "relterm-contacts.vcf"), id="path", compact=True))
+        yield self.row("File", Field(str(self.start / "relterm-contacts.vcf"), id="path", compact=True))
         yield Static(Text("vdir writes one .vcf per contact into a folder; ics writes a calendar; "
                           "json is a backup of the whole database (everyone, archived too)."),
                      classes="form-note")

@@ -21,6 +21,7 @@ from textual.widgets.option_list import Option
 from ...config import Ladder
 from ..workers import in_thread
 from .base import FormModal
+from ..widgets.field import Field
 
 
 @dataclass(frozen=True)
@@ -107,7 +108,7 @@ class LevelForm(FormModal[LevelResult]):
             yield Static(Text(level.description if level else ""), classes="level-description")
         if self._load_evidence is not None or self.suggestion is not None:
             yield Static(self._evidence_text(None, loading=self._load_evidence is not None), id="evidence")
-        yield self.row("Reason", Input(placeholder="why (may be empty)", id="reason", compact=True))
+        yield self.row("Reason", Field(placeholder="why (may be empty)", id="reason", compact=True))
 
     # Evidence ----------------------------------------------------------------------------
 

@@ -15,6 +15,7 @@ from textual.widgets import Checkbox, Input
 from ...config import Config
 from ...errors import InputError
 from .base import DATE_HINT, FormModal, check_date, complete
+from ..widgets.field import Field
 
 
 @dataclass(frozen=True)
@@ -58,15 +59,15 @@ class LogForm(FormModal[LogResult]):
 
     def compose_form(self) -> ComposeResult:
         d = self.draft
-        yield self.row("Note", Input(d.note, placeholder="what happened", id="note", compact=True))
-        yield self.row("Kind", Input(d.kind, id="kind", compact=True,
+        yield self.row("Note", Field(d.note, placeholder="what happened", id="note", compact=True))
+        yield self.row("Kind", Field(d.kind, id="kind", compact=True,
                                      suggester=SuggestFromList(list(self.config.kinds), case_sensitive=False)))
         yield self.date_row(d.date, DATE_HINT + ', "3 days ago"')
         yield WentBadly("Went badly (space): shows who else it touches", d.went_badly, id="went-badly",
                         compact=True)
         from .contact_form import NameSuggester
 
-        yield self.row("With", Input(d.with_name, placeholder="someone else who was there (optional)", id="with",
+        yield self.row("With", Field(d.with_name, placeholder="someone else who was there (optional)", id="with",
                                      compact=True, suggester=NameSuggester(self._first_name)))
 
     def on_mount(self) -> None:

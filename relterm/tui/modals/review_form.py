@@ -12,6 +12,7 @@ from textual.widgets import Input, Static
 
 from ...intel.reviews import QUESTIONS
 from .base import DAYS_RESTRICT, FormModal, check_date, check_days_field
+from ..widgets.field import Field
 
 
 @dataclass(frozen=True)
@@ -37,7 +38,7 @@ class ReviewResult:
         return bool(self.keep or self.stop or self.start)
 
 
-class AnswerField(Input):
+class AnswerField(Field):
     """A field where enter moves on to the next field at once (keys typed right after land there)."""
 
     async def action_submit(self) -> None:

@@ -29,6 +29,7 @@ from .view import ViewScreen
 from ...intel.followups import DONE, FollowUp
 from ...intel.model import BIRTHDAY, ITEM_KINDS, KEEP_IN_TOUCH, REVIEW, AgendaItem
 from ..modals.base import DAYS_RESTRICT, FormModal, check_days_field
+from ..widgets.field import Field
 
 SECTIONS = {
     KEEP_IN_TOUCH: "Keep in touch",
@@ -55,7 +56,7 @@ class SnoozeForm(FormModal[int]):
         return Text.assemble("Snooze ", self.what)
 
     def compose_form(self) -> ComposeResult:
-        yield self.row("Days", Input("7", id="days", compact=True, restrict=DAYS_RESTRICT, max_length=4))
+        yield self.row("Days", Field("7", id="days", compact=True, restrict=DAYS_RESTRICT, max_length=4))
 
     def on_mount(self) -> None:
         super().on_mount()

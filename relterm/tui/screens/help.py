@@ -49,11 +49,19 @@ class KeyTable:
         for keys, text in self.rows:
             shown = keys.copy()
             shown.truncate(key_width, overflow="ellipsis", pad=True)
-            first = [*shown.render(console), gap]
+            first = [*_segments(shown, console), gap]
             parts = text.wrap(console, text_width) if text.plain else [Text()]
             for index, part in enumerate(parts):
-                lines.append((first if index == 0 else indent) + list(part.render(console)))
+                lines.append((first if index == 0 else indent) + _segments(part, console))
         return lines
+
+
+def _segments(text: Text, console: Console) -> list[Segment]:
+    """``text`` as segments, its own style included (``Text.render`` leaves that to the caller)."""
+    segments = text.render(console)
+    if not text.style:
+        return list(segments)
+    return list(Segment.apply_style(segments, console.get_style(text.style)))
 
 
 def help_rows() -> list[tuple[Text, Text]]:

@@ -7,7 +7,6 @@ reads and writes the screen's state (``store``, ``ladder_key``,
 
 from __future__ import annotations
 
-import gc
 import time
 from collections import Counter
 from typing import Optional
@@ -20,6 +19,7 @@ from textual.worker import get_current_worker
 from ...domain import ContactRow
 from .. import FIRST_PAGE
 from ..data import haystack, urgency_keys
+from ..memory import IDLE_S
 from ..widgets.contact_list import ContactList
 from ..widgets.pyramid import Pyramid
 from ..workers import in_thread
@@ -33,6 +33,8 @@ FREEZE_ROWS = 20_000
 
 class RowsPart(Screen):
     """Rows, markers and history of the main screen (a Screen subclass so that Textual registers its handlers)."""
+
+    _tidy_timer = None  # see on_screen_resume
 
     # Loading -----------------------------------------------------------------------
 
@@ -72,7 +74,7 @@ class RowsPart(Screen):
         self.store.load(rows, hays, complete=complete)
         self._loaded_once = True
         if complete and len(rows) >= FREEZE_ROWS:
-            gc.freeze()
+            self._freeze()
         if complete:
             self._fresh_markers = {}
             self.load_markers(key, list(rows))
@@ -132,6 +134,37 @@ class RowsPart(Screen):
         self._fresh_markers = {}
         self.store.suggested = suggested
         self.query_one(ContactList).set_markers(self.store.urgency, self.store.suggested)
+        if len(self.store.rows) >= FREEZE_ROWS:
+            self._freeze()  # the markers too
+
+    def _freeze(self) -> None:
+        """Freeze what is alive (see FREEZE_ROWS), unless a popup or a view is open: frozen, it would never
+        be freed once closed."""
+        if self.app.screen is self:
+            self.app.collector.freeze()
+
+    def on_screen_resume(self) -> None:
+        self.tidy_soon()
+
+    def tidy_soon(self) -> None:
+        """Back on the contact list from a view, or a popup gone (``Popup.on_unmount``): on a large list,
+        once idle, free what it left (relterm.tui.memory)."""
+        if len(self.store.rows) >= FREEZE_ROWS and self._loaded_once:
+            self._stop_tidy()
+            self._tidy_timer = self.set_timer(IDLE_S, self._tidy, name="tidy memory")
+
+    def on_screen_suspend(self) -> None:
+        self._stop_tidy()
+
+    def _stop_tidy(self) -> None:
+        if self._tidy_timer is not None:
+            self._tidy_timer.stop()
+            self._tidy_timer = None
+
+    def _tidy(self) -> None:
+        self._tidy_timer = None
+        if self.app.screen is self:
+            self.app.collector.tidy()
 
     def _show_rows(self, select: Optional[int] = None, top: bool = False) -> None:
         self.query_one(ContactList).set_rows(
