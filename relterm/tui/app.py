@@ -8,12 +8,14 @@ from __future__ import annotations
 import importlib
 import sqlite3
 import threading
+import time
 from contextlib import contextmanager
 from functools import partial
 from pathlib import Path
 from typing import Iterable, Iterator, Optional
 
 from rich.style import Style
+from textual import events
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.color import Color
@@ -298,6 +300,11 @@ class RelTermApp(App[None]):
     def _quit_answer(self, answer: Optional[bool]) -> None:
         if answer:
             self.exit()
+
+    async def on_event(self, event: events.Event) -> None:
+        if isinstance(event, events.Key):
+            self.collector.last_key = time.monotonic()  # see memory.py: collect only while no key is pressed
+        await super().on_event(event)
 
     def on_unmount(self) -> None:
         self.collector.restore()

@@ -94,11 +94,6 @@ class Popup(ModalScreen[ResultT]):
             self._shown = True
             event.refresh_styles = False
 
-    def on_unmount(self) -> None:
-        main = getattr(self.app, "main_screen", None)
-        if main is not None and main.is_attached:
-            main.tidy_soon()  # free this popup's widgets while the user is idle (relterm.tui.memory)
-
     def render(self):
         background = self.styles.background
         if background.a < 1:

@@ -161,20 +161,33 @@ class FormModal(Popup[Optional[ResultT]], Generic[ResultT]):
     body_scrolls = False
     HINT = "enter saves · escape cancels · tab next field"
 
+    # A form of many rows and a fixed height (so that nothing moves) shows its first ``first_items``
+    # items of ``compose_form`` in its first frame and mounts the rest right after: the edit form at
+    # 100k contacts appears within the 50 ms every key is held to, and its last rows follow a frame later.
+    # Until they are in, a save waits for them and the form does not count as typed in.
+    first_items: Optional[int] = None
+
     def __init__(self) -> None:
         super().__init__()
         self._initial: Optional[tuple] = None
         # Shown when the form opens: why the last save failed (the form reopens with what was typed).
         self.initial_problems: list[str] = []
+        self._later: list = []  # items of compose_form still to mount (see first_items)
+        self._complete = True  # every item of compose_form mounted
+        self._submit_when_ready = False
 
     def compose(self) -> ComposeResult:
+        items = list(self.compose_form())
+        if self.first_items is not None and self.body_scrolls:
+            items, self._later = items[:self.first_items], items[self.first_items:]
+            self._complete = not self._later
         with Vertical():
             yield Static(self.title_text(), classes="form-title", id="form-title")
             if self.body_scrolls:
                 with VerticalScroll(classes="form-body"):
-                    yield from self._grouped(self.compose_form())
+                    yield from self._grouped(items)
             else:
-                yield from self._grouped(self.compose_form())
+                yield from self._grouped(items)
             yield Static("", classes="form-errors", id="form-errors")
             yield Static(Text(self.HINT), classes="form-hint")
         yield Footer()
@@ -211,6 +224,22 @@ class FormModal(Popup[Optional[ResultT]], Generic[ResultT]):
         return cls.row("Date", Field(value, id="date", compact=True, placeholder=placeholder))
 
     def on_mount(self) -> None:
+        if self._later:
+            self.call_after_refresh(self._mount_later)
+        else:
+            self._ready()
+
+    async def _mount_later(self) -> None:
+        later, self._later = self._later, []
+        if not self.is_attached:  # closed before its last rows came in
+            return
+        await self.query_one(".form-body").mount_all(list(self._grouped(later)))
+        self._ready()
+        if self._submit_when_ready:
+            self.action_submit()
+
+    def _ready(self) -> None:
+        self._complete = True
         self._initial = self._snapshot()
         if self.initial_problems:
             self.show_problems(self.initial_problems)
@@ -228,6 +257,9 @@ class FormModal(Popup[Optional[ResultT]], Generic[ResultT]):
         self.action_submit()
 
     def action_submit(self) -> None:
+        if not self._complete:
+            self._submit_when_ready = True  # the last rows are being mounted: save once they are in
+            return
         problems: list[str] = []
         result = self.collect(problems)
         if problems or result is None:

@@ -156,6 +156,7 @@ class ContactForm(FormModal[ContactFormResult]):
             self.TITLE_TEXT = title
         if editing is not None:
             self.body_scrolls = True
+            self.first_items = 6  # name to introducer; the rest follows a frame later (see FormModal)
             self.HINT = "enter or ctrl+s saves (in Notes enter is a new line) · escape cancels"
             self.add_class("-editing")
 
