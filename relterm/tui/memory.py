@@ -35,10 +35,28 @@ class CollectorPolicy:
         self._threshold: tuple[int, ...] | None = None
         self.frozen = False  # whether this app has frozen objects
         self.last_key = 0.0  # time.monotonic() of the last key pressed (the app sets it)
+        self._young_tidied = False
 
     def idle_for(self) -> float:
         """Seconds since the last key."""
         return time.monotonic() - self.last_key
+
+    def begin_tidy(self) -> float:
+        """Back on the list from a popup or a view: seconds until ``tidy_step`` is first due."""
+        self._young_tidied = False
+        return YOUNG_IDLE_S
+
+    def tidy_step(self) -> float | None:
+        """Collect what the idle time since the last key allows (see the module docstring); the seconds
+        until the next step, or None when everything is collected."""
+        idle = self.idle_for()
+        if idle >= IDLE_S:
+            self.tidy()
+            return None
+        if idle >= YOUNG_IDLE_S and not self._young_tidied:
+            self.tidy_young()
+            self._young_tidied = True
+        return max((IDLE_S if self._young_tidied else YOUNG_IDLE_S) - idle, 0.05)
 
     def start(self) -> None:
         if self._threshold is None:

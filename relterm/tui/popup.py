@@ -21,6 +21,7 @@ from rich.style import Style as RichStyle
 from textual import events
 from textual._context import visible_screen_stack
 from textual.color import Color
+from textual.renderables.background_screen import BackgroundScreen
 from textual.screen import ModalScreen
 from textual.strip import Strip
 from textual.visual import RenderOptions, Visual
@@ -53,8 +54,8 @@ class DimmedScreen(Visual):
 
 
 class _Tinter:
-    """Re-colours styles as Textual's BackgroundScreen does (links and meta dropped, colours blended with
-    the tint), each distinct style once."""
+    """Re-colours styles with Textual's own rule for a screen behind a modal (``BackgroundScreen``: links
+    and meta dropped, colours blended with the tint), each distinct style once."""
 
     def __init__(self, tint: Color) -> None:
         self.tint = tint
@@ -63,21 +64,9 @@ class _Tinter:
     def __call__(self, style: Optional[RichStyle]) -> RichStyle:
         done = self.cache.get(style)
         if done is None:
-            done = self.cache[style] = self._tint(style)
+            tinted = next(iter(BackgroundScreen.process_segments([Segment(" ", style)], self.tint)))
+            done = self.cache[style] = tinted.style or RichStyle()
         return done
-
-    def _tint(self, style: Optional[RichStyle]) -> RichStyle:
-        if style is None:
-            return RichStyle()
-        plain = style.clear_meta_and_links()
-        tint = self.tint
-        if tint.a == 0:
-            return plain
-        from_rich = Color.from_rich_color
-        return plain + RichStyle.from_color(
-            (from_rich(style.color) + tint).rich_color if style.color is not None else None,
-            (from_rich(style.bgcolor) + tint).rich_color if style.bgcolor is not None else None,
-        )
 
 
 class Popup(ModalScreen[ResultT]):

@@ -101,8 +101,8 @@ async def test_back_on_a_big_list_the_app_collects_while_idle(people, make_app, 
     from relterm.tui import memory
 
     monkeypatch.setattr(main_rows, "FREEZE_ROWS", 3)  # the test list stands for 100k contacts
-    monkeypatch.setattr(main_rows, "IDLE_S", 0.05)
-    monkeypatch.setattr(main_rows, "YOUNG_IDLE_S", 0.02)
+    monkeypatch.setattr(memory, "IDLE_S", 0.05)
+    monkeypatch.setattr(memory, "YOUNG_IDLE_S", 0.02)
     collected = []
     monkeypatch.setattr(memory.CollectorPolicy, "tidy", lambda self: collected.append(gc.get_count()))
     gc.unfreeze()

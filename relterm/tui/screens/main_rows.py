@@ -19,7 +19,6 @@ from textual.worker import get_current_worker
 from ...domain import ContactRow
 from .. import FIRST_PAGE
 from ..data import haystack, urgency_keys
-from ..memory import IDLE_S, YOUNG_IDLE_S
 from ..widgets.contact_list import ContactList
 from ..widgets.pyramid import Pyramid
 from ..workers import in_thread
@@ -35,7 +34,6 @@ class RowsPart(Screen):
     """Rows, markers and history of the main screen (a Screen subclass so that Textual registers its handlers)."""
 
     _tidy_timer = None  # see on_screen_resume
-    _young_tidied = False
 
     # Loading -----------------------------------------------------------------------
 
@@ -149,8 +147,7 @@ class RowsPart(Screen):
         user is idle (relterm.tui.memory). Set from this screen, so the timer's context holds no popup."""
         if len(self.store.rows) >= FREEZE_ROWS and self._loaded_once:
             self._stop_tidy()
-            self._young_tidied = False
-            self._tidy_timer = self.set_timer(YOUNG_IDLE_S, self._tidy, name="tidy memory")
+            self._tidy_timer = self.set_timer(self.app.collector.begin_tidy(), self._tidy, name="tidy memory")
 
     def on_screen_suspend(self) -> None:
         self._stop_tidy()
@@ -164,16 +161,9 @@ class RowsPart(Screen):
         self._tidy_timer = None
         if self.app.screen is not self:
             return
-        collector = self.app.collector
-        idle = collector.idle_for()
-        if idle >= IDLE_S:
-            collector.tidy()
-            return
-        if idle >= YOUNG_IDLE_S and not self._young_tidied:
-            collector.tidy_young()
-            self._young_tidied = True
-        wait = (YOUNG_IDLE_S if not self._young_tidied else IDLE_S) - idle
-        self._tidy_timer = self.set_timer(max(wait, 0.05), self._tidy, name="tidy memory")
+        wait = self.app.collector.tidy_step()
+        if wait is not None:
+            self._tidy_timer = self.set_timer(wait, self._tidy, name="tidy memory")
 
     def _show_rows(self, select: Optional[int] = None, top: bool = False) -> None:
         self.query_one(ContactList).set_rows(
