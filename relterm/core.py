@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import uuid
-from functools import cached_property, partial
+from functools import cached_property, lru_cache, partial
 from pathlib import Path
 from typing import Iterable, Optional, Sequence
 
@@ -49,7 +49,13 @@ def check_url(value) -> str:
 
 def clean_tag(tag: str) -> str:
     # Commas separate tags in storage; cleaning after replacing them keeps this idempotent ("a, b" -> "a b").
-    return clean_line(str(tag).replace(",", " ")).lower()
+    return _clean_tag(tag) if type(tag) is str and len(tag) <= 100 else clean_line(str(tag).replace(",", " ")).lower()
+
+
+@lru_cache(maxsize=4096)
+def _clean_tag(tag: str) -> str:
+    """clean_tag, remembered: an import cleans the same few labels on every one of its records."""
+    return clean_line(tag.replace(",", " ")).lower()
 
 
 class Core:
@@ -96,17 +102,19 @@ class Core:
         by_id = None
         if text.isascii() and text.isdigit() and len(text) <= 19 and int(text) <= MAX_ID:
             by_id = Contact.select(Contact.id, Contact.name).where((Contact.id == int(text)) & active).tuples().first()
+        # Names equal but for case share a sort key (case and accents folded), whose index finds the few
+        # rows to compare. NOCASE folds ASCII exactly as LOWER() does; casefold() folds every script.
+        same_key = active & (Contact.sort_key == rules.sort_key(text))
         exact = list(
             Contact.select(Contact.id, Contact.name)
-            # NOCASE folds ASCII exactly as LOWER() does, and lets the contact_name_nocase index answer.
-            .where(active & (Contact.name.collate("NOCASE") == text))
+            .where(same_key & (Contact.name.collate("NOCASE") == text))
             .tuples()
         )
         if not exact and not text.isascii():
             # NOCASE folds ASCII only: "émile zola" must still find "Émile Zola".
             exact = list(
                 Contact.select(Contact.id, Contact.name)
-                .where(active & (fn.casefold(Contact.name) == text.casefold()))
+                .where(same_key & (fn.casefold(Contact.name) == text.casefold()))
                 .tuples()
             )
         if by_id is not None:

@@ -73,3 +73,22 @@ def test_cli_list_import_and_restore_keep_the_order(run_cli, tmp_path):
     result = run_cli("--db", str(fresh), "import", str(backup))
     assert result.code == 0, result
     assert [row["name"] for row in run_cli("--db", str(fresh), "list", "--json").json()] == WANTED
+
+
+def test_exact_names_are_found_through_the_sort_key_index(core, db_path):
+    """One index of names serves lookups: ``show "sarah whitfield"`` and ``show "émile zola"`` find the contact
+    through contact.sort_key, and a large import writes no second name index (migration 0010)."""
+    sarah = core.add_contact("Sarah Whitfield")
+    core.add_contact("Sarah Whitfield-Jones")
+    emile = core.add_contact("Émile Zola")
+    assert core.resolve("sarah whitfield") == sarah
+    assert core.resolve("SARAH WHITFIELD") == sarah
+    assert core.resolve("émile zola") == emile
+    assert core.resolve("ÉMILE ZOLA") == emile
+    with sqlite3.connect(db_path) as conn:
+        indexes = {row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE tbl_name = 'contact'")}
+        assert "contact_name_nocase" not in indexes and "contact_sort_key" in indexes
+        plan = " ".join(str(row) for row in conn.execute(
+            "EXPLAIN QUERY PLAN SELECT id FROM contact WHERE archived_at IS NULL AND sort_key = ? "
+            "AND name = ? COLLATE NOCASE", ("sarah whitfield", "sarah whitfield")))
+    assert "contact_sort_key" in plan
