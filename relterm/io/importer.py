@@ -573,31 +573,39 @@ class Importer:
         self.pending = {}
 
     def _insert_new(self, db, items: list[_Prepared]) -> None:
-        columns = self.columns
         rows = []
         levels, details, events = [], [], []
         reason = f"imported from {self.source_name}" if self.source_name else "imported"
-        row_of = operator.itemgetter(*(f.name for f in columns))
         now = str(self.now)
         today = self.today.isoformat()
-        # What a row holds unless the record says otherwise; callable defaults give a fresh value per row.
+        # Only the columns some record of the batch sets are bound, row by row; the rest have one value for
+        # the whole batch (a default, the sphere, the time of the import) and go into the statement.
+        contact_kind = self.contact_kind
+        given = {"id", "uid", "sort_key"}.union(*(item.values for item in items))
+        if any(contact_kind(e[1]) for item in items for e in item.events):
+            given.add("last_interaction")
+        names = tuple(f.name for f in self.columns if f.name in given)
         base = {**self.defaults, "sphere": self.config.sphere_default, "created_at": now, "updated_at": now}
+        fixed = {name: value for name, value in base.items() if name not in given}
+        # Each row: the batch's columns, the record's value or else the default.
+        template = {name: base.get(name) for name in names}
+        row_of = operator.itemgetter(*names)
         typed = frozenset(self.typed) - {"id", "created_at", "updated_at", "last_interaction"}
         callable_defaults = self.callable_defaults.items()
         default_key, default_rank = self.default_key, self.default_ladder.default_rank
         intro_rank = rules.start_rank(self.default_ladder, introduced=True)
         kind_of = self.config.kind
-        contact_kind = self.contact_kind
         for item in items:
             values = item.values
             cid = item.cid
-            row = {**base, **values}
+            row = {**template, **values}
             row["id"] = cid
             if "sort_key" not in values:  # Core.clean_fields gives it with the name
                 row["sort_key"] = rules.sort_key(row["name"])
-            contacts = [e[0] for e in item.events if contact_kind(e[1])]
-            if contacts:
-                row["last_interaction"] = _db(max(contacts))
+            if item.events:
+                contacts = [e[0] for e in item.events if contact_kind(e[1])]
+                if contacts:
+                    row["last_interaction"] = _db(max(contacts))
             for key, make in callable_defaults:
                 if key not in values:
                     row[key] = make()
@@ -618,7 +626,7 @@ class Importer:
                 events.append((cid, _db(date), kind, summary, None, None, None, None, kind_of(kind).direction, now))
             if item.introduced_by:
                 self.intros.append((cid, item.introduced_by, item.where))
-        store.insert_rows(db, Contact, tuple(f.name for f in columns), rows)
+        store.insert_rows(db, Contact, names, rows, fixed)
         store.insert_rows(db, ContactLevel, ("contact", "ladder", "rank"), levels)
         # Each new contact's starting level goes on its timeline: one statement for the batch, instead
         # of a row of ten values each built here and bound.
