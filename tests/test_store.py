@@ -286,6 +286,20 @@ def test_per_contact_lookups_use_an_index_and_no_index_is_kept_twice(v1_db):
     store.close_database()
 
 
+def test_insert_rows_writes_fixed_columns_as_given_and_binds_what_cannot_be_written_in_the_statement(core):
+    """The importer's batch insert: columns with one value for every row are written into the statement,
+    quotes and all; a value that cannot be (a NUL) is bound instead, and columns not named get defaults."""
+    db = core.db
+    now = "2026-12-03 10:00:00"
+    with store.write(db):
+        store.insert_rows(db, store.Contact, ("id", "name", "sort_key", "uid"),
+                          [(901, "Ann O'Hara", "ann o'hara", "u-901"), (902, "Bo", "bo", "u-902")],
+                          {"sphere": "it's", "company": "Nul\x00Co", "created_at": now, "updated_at": now})
+    rows = db.execute_sql("SELECT id, name, sphere, company, title, to_contact, created_at FROM contact "
+                          "WHERE id IN (901, 902) ORDER BY id").fetchall()
+    assert rows == [(901, "Ann O'Hara", "it's", "Nul\x00Co", "", 0, now), (902, "Bo", "it's", "Nul\x00Co", "", 0, now)]
+
+
 # One database file per process -------------------------------------------------------------
 
 
