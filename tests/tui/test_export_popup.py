@@ -1,10 +1,12 @@
-"""The export popup says whom it exports: the contacts the list shows, or everyone."""
+"""The export popup says whom it exports: the contacts the list shows, or everyone; its choices are
+changed with ← and → (tab and shift+tab move between the rows)."""
 
 from __future__ import annotations
 
-from textual.widgets import Select
+from textual.widgets import Input
 
 from relterm.tui.modals.import_form import ExportForm
+from relterm.tui.widgets.choice import Choice
 from relterm.tui.screens.main import MainScreen
 
 from .helpers import filter_to, notifications, press, screen_text, settle, started
@@ -27,7 +29,10 @@ async def test_a_filtered_list_exports_the_ones_shown_or_everyone(people, make_a
         assert written.count("BEGIN:VCARD") == 1 and "FN:Ada Lovelace" in written
 
         await press(pilot, "X")
-        app.screen.query_one("#whom", Select).value = "all"
+        await press(pilot, "shift+tab", "shift+tab")  # from the file to the format, to whom
+        assert app.focused.id == "whom"
+        await press(pilot, "right")
+        assert "‹ everyone (7) ›" in screen_text(app)
         await press(pilot, "enter")
         await settle(pilot)
         assert "Exported everyone: 7 contacts" in notifications(app)
@@ -42,14 +47,25 @@ async def test_the_popup_names_every_format_and_json_is_everyone(people, make_ap
         await filter_to(pilot, "books")
         await press(pilot, "X")
         form = app.screen
-        formats = dict((value, str(label)) for label, value in form.query_one("#format", Select)._options)
+        formats = dict((value, label) for label, value in form.query_one("#format", Choice).options)
         assert {"vcard", "csv", "ics", "vdir", "json"} <= set(formats)
         assert "vdir folder" in formats["vdir"] and "ICS calendar" in formats["ics"]
-        form.query_one("#format", Select).value = "json"
-        await settle(pilot)
-        whom = form.query_one("#whom", Select)
+        await press(pilot, "shift+tab")
+        assert app.focused.id == "format"
+        seen = []
+        for _ in formats:  # every format, one → at a time, each named on the screen
+            seen.append(form.query_one("#format", Choice).value)
+            assert formats[seen[-1]] in screen_text(app)
+            if seen[-1] == "json":
+                break
+            await press(pilot, "right")
+        assert seen[0] == "vcard" and seen[-1] == "json"
+        assert form.query_one("#path", Input).value.endswith("relterm-contacts.json")
+        whom = form.query_one("#whom", Choice)
         assert whom.value == "all" and whom.disabled
+        await press(pilot, "left")  # back to the format before: whom is offered again
+        assert form.query_one("#format", Choice).value == seen[-2] and not whom.disabled
         await press(pilot, "escape")
         # Not filtered: only "everyone" is offered.
         await press(pilot, "escape", "X")
-        assert [value for _, value in app.screen.query_one("#whom", Select)._options] == ["all"]
+        assert [value for _, value in app.screen.query_one("#whom", Choice).options] == ["all"]

@@ -166,3 +166,28 @@ async def test_the_summary_names_archived_contacts_a_record_matched(people, core
         assert "Matched 1 archived contact" in text and "relterm restore" in text
         assert f"Ada Lovelace (id {people['Ada Lovelace']})" in text
         await press(pilot, "escape")
+
+
+async def test_the_import_format_is_chosen_by_keys(people, make_app, tmp_path, monkeypatch):
+    """The format row steps with → and space, ← goes back, home and end jump; the row says the choice."""
+    from relterm.tui.widgets.choice import Choice
+
+    monkeypatch.chdir(tmp_path)
+    app = make_app()
+    async with started(app, SIZE) as pilot:
+        await open_from_palette(pilot, "Import contacts")
+        await press(pilot, "tab", "tab")  # the file tree, the path, the format
+        choice = app.screen.query_one("#format", Choice)
+        assert app.focused is choice and choice.value == "auto"
+        await press(pilot, "right")
+        assert choice.value == "vcard" and "‹ vcard ›" in screen_text(app)
+        await press(pilot, "space")
+        assert choice.value == "google-csv"
+        await press(pilot, "end")
+        assert choice.value == "json"
+        await press(pilot, "right")  # past the last: round to the first
+        assert choice.value == "auto"
+        await press(pilot, "left")
+        assert choice.value == "json"
+        await press(pilot, "home")
+        assert choice.value == "auto" and isinstance(app.screen, ImportForm)

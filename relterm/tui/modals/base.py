@@ -245,7 +245,7 @@ class FormModal(Popup[Optional[ResultT]], Generic[ResultT]):
             self.show_problems(self.initial_problems)
 
     def _snapshot(self) -> tuple:
-        return tuple(field.value for field in self.query("Input, Select"))
+        return tuple(field.value for field in self.query("Input, Choice"))
 
     @property
     def is_dirty(self) -> bool:

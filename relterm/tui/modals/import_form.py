@@ -21,11 +21,12 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen
-from textual.widgets import DirectoryTree, Footer, Input, ProgressBar, Select, Static
+from textual.widgets import DirectoryTree, Footer, Input, ProgressBar, Static
 
 from ...io import EXPORT_FORMATS, IMPORT_FORMATS
 from ...sanitize import clean_for_terminal, clean_line
 from .base import FormModal
+from ..widgets.choice import Choice
 from ..widgets.field import Field
 
 IMPORTABLE = {".vcf", ".vcard", ".csv", ".json"}
@@ -66,13 +67,10 @@ class ImportForm(FormModal[ImportRequest]):
         margin-bottom: 1;
         background: $surface;
     }
-    ImportForm Select {
-        width: 1fr;
-    }
     """
 
     TITLE_TEXT = "Import contacts (vCard, Google/LinkedIn/relterm CSV, JSON backup)"
-    HINT = "enter on a file picks it · enter in a field imports · escape cancels · tab next field"
+    HINT = "enter on a file picks it · ←→ format · enter in a field imports · escape cancels · tab next field"
 
     def __init__(self, start: Path, *, path: str = "", format: str = "auto") -> None:
         super().__init__()
@@ -84,8 +82,8 @@ class ImportForm(FormModal[ImportRequest]):
         yield ContactFileTree(self.start, id="files")
         yield self.row("File", Field(self.initial_path, placeholder="a .vcf, .csv or .json file, or a vCard folder",
                                  id="path", compact=True))
-        yield self.row("Format", Select([(name, name) for name in IMPORT_FORMATS], value=self.initial_format,
-                                    allow_blank=False, compact=True, id="format"))
+        yield self.row("Format", Choice([(name, name) for name in IMPORT_FORMATS], value=self.initial_format,
+                                    id="format"))
 
     def on_mount(self) -> None:
         super().on_mount()
@@ -114,7 +112,7 @@ class ImportForm(FormModal[ImportRequest]):
 
     def collect(self, problems: list[str]) -> Optional[ImportRequest]:
         text = self.query_one("#path", Input).value.strip()
-        fmt = str(self.query_one("#format", Select).value)
+        fmt = str(self.query_one("#format", Choice).value)
         if not text:
             problems.append("pick a file in the tree or type its path")
             return None
@@ -146,14 +144,8 @@ FORMAT_NAMES = {
 class ExportForm(FormModal[ExportRequest]):
     """Choose whom (the contacts shown or everyone), the format and the file (a folder for vdir) to write."""
 
-    DEFAULT_CSS = """
-    ExportForm Select {
-        width: 1fr;
-    }
-    """
-
     TITLE_TEXT = "Export contacts"
-    HINT = "enter exports · esc cancels · tab next field · an existing file is replaced"
+    HINT = "enter exports · ←→ changes a choice · esc cancels · tab next field · an existing file is replaced"
 
     def __init__(self, start: Path, *, shown: Optional[int] = None, total: Optional[int] = None) -> None:
         """``shown``: how many contacts the list shows (when it is filtered), ``total``: how many there are."""
@@ -168,9 +160,9 @@ class ExportForm(FormModal[ExportRequest]):
         if self.shown is not None and self.total is not None and self.shown < self.total:
             # What the user sees is offered first: the list is filtered.
             choices.insert(0, (f"the {self.shown} shown in the list", "shown"))
-        yield self.row("Contacts", Select(choices, value=choices[0][1], allow_blank=False, compact=True, id="whom"))
-        yield self.row("Format", Select([(FORMAT_NAMES.get(name, name), name) for name in EXPORT_FORMATS],
-                                        value="vcard", allow_blank=False, compact=True, id="format"))
+        yield self.row("Contacts", Choice(choices, value=choices[0][1], id="whom"))
+        yield self.row("Format", Choice([(FORMAT_NAMES.get(name, name), name) for name in EXPORT_FORMATS],
+                                        value="vcard", id="format"))
         yield self.row("File", Field(str(self.start / "relterm-contacts.vcf"), id="path", compact=True))
         yield Static(Text("vdir writes one .vcf per contact into a folder; ics writes a calendar; "
                           "json is a backup of the whole database (everyone, archived too)."),
@@ -180,22 +172,22 @@ class ExportForm(FormModal[ExportRequest]):
         super().on_mount()
         self.query_one("#path", Input).focus()
 
-    @on(Select.Changed, "#format")
-    def _format_changed(self, event: Select.Changed) -> None:
+    @on(Choice.Changed, "#format")
+    def _format_changed(self, event: Choice.Changed) -> None:
         """Follow the format with the file's suffix while the name is still the suggested one."""
         field = self.query_one("#path", Input)
         path = Path(field.value)
         if path.stem == "relterm-contacts":
             field.value = str(path.with_suffix(SUFFIXES.get(str(event.value), "")))
-        whom = self.query_one("#whom", Select)
+        whom = self.query_one("#whom", Choice)
         if str(event.value) == "json":
             whom.value = "all"  # a backup is of everything
         whom.disabled = str(event.value) == "json"
 
     def collect(self, problems: list[str]) -> Optional[ExportRequest]:
         text = self.query_one("#path", Input).value.strip()
-        fmt = str(self.query_one("#format", Select).value)
-        everyone = fmt == "json" or str(self.query_one("#whom", Select).value) == "all"
+        fmt = str(self.query_one("#format", Choice).value)
+        everyone = fmt == "json" or str(self.query_one("#whom", Choice).value) == "all"
         if not text:
             problems.append("type the file to write")
             return None
