@@ -46,13 +46,6 @@ class AnswerField(Field):
 
 
 class ReviewForm(FormModal[ReviewResult]):
-    DEFAULT_CSS = """
-    ReviewForm .review-question {
-        width: 1fr;
-        height: auto;
-    }
-    """
-
     BINDINGS = [Binding("ctrl+s", "submit", "Save", id="review-save")]
     HINT = "enter: next field, saves on the last · ctrl+s saves · escape cancels"
     FIELDS = ("continue", "stop", "start", "every", "date")  # all AnswerFields but the last
@@ -73,9 +66,10 @@ class ReviewForm(FormModal[ReviewResult]):
     def compose_form(self) -> ComposeResult:
         d = self.draft
         values = {"continue": d.keep, "stop": d.stop, "start": d.start}
+        # Each question is its field's placeholder, and the three answers are one block of rows: a line of
+        # its own above each field made the form twice the widgets and slow to appear on a large list.
         for key, question in QUESTIONS:
-            yield Static(Text(question), classes="review-question")
-            yield self.row(key.capitalize(), AnswerField(values[key], id=key, compact=True))
+            yield self.row(key.capitalize(), AnswerField(values[key], id=key, compact=True, placeholder=question))
         if self.current_every:
             schedule = f"Reviewed every {self.current_every} days"
             schedule += f"; next due {self.review_due}." if self.review_due else "."
