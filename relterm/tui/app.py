@@ -25,6 +25,7 @@ from ..config import Config
 from . import messages
 from .commands import VIEW_COMMON, VIEWS, all_commands
 from .memory import CollectorPolicy
+from .typeahead import KeyHold
 from .screens.help import HelpScreen
 from .screens.main import MainScreen
 from .themes import DEFAULT_THEME, Settings, level_colors, level_variables, load_themes, save_setting
@@ -71,6 +72,7 @@ class RelTermApp(App[None]):
         self._data_version: Optional[int] = None
         super().__init__()
         self.collector = CollectorPolicy()  # see memory.py
+        self.key_hold = KeyHold(self)  # see typeahead.py: keys typed while a popup opens go to it
         self._theme_problems = self._setup_themes()
         if demo:
             self.sub_title = "demo data"
@@ -304,6 +306,8 @@ class RelTermApp(App[None]):
     async def on_event(self, event: events.Event) -> None:
         if isinstance(event, events.Key):
             self.collector.last_key = time.monotonic()  # see memory.py: collect only while no key is pressed
+            if self.key_hold.take(event):
+                return
         await super().on_event(event)
 
     def on_unmount(self) -> None:

@@ -55,6 +55,7 @@ class FlowsPart(Screen):
 
     def _start(self, flow: Callable[..., Any], *args: Any) -> None:
         if not self._flow_open():
+            self.app.key_hold.hold()  # keys typed before its popup shows go to the popup (typeahead.py)
             flow(*args)
 
     def _start_on_selected(self, flow: Callable[[ContactRow], Any]) -> None:
@@ -63,6 +64,7 @@ class FlowsPart(Screen):
             return
         row = self._selected_row()
         if row is not None:
+            self.app.key_hold.hold()
             flow(row)
 
     async def popup_then_write(
@@ -831,6 +833,10 @@ class FlowsPart(Screen):
             ok, pairs = await self.run_db(merging.find_duplicates, self.core)
             if not ok:
                 return
+            if count >= SLOW_SEARCH_ROWS:
+                # The search left a large heap behind: collected now, while the user waits for its answer
+                # anyway, not in the middle of their next key (escape took over half a second at 100k).
+                self.app.collector.tidy()
             if not pairs:
                 self.notify("No likely duplicates: no shared email or phone, no same or near-identical names.",
                             markup=False, timeout=4)

@@ -82,6 +82,11 @@ class Popup(ModalScreen[ResultT]):
         if not self._shown:
             self._shown = True
             event.refresh_styles = False
+            # Keys typed while the popup was on its way (typeahead.py) go to it once it has drawn and
+            # focused its field.
+            hold = getattr(self.app, "key_hold", None)
+            if hold is not None and hold.holding:
+                self.call_after_refresh(hold.release)
 
     def render(self):
         background = self.styles.background
