@@ -103,3 +103,34 @@ def test_cli_duplicates_merge_and_undo(run_cli):
     assert len(run_cli("list", "--json").json()) == 2
     again = run_cli("merge", "--undo")
     assert again.code == 2 and "no merge to undo" in again.err
+
+
+def test_near_names_finds_every_alike_pair_of_a_block():
+    """The length bound only skips pairs that cannot be alike: the pairs found are those of comparing
+    every two names of a block (first two letters) with rapidfuzz, typos, long and short names alike."""
+    import random
+    import re
+
+    from rapidfuzz import fuzz
+
+    rng = random.Random(7)
+    letters = "abcdeéfghijklmnoprstuvwyz"
+    names = set()
+    for _ in range(400):
+        first = "".join(rng.choice(letters) for _ in range(rng.randint(2, 12)))
+        name = f"ma{first} {''.join(rng.choice(letters) for _ in range(rng.randint(1, 20)))}"
+        names.add(name)
+        for _ in range(rng.randint(0, 2)):  # a typo: a letter dropped, doubled or changed, a digit added
+            i = rng.randrange(2, len(name))
+            names.add(rng.choice([name[:i] + name[i + 1:], name[:i] + name[i] + name[i:],
+                                  name[:i] + rng.choice(letters) + name[i + 1:], f"{name} {rng.randint(1, 9)}"]))
+    by_key = {name: [number] for number, name in enumerate(sorted(names))}
+    expected = set()
+    keys = sorted(by_key)
+    for i, a in enumerate(keys):
+        for b in keys[i + 1:]:
+            if a[:2] == b[:2] and fuzz.ratio(a, b) >= merging.NEAR_NAME \
+                    and re.findall(r"[0-9]+", a) == re.findall(r"[0-9]+", b):
+                expected.add((min(by_key[a][0], by_key[b][0]), max(by_key[a][0], by_key[b][0])))
+    found = {(a, b) for a, b, _ in merging._near_names(by_key)}
+    assert len(expected) > 50 and found == expected
