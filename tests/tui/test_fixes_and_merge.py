@@ -215,6 +215,26 @@ async def test_find_duplicates_lists_pairs_and_opens_one_in_the_preview(people, 
     assert core.card(twin).archived_at is not None
 
 
+async def test_many_duplicates_show_the_strongest_and_say_how_many_more(people, make_app, core, monkeypatch):
+    """A large list can have thousands of likely pairs: the popup lists the strongest (a shared email or
+    phone first) and says how many there are and where to see them all."""
+    monkeypatch.setattr(DuplicatesList, "SHOWN", 2)
+    core.add_contact("Ada Lovelace", email="ada@engines.example")
+    core.add_contact("Grace Hopper")
+    core.add_contact("Ben Okri")
+    app = make_app()
+    async with started(app, (120, 40)) as pilot:
+        await press(pilot, "D")
+        assert isinstance(app.screen, DuplicatesList)
+        text = screen_text(app)
+        assert "3 likely duplicates" in text
+        assert "The 2 strongest of 3 are shown" in text and "relterm duplicates" in text
+        assert "same email ada@engines.example" in text  # the strongest first
+        assert len(app.screen.query_one("#duplicates").options) == 2
+        await press(pilot, "escape")
+        assert app.screen is app.main_screen
+
+
 # Fixing timeline entries ---------------------------------------------------------------------
 
 

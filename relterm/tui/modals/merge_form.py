@@ -95,6 +95,9 @@ class DuplicatesList(Popup[Optional[tuple[int, int]]]):
     """
 
     BINDINGS = [Binding("escape", "cancel", "Close", id="duplicates-close")]
+    # The strongest pairs come first; a large list can have thousands (100k contacts: 11,744), and a
+    # popup of them all took over a second to lay out as it opened and again as it closed.
+    SHOWN = 200
 
     def __init__(self, pairs: Sequence) -> None:
         super().__init__()
@@ -103,7 +106,7 @@ class DuplicatesList(Popup[Optional[tuple[int, int]]]):
     def compose(self) -> ComposeResult:
         with Vertical():
             options = []
-            for index, pair in enumerate(self.pairs):
+            for index, pair in enumerate(self.pairs[:self.SHOWN]):
                 prompt = Text()
                 prompt.append(clean_for_terminal(pair.a_name), Style(bold=True))
                 prompt.append(f" (id {pair.a_id}) and ")
@@ -112,13 +115,16 @@ class DuplicatesList(Popup[Optional[tuple[int, int]]]):
                 prompt.append(clean_for_terminal("; ".join(pair.evidence)), Style(dim=True))
                 options.append(Option(prompt, id=str(index)))
             yield OptionList(*options, id="duplicates")
-            yield Static(Text("enter: preview merging the second into the first · escape: close"),
-                         classes="merge-hint")
+            hint = "enter: preview merging the second into the first · escape: close"
+            if len(self.pairs) > self.SHOWN:
+                hint = (f"The {self.SHOWN} strongest of {len(self.pairs):,} are shown (a shared email or phone "
+                        "first); `relterm duplicates` lists them all.\n" + hint)
+            yield Static(Text(hint), classes="merge-hint")
         yield Footer()
 
     def on_mount(self) -> None:
         count = len(self.pairs)
-        self.query_one(Vertical).border_title = f"{count} likely duplicate{'s' if count != 1 else ''}"
+        self.query_one(Vertical).border_title = f"{count:,} likely duplicate{'s' if count != 1 else ''}"
         self.query_one(OptionList).focus()
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
