@@ -62,6 +62,8 @@ async def test_circles_escape_goes_back_and_a_forest_without_introductions_says_
 
 
 async def test_a_long_branch_is_filled_in_batches(core, make_app):
+    from relterm.tui.screens.circles import BATCH
+
     for n in range(450):
         core.add_contact(f"Person {n:03d}", level=2)
     app = make_app()
@@ -72,11 +74,11 @@ async def test_a_long_branch_is_filled_in_batches(core, make_app):
         assert "(450)" in str(group.label)
         assert not group.children  # nothing built before it is opened
         await press(pilot, "enter")  # enter on the group opens it
-        assert len(group.children) == 201  # a batch and a "more" line
-        assert "250 more" in str(group.children[-1].label)
+        assert len(group.children) == BATCH + 1  # a batch and a "more" line
+        assert f"{450 - BATCH} more" in str(group.children[-1].label)
         tree.move_cursor(group.children[-1])
         await press(pilot, "enter")
-        assert len(group.children) == 401
+        assert len(group.children) == 2 * BATCH + 1
 
 
 async def test_levels_in_the_tree_are_on_the_default_ladder_whatever_the_list_shows(people, make_app):
