@@ -12,12 +12,13 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widget import Widget
-from textual.widgets import Footer, Input, Static
+from textual.widgets import Input, Static
 
 from ...dates import MAX_DAYS, check_days, parse_date
 from ...errors import InputError
 from ..popup import Popup
 from ..widgets.field import Field
+from ..widgets.footer import PopupFooter
 
 ResultT = TypeVar("ResultT")
 DATE_HINT = 'today, yesterday, "last friday", 2026-11-01'
@@ -190,7 +191,7 @@ class FormModal(Popup[Optional[ResultT]], Generic[ResultT]):
                 yield from self._grouped(items)
             yield Static("", classes="form-errors", id="form-errors")
             yield Static(Text(self.HINT), classes="form-hint")
-        yield Footer()
+        yield PopupFooter()
 
     def title_text(self) -> Text:
         return Text(self.TITLE_TEXT)

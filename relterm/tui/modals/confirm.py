@@ -6,9 +6,10 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from ..popup import Popup
+from ..widgets.footer import PopupFooter
 
 
 class Confirm(Popup[bool]):
@@ -49,7 +50,7 @@ class Confirm(Popup[bool]):
             yield Static(self.question)
             keys = "y or enter" if self.enter_confirms else "y"
             yield Static(Text(f"{keys}: {self.yes} · n or escape: cancel"), classes="confirm-hint")
-        yield Footer()
+        yield PopupFooter()
 
     def action_enter(self) -> None:
         if self.enter_confirms:

@@ -21,13 +21,14 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen
-from textual.widgets import DirectoryTree, Footer, Input, ProgressBar, Static
+from textual.widgets import DirectoryTree, Input, ProgressBar, Static
 
 from ...io import EXPORT_FORMATS, IMPORT_FORMATS
 from ...sanitize import clean_for_terminal, clean_line
 from .base import FormModal
 from ..widgets.choice import Choice
 from ..widgets.field import Field
+from ..widgets.footer import PopupFooter
 
 IMPORTABLE = {".vcf", ".vcard", ".csv", ".json"}
 SUFFIXES = {"vcard": ".vcf", "csv": ".csv", "json": ".json", "ics": ".ics", "vdir": ""}
@@ -255,7 +256,7 @@ class ImportProgress(ModalScreen[None]):
             with VerticalScroll(id="summary-box"):
                 yield Static("", id="summary")
             yield Static(Text("The import is one transaction: it finishes or writes nothing."), id="progress-hint")
-        yield Footer()
+        yield PopupFooter()
 
     def advance(self, done: int, total: int) -> None:
         """Called (through call_from_thread) every hundred records."""

@@ -11,11 +11,12 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
-from textual.widgets import Footer, OptionList, Static
+from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
 from ...sanitize import clean_for_terminal
 from ..popup import Popup
+from ..widgets.footer import PopupFooter
 
 _CSS_FRAME = """
     align: center middle;
@@ -68,7 +69,7 @@ class MergePreview(Popup[Optional[MergeAnswer]]):
             yield VerticalScroll(Static(Text("\n".join(self.lines[1:]))), id="merge-body")
             yield Static(Text("y: merge · s: keep the other one instead · n or escape: cancel"),
                          classes="merge-hint")
-        yield Footer()
+        yield PopupFooter()
 
     def on_mount(self) -> None:
         self.query_one(Vertical).border_title = Text(self.lines[0].rstrip(":"), Style(bold=True))
@@ -120,7 +121,7 @@ class DuplicatesList(Popup[Optional[tuple[int, int]]]):
                 hint = (f"The {self.SHOWN} strongest of {len(self.pairs):,} are shown (a shared email or phone "
                         "first); `relterm duplicates` lists them all.\n" + hint)
             yield Static(Text(hint), classes="merge-hint")
-        yield Footer()
+        yield PopupFooter()
 
     def on_mount(self) -> None:
         count = len(self.pairs)

@@ -12,10 +12,11 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from ...present import chain_line
 from ..popup import Popup
+from ..widgets.footer import PopupFooter
 
 
 class WhoKnowsPopup(Popup[None]):
@@ -91,7 +92,7 @@ class WhoKnowsPopup(Popup[None]):
             with VerticalScroll():
                 yield Static(self.body(), id="who-body")
             yield Static(Text("escape or w: close"), classes="who-hint")
-        yield Footer()
+        yield PopupFooter()
 
     def action_close(self) -> None:
         self.dismiss(None)

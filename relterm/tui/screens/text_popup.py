@@ -15,7 +15,7 @@ from textual.containers import VerticalScroll
 from textual.widgets import Static
 
 from ..popup import Popup
-from ..widgets.footer import AppFooter
+from ..widgets.footer import PopupFooter
 
 
 class TextPopup(Popup[None]):
@@ -56,7 +56,7 @@ class TextPopup(Popup[None]):
         scroll = VerticalScroll(Static(self.body(), id=self.TEXT_ID), id=self.BODY_ID)
         scroll.border_title = self.popup_title()
         yield scroll
-        yield AppFooter()
+        yield PopupFooter()
 
     def on_mount(self) -> None:
         self.query_one(f"#{self.BODY_ID}").focus()
