@@ -63,8 +63,9 @@ class LogForm(FormModal[LogResult]):
         yield self.row("Kind", Field(d.kind, id="kind", compact=True,
                                      suggester=SuggestFromList(list(self.config.kinds), case_sensitive=False)))
         yield self.date_row(d.date, DATE_HINT + ', "3 days ago"')
-        yield WentBadly("Went badly (space): shows who else it touches", d.went_badly, id="went-badly",
-                        compact=True)
+        # A row like the others: every row of the form is one block of labels beside one column of fields.
+        yield self.row("Went badly", WentBadly("space toggles: shows who else it touches", d.went_badly,
+                                               id="went-badly", compact=True))
         from .contact_form import NameSuggester
 
         yield self.row("With", Field(d.with_name, placeholder="someone else who was there (optional)", id="with",
