@@ -68,7 +68,8 @@ class PopupFooter(Widget):
 
     def __init__(self) -> None:
         super().__init__()
-        self._keys: list[tuple[str, str]] = []
+        self._keys: list[tuple[str, str, str]] = []  # (key as shown, description, action)
+        self._spans: list[tuple[int, int, str]] = []  # (first cell, end cell, action) as last drawn
 
     def on_mount(self) -> None:
         seen: set[str] = set()
@@ -76,7 +77,7 @@ class PopupFooter(Widget):
             key = self.app.get_key_display(binding)
             if binding.description and key not in seen:
                 seen.add(key)
-                self._keys.append((key, binding.description))
+                self._keys.append((key, binding.description, binding.action))
         self.refresh()
 
     def render(self) -> Text:
@@ -84,7 +85,18 @@ class PopupFooter(Widget):
         description_style = self.get_component_rich_style("popup-footer--description")
         text = Text(no_wrap=True, overflow="ellipsis", end="")
         compact = self.app.size.width < NARROW  # as the app's footer: no padding in a narrow terminal
-        for key, description in self._keys:
+        self._spans = []
+        for key, description, action in self._keys:
+            start = text.cell_len
             text.append(key if compact else f" {key} ", key_style)
             text.append(f" {description} " if compact else f"{description} ", description_style)
+            self._spans.append((start, text.cell_len, action))
         return text
+
+    async def on_click(self, event) -> None:
+        """A click on a key does what the key does, as in the app's footer."""
+        for start, end, action in self._spans:
+            if start <= event.x < end:
+                event.stop()
+                await self.screen.run_action(action)
+                return
