@@ -27,6 +27,16 @@ class AppFooter(Footer):
     def on_mount(self) -> None:
         self._fit(self.app.size.width)
 
+    async def recompose(self) -> None:
+        """Textual's footer rebuilds its keys whenever the keys in play change (each popup opened and closed),
+        and each key binds itself to the footer's ``compact`` value. Textual drops such bindings only when
+        that value changes, which in a wide terminal is never: every popup left some twenty removed keys
+        alive, about 0.5 MB, for as long as the app ran. The bindings of removed keys go here."""
+        await super().recompose()
+        for watchers in getattr(self, "__watchers", {}).values():
+            watchers[:] = [(node, callback) for node, callback in watchers
+                           if not (node._closing or node._closed)]
+
     def on_resize(self, event) -> None:
         self._fit(event.size.width)
 
