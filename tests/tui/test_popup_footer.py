@@ -14,7 +14,7 @@ async def test_the_edit_popup_names_its_keys_and_a_click_on_escape_cancels(peopl
         await press(pilot, "e")
         assert isinstance(app.screen, ContactForm)
         last_line = screen_text(app).rstrip("\n").splitlines()[-1]
-        assert "esc Cancel" in last_line and "⏎ Save" in last_line and "^s Save" in last_line
+        assert "esc Cancel" in last_line and "⏎/^s Save" in last_line
         await press(pilot, "tab", "tab")  # focus elsewhere in the form: the same keys
         assert screen_text(app).rstrip("\n").splitlines()[-1] == last_line
         await pilot.click(PopupFooter, offset=(2, 0))  # on "esc"

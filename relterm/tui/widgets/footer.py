@@ -82,12 +82,15 @@ class PopupFooter(Widget):
         self._spans: list[tuple[int, int, str]] = []  # (first cell, end cell, action) as last drawn
 
     def on_mount(self) -> None:
-        seen: set[str] = set()
+        # Keys doing the same thing share an entry: "esc/q/b Close", "⏎/^s Save".
+        grouped: dict[tuple[str, str], list[str]] = {}
         for binding in self.screen._bindings.shown_keys:
             key = self.app.get_key_display(binding)
-            if binding.description and key not in seen:
-                seen.add(key)
-                self._keys.append((key, binding.description, binding.action))
+            shown = grouped.setdefault((binding.action, binding.description), [])
+            if binding.description and key not in shown:
+                shown.append(key)
+        self._keys = [("/".join(keys), description, action) for (action, description), keys in grouped.items()
+                      if keys]
         self.refresh()
 
     def render(self) -> Text:
