@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import asyncio
 
-from rich.text import Text
 from textual.widgets import Input, Static
 
 from relterm.tui.modals.names_form import NamesForm
@@ -26,7 +25,8 @@ async def test_b_opens_the_brief_of_the_selected_contact_and_escape_closes_it(pe
         await _select(pilot, "Ada")
         await press(pilot, "b")
         assert isinstance(app.screen, BriefScreen)
-        text = str(app.screen.query_one("#brief-text", Static).render())
+        text = "\n".join(app.screen.lines)  # what the popup holds; the screen shows its first lines
+        assert "Brief: Ada Lovelace" in screen_text(app) and "Profile:      https://www.linkedin.com/in/ada" in screen_text(app)
         assert "Brief: Ada Lovelace" in text and "Profile:      https://www.linkedin.com/in/ada" in text
         assert "Next rung:    6 Friend" in text
         # Names given and not contacted, shown as typed: markup stays text.
@@ -112,3 +112,18 @@ async def test_the_agenda_shows_each_goal_and_its_streak(people, core, make_app)
         # Grace's lunch on 20 November was the first time you met her face to face.
         assert goals == "Goal new-coffees: 1 of 1 this period, met (2026-11-16 to 2026-11-29, 6 days left); " \
                         "streak 1 period"
+
+
+async def test_the_brief_wraps_long_lines_under_their_text_not_their_label(people, core, make_app):
+    """At 80 columns the level's description wraps; its second line starts under the first one's text,
+    so the labels stay a column of their own."""
+    app = make_app()
+    async with started(app, (80, 24)) as pilot:
+        await _select(pilot, "Ada")
+        await press(pilot, "b")
+        lines = [line.strip("█▐▌ ") for line in screen_text(app).splitlines()]
+        level = next(i for i, line in enumerate(lines) if line.startswith("Level:"))
+        first, second = screen_text(app).splitlines()[level], screen_text(app).splitlines()[level + 1]
+        start = first.index("Level:") + len("Level:")
+        start += len(first[start:]) - len(first[start:].lstrip())  # where the level's text begins
+        assert second[:start].strip("█▐▌ ") == "" and second[start] != " ", (first, second)

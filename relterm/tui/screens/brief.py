@@ -6,10 +6,42 @@ as ``relterm brief``; shown as plain text, never markup.
 
 from __future__ import annotations
 
+import re
+
+from rich.console import Console, ConsoleOptions, RenderResult
+from rich.segment import Segment
 from rich.text import Text
 from textual.binding import Binding
 
 from .text_popup import TextPopup
+
+
+# Where a line's text starts, for the lines that wrap: after a label ("  Keep in touch: "), after an
+# entry's date and kind ("  2026-10-24  social            "), else after the line's own indent.
+_HANGING = re.compile(r"^(?:  [^\s:][^:]{0,20}:\s+|  \d{4}-\d{2}-\d{2}  \S+\s+|\s*)")
+
+
+class HangingLines:
+    """Lines of plain text that wrap under their own text, not under their label: the brief's labels and
+    dates stay a column of their own at any width."""
+
+    def __init__(self, lines: list[str]) -> None:
+        self.lines = lines
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        width = max(options.max_width, 1)
+        for line in self.lines:
+            indent = len(_HANGING.match(line).group(0))
+            if indent > width // 2:  # too narrow to hang: wrap under the line's start
+                indent = len(line) - len(line.lstrip(" "))
+                indent = indent if indent <= width // 2 else 0
+            head, rest = line[:indent], line[indent:]
+            parts = Text(rest).wrap(console, width - indent) if rest else [Text("")]
+            for number, part in enumerate(parts):
+                part.end = ""
+                yield Text(head if number == 0 else " " * indent, end="")
+                yield part
+                yield Segment.line()
 
 
 class BriefScreen(TextPopup):
@@ -31,8 +63,8 @@ class BriefScreen(TextPopup):
         self.contact_name = name
         self.lines = lines
 
-    def body(self) -> Text:
-        return Text("\n".join(self.lines))
+    def body(self) -> "HangingLines":
+        return HangingLines(self.lines)
 
     def popup_title(self) -> str:
         title = Text("Brief: ")
