@@ -117,6 +117,14 @@ class Core:
                 .where(same_key & (fn.casefold(Contact.name) == text.casefold()))
                 .tuples()
             )
+        if not exact:
+            # A key gone stale (a row written by another tool) must not hide the name: read every row,
+            # as the search for part of a name below does anyway.
+            exact = list(
+                Contact.select(Contact.id, Contact.name)
+                .where(active & (fn.casefold(Contact.name) == text.casefold()))
+                .tuples()
+            )
         if by_id is not None:
             others = [row for row in exact if row[0] != by_id[0]]
             if others:

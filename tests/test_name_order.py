@@ -92,3 +92,13 @@ def test_exact_names_are_found_through_the_sort_key_index(core, db_path):
             "EXPLAIN QUERY PLAN SELECT id FROM contact WHERE archived_at IS NULL AND sort_key = ? "
             "AND name = ? COLLATE NOCASE", ("sarah whitfield", "sarah whitfield")))
     assert "contact_sort_key" in plan
+
+
+def test_a_name_whose_stored_key_went_stale_is_still_found(core, db_path):
+    """A row written by another tool (sqlite3, an older relterm) can carry a stale sort key; an exact name
+    is still found, not mistaken for part of a longer one."""
+    ann = core.add_contact("Bob")
+    core.add_contact("Anna")
+    with sqlite3.connect(db_path) as conn:
+        conn.execute("UPDATE contact SET name = 'Ann' WHERE id = ?", (ann,))
+    assert core.resolve("Ann") == ann and core.resolve("ann") == ann

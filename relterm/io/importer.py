@@ -39,7 +39,7 @@ BATCH = 500
 _NOT_IMPORTED = {"id", "created_at", "updated_at", "archived_at", "last_interaction", "introduced_by", "name",
                  "sort_key"}
 # Columns compared when merging (besides tags, emails, phones and details, which are united).
-_SCALAR_SKIP = {"email", "phone", "tags", "uid"}
+_SCALAR_SKIP = {"email", "phone", "tags", "uid", "sort_key"}  # sort_key follows the name
 
 
 @dataclass
@@ -514,6 +514,8 @@ class Importer:
         for key in ("email", "phone"):
             if _empty(current.get(key)) and item.values.get(key):
                 changes[key] = item.values[key]
+        if "name" in changes:
+            changes["sort_key"] = rules.sort_key(changes["name"])
         return changes
 
     def _incoming_details(self, current: dict, known: set, item: _Prepared) -> list:

@@ -28,6 +28,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Optional
 
+from .. import rules
 from ..dates import parse_birthday
 from ..domain import join_tags, split_tags
 from ..errors import InputError
@@ -316,7 +317,8 @@ def db_contacts(db, ids=None) -> dict[int, DbContact]:
 def contact_columns(fields: dict) -> dict:
     """The contact table's columns for ``fields`` (the first email and phone are the primary ones)."""
     return {
-        "name": fields["name"], "company": fields["company"], "title": fields["title"], "url": fields["url"],
+        "name": fields["name"], "sort_key": rules.sort_key(fields["name"]),  # the key follows the name
+        "company": fields["company"], "title": fields["title"], "url": fields["url"],
         "birthday": fields["birthday"] or None, "notes": fields["notes"],
         "email": fields["emails"][0] if fields["emails"] else "",
         "phone": fields["phones"][0] if fields["phones"] else "",

@@ -310,9 +310,11 @@ def test_a_card_with_a_known_uid_and_a_new_name_is_a_conflict_or_an_update(core,
     cid = core.add_contact("Ann Lee", uid="ann-1")
     path = write(tmp_path, "a.vcf", vcf("FN:Ann Lee-Smith\nUID:ann-1"))
     summary = run_import(core, path)
-    assert core.card(cid).name == "Ann Lee" and summary.conflicts[0].field == "name"
+    assert core.card(cid).name == "Ann Lee" and [c.field for c in summary.conflicts] == ["name"]
     run_import(core, path, update=True)
     assert core.card(cid).name == "Ann Lee-Smith" and core.count() == 1
+    # The sort key follows the new name: the list's order and lookups by name find her under it.
+    assert core.contact_record(cid).sort_key == "ann lee-smith" and core.resolve("ann lee-smith") == cid
 
 
 def test_name_case_differences_are_not_conflicts(core, tmp_path):

@@ -199,3 +199,12 @@ def test_a_new_card_from_the_phone_brings_its_profile_link(core, synced):
     sync(core, synced)
     cid = core.resolve("Cy Dee")
     assert core.contact_record(cid).url == "https://cy.example"
+
+
+def test_a_name_changed_on_the_phone_is_found_and_sorted_under_the_new_name(core, synced, ann):
+    cid, card = ann
+    card.write_text(card.read_text().replace("FN:Ann Lee", "FN:Élise Lee").replace("N:Lee;Ann", "N:Lee;Élise"))
+    sync(core, synced)
+    assert core.contact_record(cid).name == "Élise Lee"
+    assert core.contact_record(cid).sort_key == "elise lee"
+    assert core.resolve("élise lee") == cid and core.resolve("ÉLISE LEE") == cid
