@@ -74,6 +74,9 @@ class Popup(ModalScreen[ResultT]):
     when it opens."""
 
     _shown = False
+    # Whether keys typed while the popup was on its way go to it (typeahead.py). A question whose enter or
+    # y destroys or merges data says no: an answer typed before the question showed is dropped.
+    TAKES_TYPEAHEAD = True
 
     def _on_screen_resume(self, event: events.ScreenResume) -> None:
         # Runs before Screen's own handler. Mounting has just applied the stylesheet to every widget of
@@ -86,7 +89,7 @@ class Popup(ModalScreen[ResultT]):
             # focused its field.
             hold = getattr(self.app, "key_hold", None)
             if hold is not None and hold.holding:
-                self.call_after_refresh(hold.release)
+                self.call_after_refresh(hold.release if self.TAKES_TYPEAHEAD else hold.discard)
 
     def render(self):
         background = self.styles.background

@@ -9,6 +9,7 @@ search runs first), they go where they would have gone after ``HOLD_S`` seconds 
 
 A field selects its text when it gets focus, so that typing replaces it: right for someone who sees the
 popup, a lost name for someone who typed before it showed. Keys typed ahead go after the text instead.
+A popup that asks a question (``Popup.TAKES_TYPEAHEAD`` false: archive?, merge?) gets none of them.
 """
 
 from __future__ import annotations
@@ -45,6 +46,12 @@ class KeyHold:
             return False
         self._held.append(event)
         return True
+
+    def discard(self) -> None:
+        """Stop holding and drop the kept keys: the popup asks a question (yes archives, enter merges), and
+        an answer typed before the question showed is no answer."""
+        self._held = []
+        self.release()
 
     def release(self) -> None:
         """Stop holding and send the kept keys, in order, to whatever has focus now."""

@@ -91,3 +91,9 @@ class WorkersPart(Screen):
         # A loader (rows, markers, card, history) that failed: the error it raised in its thread.
         if event.state == WorkerState.ERROR and event.worker.error is not None:
             self.report(event.worker.error)
+        # A popup flow that ended without a popup (nothing to undo, the top rung already): the keys typed
+        # meanwhile go on at once instead of waiting out the hold (typeahead.py).
+        if event.worker.group == "flow" and event.worker.is_finished:
+            hold = getattr(self.app, "key_hold", None)
+            if hold is not None and hold.holding:
+                hold.release()

@@ -127,3 +127,20 @@ async def test_the_brief_wraps_long_lines_under_their_text_not_their_label(peopl
         start = first.index("Level:") + len("Level:")
         start += len(first[start:]) - len(first[start:].lstrip())  # where the level's text begins
         assert second[:start].strip("█▐▌ ") == "" and second[start] != " ", (first, second)
+
+
+def test_the_brief_wraps_wide_characters_within_the_width():
+    """A name in wide characters (two cells each) wraps at the popup's width, in cells, not characters."""
+    import io
+
+    from rich.cells import cell_len
+    from rich.console import Console
+
+    from relterm.tui.screens.brief import HangingLines
+
+    console = Console(width=40, file=io.StringIO(), color_system=None)
+    with console.capture() as captured:
+        console.print(HangingLines(["  2026-10-24  山田 " + "太郎" * 13, "", "x" * 90]))
+    lines = captured.get().splitlines()
+    assert all(cell_len(line) <= 40 for line in lines), lines
+    assert lines[1].startswith(" " * 19) and lines[1].strip().startswith("太郎")  # under the name, not the date

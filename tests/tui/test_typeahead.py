@@ -59,3 +59,37 @@ async def test_a_key_typed_once_the_popup_shows_replaces_the_selected_text(peopl
         assert isinstance(level, Input) and level.selection == (0, len(level.value))
         await press(pilot, "3")
         assert level.value == "3"
+
+
+async def test_a_yes_typed_before_the_question_shows_is_no_answer(people, make_app, core, db_path, monkeypatch):
+    """d asks before archiving; a y (or enter) typed before the question was on screen must not answer it."""
+    import asyncio
+
+    from relterm.tui.flows import FlowsPart
+
+    slow_popup = FlowsPart.popup_then_write
+
+    async def popup_then_write(self, *args, **kwargs):  # a busy machine: the question takes a moment
+        await asyncio.sleep(0.15)
+        return await slow_popup(self, *args, **kwargs)
+
+    monkeypatch.setattr(FlowsPart, "popup_then_write", popup_then_write)
+    app = make_app()
+    async with started(app) as pilot:
+        first = selected_name(app)
+        await pilot.press("d", "y", "enter")
+        await settle(pilot)
+        from relterm.tui.modals.confirm import Confirm
+
+        assert isinstance(app.screen, Confirm)  # still asking
+        await press(pilot, "n")
+        assert app.screen is app.main_screen
+    assert db_rows(db_path, "SELECT COUNT(*) FROM contact WHERE name = ? AND archived_at IS NULL", first) == [(1,)]
+
+
+async def test_a_flow_that_opens_no_popup_lets_keys_through_at_once(people, make_app):
+    app = make_app()
+    async with started(app) as pilot:
+        await pilot.press("U")  # no merge to undo: a notification, no popup
+        await settle(pilot)
+        assert not app.key_hold.holding

@@ -31,6 +31,7 @@ class Confirm(Popup[bool]):
     }
     """
 
+    TAKES_TYPEAHEAD = False  # a yes typed before the question showed is no answer (typeahead.py)
     BINDINGS = [
         Binding("y", "answer(True)", "Yes", id="confirm-yes"),
         Binding("enter", "enter", "Yes", show=False, id="confirm-enter"),

@@ -53,6 +53,7 @@ class MergePreview(Popup[Optional[MergeAnswer]]):
     }
     """
 
+    TAKES_TYPEAHEAD = False  # a yes typed before the question showed is no answer (typeahead.py)
     BINDINGS = [
         Binding("y", "merge", "Merge", id="merge-yes"),
         Binding("s", "swap", "Keep the other", id="merge-swap"),

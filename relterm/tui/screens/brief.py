@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 
+from rich.cells import cell_len
 from rich.console import Console, ConsoleOptions, RenderResult
 from rich.segment import Segment
 from rich.text import Text
@@ -31,15 +32,17 @@ class HangingLines:
     def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
         width = max(options.max_width, 1)
         for line in self.lines:
-            indent = len(_HANGING.match(line).group(0))
-            if indent > width // 2:  # too narrow to hang: wrap under the line's start
-                indent = len(line) - len(line.lstrip(" "))
-                indent = indent if indent <= width // 2 else 0
-            head, rest = line[:indent], line[indent:]
-            parts = Text(rest).wrap(console, width - indent) if rest else [Text("")]
+            split = len(_HANGING.match(line).group(0))
+            cells = cell_len(line[:split])  # the head may hold a name in wide characters
+            if cells > width // 2:  # too narrow to hang: wrap under the line's start
+                split = len(line) - len(line.lstrip(" "))
+                cells = split if split <= width // 2 else 0
+                split = split if cells else 0
+            head, rest = line[:split], line[split:]
+            parts = Text(rest).wrap(console, width - cells) if rest else [Text("")]
             for number, part in enumerate(parts):
                 part.end = ""
-                yield Text(head if number == 0 else " " * indent, end="")
+                yield Text(head if number == 0 else " " * cells, end="")
                 yield part
                 yield Segment.line()
 
