@@ -49,7 +49,7 @@ def check_url(value) -> str:
 
 def clean_tag(tag: str) -> str:
     # Commas separate tags in storage; cleaning after replacing them keeps this idempotent ("a, b" -> "a b").
-    return _clean_tag(tag) if type(tag) is str and len(tag) <= 100 else clean_line(str(tag).replace(",", " ")).lower()
+    return _clean_tag(tag) if type(tag) is str and len(tag) <= 100 else _clean_tag.__wrapped__(str(tag))
 
 
 @lru_cache(maxsize=4096)

@@ -196,13 +196,9 @@ def parse_birthday(text: str | None, *, omit_year: str | None = None, what: str 
         # The common form, "1985-04-15", read by the C parser (an import checks a hundred thousand of them);
         # anything it refuses takes the path below, which names the problem.
         try:
-            born = dt.date.fromisoformat(value)
+            return _dated_birthday(dt.date.fromisoformat(value), what)
         except ValueError:
             pass
-        else:
-            day = today()
-            check_date(born, what, day=day)
-            return not_after_today(born, f"a {what}", day=day).isoformat()
     match = _BDAY_NOYEAR.match(value)
     year = None
     if match:
@@ -220,6 +216,11 @@ def parse_birthday(text: str | None, *, omit_year: str | None = None, what: str 
         raise InputError(f'{what} "{value}" is not a real date') from None
     if year is None:
         return f"--{month:02d}-{day:02d}"
+    return _dated_birthday(born, what)
+
+
+def _dated_birthday(born: dt.date, what: str) -> str:
+    """A birthday with its year, as stored: in the accepted range and not after today."""
     day = today()
     check_date(born, what, day=day)
     return not_after_today(born, f"a {what}", day=day).isoformat()

@@ -72,16 +72,6 @@ class Choice(Widget, Generic[ValueT], can_focus=True):
     def options(self) -> list[tuple[str, ValueT]]:
         return list(self._options)
 
-    def set_options(self, options: Sequence[tuple[str, ValueT]]) -> None:
-        """Offer other options; the value stays when it is among them, else the first is chosen."""
-        if not options:
-            raise ValueError("a choice needs at least one option")
-        self._options = [(str(label), option) for label, option in options]
-        values = [option for _, option in self._options]
-        if self.value not in values:
-            self.value = values[0]
-        self.refresh()
-
     @property
     def label(self) -> str:
         return next((label for label, option in self._options if option == self.value), "")
